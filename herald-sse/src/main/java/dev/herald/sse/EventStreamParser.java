@@ -2,6 +2,7 @@ package dev.herald.sse;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -55,6 +56,7 @@ public final class EventStreamParser {
   private static final int INITIAL_BUFFER = 256;
   /** Buffers grown past this are dropped after use so one huge event does not pin memory. */
   private static final int RETAINED_BUFFER = 64 * 1024;
+  private static final int MAX_CACHED_TYPE = 64;
   private static final int BOM_0 = 0xEF;
   private static final int BOM_1 = 0xBB;
   private static final int BOM_2 = 0xBF;
@@ -75,6 +77,8 @@ public final class EventStreamParser {
   private boolean skipLeadingLf;
   private boolean failed;
   private byte[] directScratch;
+  private byte[] lastTypeBytes = new byte[0];
+  private String lastType = "";
 
   private EventStreamParser(Builder builder) {
     this.listener = builder.listener;
@@ -200,7 +204,7 @@ public final class EventStreamParser {
 
   private void parseLines(byte[] bytes, int i, int end) {
     while (i < end) {
-      int lineEnd = LineBreaks.indexOf(bytes, i, end);
+      int lineEnd = ByteScan.lineBreak(bytes, i, end);
       if (lineEnd < 0) {
         appendPartialLine(bytes, i, end - i);
         return;
@@ -262,7 +266,7 @@ public final class EventStreamParser {
       appendData(b, valueStart, valueLength);
     } else if (nameLength == 5 && b[offset] == 'e' && b[offset + 1] == 'v' && b[offset + 2] == 'e'
         && b[offset + 3] == 'n' && b[offset + 4] == 't') {
-      type = Utf8.decode(b, valueStart, valueLength);
+      type = decodeType(b, valueStart, valueLength);
     } else if (nameLength == 2 && b[offset] == 'i' && b[offset + 1] == 'd') {
       if (!containsNul(b, valueStart, end)) {
         idBuffer = Utf8.decode(b, valueStart, valueLength);
@@ -283,7 +287,7 @@ public final class EventStreamParser {
       throw new EventStreamLimitException(EventStreamLimitException.Limit.EVENT_SIZE, maxEventSize);
     }
     if (needed > data.length) {
-      data = java.util.Arrays.copyOf(data, (int) Math.min(maxEventSize, Math.max(needed, 2L * data.length)));
+      data = Arrays.copyOf(data, (int) Math.min(maxEventSize, Math.max(needed, 2L * data.length)));
     }
     System.arraycopy(b, offset, data, dataLength, length);
     dataLength += length;
@@ -304,6 +308,19 @@ public final class EventStreamParser {
       data = new byte[INITIAL_BUFFER];
     }
     listener.onEvent(new SseEvent(lastEventId, eventType, text, null, null));
+  }
+
+  /** Streams repeat a handful of event types; reusing the last one's string saves a decode per event. */
+  private String decodeType(byte[] b, int offset, int length) {
+    if (Arrays.equals(b, offset, offset + length, lastTypeBytes, 0, lastTypeBytes.length)) {
+      return lastType;
+    }
+    String decoded = Utf8.decode(b, offset, length);
+    if (length <= MAX_CACHED_TYPE) {
+      lastTypeBytes = Arrays.copyOfRange(b, offset, offset + length);
+      lastType = decoded;
+    }
+    return decoded;
   }
 
   private static boolean containsNul(byte[] b, int from, int to) {

@@ -30,33 +30,15 @@ public final class SseEncoder {
 
   /** The event as a new byte array of exactly {@link #encodedLength} bytes. */
   public static byte[] encode(SseEvent event) {
-    byte[] out = new byte[encodedLength(event)];
-    write(event, out, 0);
+    Framing framing = new Framing(event);
+    byte[] out = new byte[framing.length];
+    framing.writeTo(out, 0);
     return out;
   }
 
   /** The number of bytes the event encodes to. */
   public static int encodedLength(SseEvent event) {
-    long length = 1; // the blank line that ends the event
-    if (event.comment() != null) {
-      length += linesLength(COMMENT.length, event.comment());
-    }
-    if (event.id() != null) {
-      length += linesLength(ID.length, event.id());
-    }
-    if (event.type() != null) {
-      length += linesLength(EVENT.length, event.type());
-    }
-    if (event.retry() != null) {
-      length += RETRY.length + decimalLength(event.retry().toMillis()) + 1;
-    }
-    if (event.data() != null) {
-      length += linesLength(DATA.length, event.data());
-    }
-    if (length > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("event too large to encode: " + length + " bytes");
-    }
-    return (int) length;
+    return new Framing(event).length;
   }
 
   /**
@@ -66,12 +48,13 @@ public final class SseEncoder {
    *     written then
    */
   public static int encode(SseEvent event, byte[] dst, int offset) {
-    int length = encodedLength(event);
-    if (offset < 0 || offset > dst.length || dst.length - offset < length) {
-      throw new IndexOutOfBoundsException("event needs " + length + " bytes at offset " + offset
-          + " but the array has " + dst.length);
+    Framing framing = new Framing(event);
+    if (offset < 0 || offset > dst.length || dst.length - offset < framing.length) {
+      throw new IndexOutOfBoundsException("event needs " + framing.length + " bytes at offset "
+          + offset + " but the array has " + dst.length);
     }
-    return write(event, dst, offset) - offset;
+    framing.writeTo(dst, offset);
+    return framing.length;
   }
 
   /**
@@ -82,85 +65,101 @@ public final class SseEncoder {
    *     written then
    */
   public static void encode(SseEvent event, ByteBuffer dst) {
-    int length = encodedLength(event);
-    if (dst.remaining() < length) {
+    Framing framing = new Framing(event);
+    if (dst.remaining() < framing.length) {
       throw new BufferOverflowException();
     }
     if (dst.hasArray() && !dst.isReadOnly()) {
-      int start = dst.arrayOffset() + dst.position();
-      write(event, dst.array(), start);
-      dst.position(dst.position() + length);
+      framing.writeTo(dst.array(), dst.arrayOffset() + dst.position());
+      dst.position(dst.position() + framing.length);
     } else {
-      byte[] bytes = new byte[length];
-      write(event, bytes, 0);
+      byte[] bytes = new byte[framing.length];
+      framing.writeTo(bytes, 0);
       dst.put(bytes);
     }
   }
 
-  private static int write(SseEvent event, byte[] dst, int p) {
-    if (event.comment() != null) {
-      p = writeLines(COMMENT, event.comment(), dst, p);
-    }
-    if (event.id() != null) {
-      p = writeLines(ID, event.id(), dst, p);
-    }
-    if (event.type() != null) {
-      p = writeLines(EVENT, event.type(), dst, p);
-    }
-    if (event.retry() != null) {
-      p = writePrefix(RETRY, dst, p);
-      p = writeDecimal(event.retry().toMillis(), dst, p);
-      dst[p++] = '\n';
-    }
-    if (event.data() != null) {
-      p = writeLines(DATA, event.data(), dst, p);
-    }
-    dst[p++] = '\n';
-    return p;
-  }
+  /** One event's fields as UTF-8 and the exact length of their framing. */
+  private static final class Framing {
+    private final byte[] comment;
+    private final byte[] id;
+    private final byte[] type;
+    private final long retry;
+    private final byte[] data;
+    final int length;
 
-  /** Length of {@code value} written as one {@code prefix value LF} line per CR/LF/CRLF-separated line. */
-  private static long linesLength(int prefixLength, String value) {
-    int n = value.length();
-    long lines = 1;
-    long bytes = 0;
-    int segmentStart = 0;
-    for (int i = 0; i < n; i++) {
-      char c = value.charAt(i);
-      if (c == '\n' || c == '\r') {
-        bytes += Utf8.encodedLength(value, segmentStart, i);
-        lines++;
-        if (c == '\r' && i + 1 < n && value.charAt(i + 1) == '\n') {
-          i++;
-        }
-        segmentStart = i + 1;
+    Framing(SseEvent event) {
+      comment = event.comment() == null ? null : Utf8.encode(event.comment());
+      id = event.id() == null ? null : Utf8.encode(event.id());
+      type = event.type() == null ? null : Utf8.encode(event.type());
+      retry = event.retry() == null ? -1 : event.retry().toMillis();
+      data = event.data() == null ? null : Utf8.encode(event.data());
+      long total = 1 // the blank line that ends the event
+          + framedLength(COMMENT, comment)
+          + framedLength(ID, id)
+          + framedLength(EVENT, type)
+          + (retry < 0 ? 0 : RETRY.length + decimalLength(retry) + 1)
+          + framedLength(DATA, data);
+      if (total > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("event too large to encode: " + total + " bytes");
       }
+      length = (int) total;
     }
-    bytes += Utf8.encodedLength(value, segmentStart, n);
-    return lines * (prefixLength + 1) + bytes;
-  }
 
-  private static int writeLines(byte[] prefix, String value, byte[] dst, int p) {
-    p = writePrefix(prefix, dst, p);
-    int n = value.length();
-    for (int i = 0; i < n; i++) {
-      char c = value.charAt(i);
-      if (c >= 0x80) {
-        int width = Utf8.lengthAt(value, i, n);
-        i = Utf8.writeNonAscii(value, i, n, dst, p);
-        p += width;
-      } else if (c == '\n' || c == '\r') {
+    void writeTo(byte[] dst, int p) {
+      p = writeLines(COMMENT, comment, dst, p);
+      p = writeLines(ID, id, dst, p);
+      p = writeLines(EVENT, type, dst, p);
+      if (retry >= 0) {
+        p = writePrefix(RETRY, dst, p);
+        p = writeDecimal(retry, dst, p);
         dst[p++] = '\n';
-        if (c == '\r' && i + 1 < n && value.charAt(i + 1) == '\n') {
-          i++;
-        }
-        p = writePrefix(prefix, dst, p);
-      } else {
-        dst[p++] = (byte) c;
       }
+      p = writeLines(DATA, data, dst, p);
+      dst[p] = '\n';
     }
-    dst[p++] = '\n';
-    return p;
+  }
+
+  /**
+   * Length of {@code value} written as one {@code prefix line LF} per CR-, LF- or CRLF-separated
+   * line: each line break of one or two bytes becomes an LF and a prefix.
+   */
+  private static long framedLength(byte[] prefix, byte[] value) {
+    if (value == null) {
+      return 0;
+    }
+    int n = value.length;
+    long length = prefix.length + (long) n + 1;
+    for (int i = ByteScan.lineBreak(value, 0, n); i >= 0; i = ByteScan.lineBreak(value, i, n)) {
+      int breakWidth = value[i] == '\r' && i + 1 < n && value[i + 1] == '\n' ? 2 : 1;
+      length += 1 + prefix.length - breakWidth;
+      i += breakWidth;
+    }
+    return length;
+  }
+
+  private static int writeLines(byte[] prefix, byte[] value, byte[] dst, int p) {
+    if (value == null) {
+      return p;
+    }
+    p = writePrefix(prefix, dst, p);
+    int n = value.length;
+    int i = 0;
+    while (true) {
+      int lineBreak = ByteScan.lineBreak(value, i, n);
+      int lineEnd = lineBreak < 0 ? n : lineBreak;
+      System.arraycopy(value, i, dst, p, lineEnd - i);
+      p += lineEnd - i;
+      dst[p++] = '\n';
+      if (lineBreak < 0) {
+        return p;
+      }
+      i = lineBreak + 1;
+      if (value[lineBreak] == '\r' && i < n && value[i] == '\n') {
+        i++;
+      }
+      p = writePrefix(prefix, dst, p);
+    }
   }
 
   private static int writePrefix(byte[] prefix, byte[] dst, int p) {

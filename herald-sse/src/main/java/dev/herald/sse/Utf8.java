@@ -16,8 +16,41 @@ final class Utf8 {
 
   private Utf8() {}
 
-  /** Number of bytes {@link #write} produces for {@code s[from, to)}. */
-  static int encodedLength(String s, int from, int to) {
+  /**
+   * {@code s} as UTF-8, with U+FFFD for an unpaired surrogate. Takes the JDK's vectorized encoder
+   * and only looks closer when its output holds a {@code '?'}, the JDK's stand-in for a lone surrogate.
+   */
+  static byte[] encode(String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    if (ByteScan.contains(bytes, (byte) '?') && hasSurrogate(s)) {
+      byte[] exact = new byte[encodedLength(s, 0, s.length())];
+      int p = 0;
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c < 0x80) {
+          exact[p++] = (byte) c;
+        } else {
+          int width = lengthAt(s, i, s.length());
+          i = writeNonAscii(s, i, s.length(), exact, p);
+          p += width;
+        }
+      }
+      return exact;
+    }
+    return bytes;
+  }
+
+  private static boolean hasSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isSurrogate(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Number of bytes {@code s[from, to)} takes in UTF-8, counting an unpaired surrogate as U+FFFD. */
+  private static int encodedLength(String s, int from, int to) {
     int bytes = 0;
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);
@@ -41,7 +74,7 @@ final class Utf8 {
    * {@code p}; returns the index of the last char consumed. The caller advances {@code p} by
    * {@link #lengthAt}.
    */
-  static int writeNonAscii(String s, int i, int end, byte[] dst, int p) {
+  private static int writeNonAscii(String s, int i, int end, byte[] dst, int p) {
     char c = s.charAt(i);
     if (c < 0x800) {
       dst[p] = (byte) (0xC0 | (c >> 6));
@@ -66,7 +99,7 @@ final class Utf8 {
   }
 
   /** Bytes {@link #writeNonAscii} writes for the non-ASCII character at {@code s[i]}. */
-  static int lengthAt(String s, int i, int end) {
+  private static int lengthAt(String s, int i, int end) {
     char c = s.charAt(i);
     if (c < 0x800) {
       return 2;
