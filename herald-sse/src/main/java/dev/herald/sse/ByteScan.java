@@ -37,23 +37,6 @@ final class ByteScan {
     return -1;
   }
 
-  /** Whether {@code bytes} contains {@code value}. */
-  static boolean contains(byte[] bytes, byte value) {
-    long pattern = ONES * (value & 0xFF);
-    int i = 0;
-    for (; i + Long.BYTES <= bytes.length; i += Long.BYTES) {
-      if (zeroBytes((long) LONGS.get(bytes, i) ^ pattern) != 0) {
-        return true;
-      }
-    }
-    for (; i < bytes.length; i++) {
-      if (bytes[i] == value) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /**
    * The high bit of each zero byte of {@code x}, by the classic "has a zero byte" test. Its lowest
    * flag is exact; spurious flags appear only above a real one, and with little-endian loads the

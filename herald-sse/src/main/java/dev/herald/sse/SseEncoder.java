@@ -2,6 +2,7 @@ package dev.herald.sse;
 
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Encodes {@link SseEvent}s to {@code text/event-stream} bytes (UTF-8).
@@ -89,15 +90,15 @@ public final class SseEncoder {
     final int length;
 
     Framing(SseEvent event) {
-      comment = event.comment() == null ? null : Utf8.encode(event.comment());
-      id = event.id() == null ? null : Utf8.encode(event.id());
-      type = event.type() == null ? null : Utf8.encode(event.type());
+      comment = event.comment() == null ? null : utf8(event.comment());
+      id = event.id() == null ? null : utf8(event.id());
+      type = event.type() == null ? null : utf8(event.type());
       retry = event.retry() == null ? -1 : event.retry().toMillis();
-      data = event.data() == null ? null : Utf8.encode(event.data());
+      data = event.data() == null ? null : utf8(event.data());
       long total = 1 // the blank line that ends the event
           + framedLength(COMMENT, comment)
-          + framedLength(ID, id)
-          + framedLength(EVENT, type)
+          + singleLineLength(ID, id)
+          + singleLineLength(EVENT, type)
           + (retry < 0 ? 0 : RETRY.length + decimalLength(retry) + 1)
           + framedLength(DATA, data);
       if (total > Integer.MAX_VALUE - 8) {
@@ -108,8 +109,8 @@ public final class SseEncoder {
 
     void writeTo(byte[] dst, int p) {
       p = writeLines(COMMENT, comment, dst, p);
-      p = writeLines(ID, id, dst, p);
-      p = writeLines(EVENT, type, dst, p);
+      p = writeSingleLine(ID, id, dst, p);
+      p = writeSingleLine(EVENT, type, dst, p);
       if (retry >= 0) {
         p = writePrefix(RETRY, dst, p);
         p = writeDecimal(retry, dst, p);
@@ -118,6 +119,30 @@ public final class SseEncoder {
       p = writeLines(DATA, data, dst, p);
       dst[p] = '\n';
     }
+  }
+
+  /**
+   * The JDK's vectorized UTF-8 encoder. Like it (and Netty's), an unpaired surrogate, which only a
+   * malformed Java string can hold, becomes {@code '?'}.
+   */
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Length of a field that {@link SseEvent} guarantees to hold no line break. */
+  private static long singleLineLength(byte[] prefix, byte[] value) {
+    return value == null ? 0 : prefix.length + (long) value.length + 1;
+  }
+
+  private static int writeSingleLine(byte[] prefix, byte[] value, byte[] dst, int p) {
+    if (value == null) {
+      return p;
+    }
+    p = writePrefix(prefix, dst, p);
+    System.arraycopy(value, 0, dst, p, value.length);
+    p += value.length;
+    dst[p++] = '\n';
+    return p;
   }
 
   /**

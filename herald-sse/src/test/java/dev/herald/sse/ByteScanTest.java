@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The word-at-a-time searches agree with a byte loop at every position and alignment. */
+/** The word-at-a-time search agrees with a byte loop at every position and alignment. */
 class ByteScanTest {
 
   private static int byteLoop(byte[] bytes, int from, int to) {
@@ -27,21 +27,6 @@ class ByteScanTest {
       int from = random.nextInt(bytes.length + 1);
       int to = from + random.nextInt(bytes.length - from + 1);
       assertThat(ByteScan.lineBreak(bytes, from, to)).isEqualTo(byteLoop(bytes, from, to));
-    });
-  }
-
-  @Test
-  void containsAgreesWithAByteLoop() {
-    Trials.run(20_000, random -> {
-      byte[] bytes = new byte[random.nextInt(40)];
-      for (int i = 0; i < bytes.length; i++) {
-        bytes[i] = (byte) (random.nextInt(10) == 0 ? '?' : random.nextInt(256));
-      }
-      boolean expected = false;
-      for (byte b : bytes) {
-        expected |= b == '?';
-      }
-      assertThat(ByteScan.contains(bytes, (byte) '?')).isEqualTo(expected);
     });
   }
 
