@@ -104,7 +104,13 @@ final class Attempt implements HttpResponse.BodyHandler<String> {
 
   private static String describe(Throwable cause) {
     String message = cause.getMessage();
-    return cause.getClass().getSimpleName() + (message == null ? "" : " " + message);
+    if (message == null || message.isBlank()) {
+      // HttpClient's ConnectException usually carries no message; it almost always means refused.
+      return cause instanceof java.net.ConnectException
+          ? "could not connect (refused or unreachable)"
+          : cause.getClass().getSimpleName();
+    }
+    return message + " (" + cause.getClass().getSimpleName() + ")";
   }
 
   private void touch() {

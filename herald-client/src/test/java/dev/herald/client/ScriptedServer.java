@@ -29,16 +29,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection runs the next queued {@link Handler}, which writes a status, chunks (each one flushed as
  * its own TCP write), a clean end, or an abrupt reset. Records every request.
  */
-final class ScriptedServer implements AutoCloseable {
+public final class ScriptedServer implements AutoCloseable {
   /** One connection's script. */
   @FunctionalInterface
-  interface Handler {
+  public interface Handler {
     void handle(Exchange exchange) throws Exception;
   }
 
   /** A request as received. */
-  record Request(String method, String target, Map<String, String> headers, String body, long atNanos) {
-    String header(String name) {
+  public record Request(String method, String target, Map<String, String> headers, String body, long atNanos) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
@@ -50,7 +50,7 @@ final class ScriptedServer implements AutoCloseable {
   private final AtomicInteger connections = new AtomicInteger();
   private final Thread acceptor;
 
-  ScriptedServer() throws IOException {
+  public ScriptedServer() throws IOException {
     socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     acceptor = new Thread(this::acceptLoop, "scripted-server");
     acceptor.setDaemon(true);
@@ -58,17 +58,17 @@ final class ScriptedServer implements AutoCloseable {
   }
 
   /** Queues the script for the next connection. */
-  ScriptedServer then(Handler handler) {
+  public ScriptedServer then(Handler handler) {
     script.add(handler);
     return this;
   }
 
-  URI uri(String path) {
+  public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + socket.getLocalPort() + path);
   }
 
   /** The next request received, waiting up to 10 s. */
-  Request takeRequest() throws InterruptedException {
+  public Request takeRequest() throws InterruptedException {
     Request request = requests.poll(10, TimeUnit.SECONDS);
     if (request == null) {
       throw new AssertionError("no request arrived within 10 s");
@@ -77,11 +77,11 @@ final class ScriptedServer implements AutoCloseable {
   }
 
   /** A request arriving within {@code wait}, or null. */
-  Request pollRequest(Duration wait) throws InterruptedException {
+  public Request pollRequest(Duration wait) throws InterruptedException {
     return requests.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  int connectionCount() {
+  public int connectionCount() {
     return connections.get();
   }
 
@@ -165,7 +165,7 @@ final class ScriptedServer implements AutoCloseable {
   }
 
   /** Writes one response, chunk by chunk. */
-  static final class Exchange {
+  public static final class Exchange {
     private final Socket client;
     private final InputStream in;
     private final OutputStream out;
@@ -178,7 +178,7 @@ final class ScriptedServer implements AutoCloseable {
     }
 
     /** Status line and headers (pairs of name, value); the body is chunked unless status is 204. */
-    Exchange respond(int status, String... headerPairs) throws IOException {
+    public Exchange respond(int status, String... headerPairs) throws IOException {
       StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(" Status\r\n");
       for (int i = 0; i < headerPairs.length; i += 2) {
         head.append(headerPairs[i]).append(": ").append(headerPairs[i + 1]).append("\r\n");
@@ -195,16 +195,16 @@ final class ScriptedServer implements AutoCloseable {
     }
 
     /** A 200 event stream response. */
-    Exchange stream() throws IOException {
+    public Exchange stream() throws IOException {
       return respond(200, "Content-Type", "text/event-stream");
     }
 
     /** One chunk, flushed as its own write. */
-    Exchange send(String text) throws IOException {
+    public Exchange send(String text) throws IOException {
       return sendBytes(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    Exchange sendBytes(byte[] bytes) throws IOException {
+    public Exchange sendBytes(byte[] bytes) throws IOException {
       out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
       out.write(bytes);
       out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -212,13 +212,13 @@ final class ScriptedServer implements AutoCloseable {
       return this;
     }
 
-    Exchange pause(long millis) throws InterruptedException {
+    public Exchange pause(long millis) throws InterruptedException {
       Thread.sleep(millis);
       return this;
     }
 
     /** Ends the body cleanly and closes the connection. */
-    void end() throws IOException {
+    public void end() throws IOException {
       if (chunked) {
         out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
       }
@@ -228,13 +228,13 @@ final class ScriptedServer implements AutoCloseable {
     }
 
     /** Resets the connection: the client sees an I/O error, not an end of body. */
-    void abort() throws IOException {
+    public void abort() throws IOException {
       client.setSoLinger(true, 0);
       client.close();
     }
 
     /** Keeps the response open until the client closes the connection; returns whether it did. */
-    boolean awaitClientClose(Duration limit) throws IOException {
+    public boolean awaitClientClose(Duration limit) throws IOException {
       client.setSoTimeout((int) limit.toMillis());
       try {
         while (in.read() != -1) {
@@ -250,7 +250,7 @@ final class ScriptedServer implements AutoCloseable {
   }
 
   /** Every request received so far, for assertions about counts. */
-  List<Request> drainRequests() {
+  public List<Request> drainRequests() {
     List<Request> all = new ArrayList<>();
     requests.drainTo(all);
     return all;

@@ -1,0 +1,60 @@
+package dev.herald.cli;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import picocli.CommandLine;
+
+/** Reads durations as people write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 0}, or ISO-8601. */
+final class Durations implements CommandLine.ITypeConverter<Duration> {
+  @Override
+  public Duration convert(String value) {
+    return parse(value);
+  }
+
+  static Duration parse(String text) {
+    String value = text.strip().toLowerCase(Locale.ROOT);
+    try {
+      if (value.equals("0")) {
+        return Duration.ZERO;
+      }
+      if (value.startsWith("p")) {
+        return nonNegative(Duration.parse(text.strip()), text);
+      }
+      int unitStart = 0;
+      while (unitStart < value.length() && Character.isDigit(value.charAt(unitStart))) {
+        unitStart++;
+      }
+      if (unitStart == 0) {
+        throw invalid(text);
+      }
+      long amount = Long.parseLong(value.substring(0, unitStart));
+      switch (value.substring(unitStart)) {
+        case "ms":
+          return Duration.ofMillis(amount);
+        case "s":
+          return Duration.ofSeconds(amount);
+        case "m":
+          return Duration.ofMinutes(amount);
+        case "h":
+          return Duration.ofHours(amount);
+        default:
+          throw invalid(text);
+      }
+    } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+      throw invalid(text);
+    }
+  }
+
+  private static Duration nonNegative(Duration duration, String text) {
+    if (duration.isNegative()) {
+      throw invalid(text);
+    }
+    return duration;
+  }
+
+  private static CommandLine.TypeConversionException invalid(String text) {
+    return new CommandLine.TypeConversionException(
+        "'" + text + "' is not a duration; use e.g. 500ms, 30s, 5m, 1h or PT30S");
+  }
+}

@@ -1,0 +1,67 @@
+package dev.herald.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code herald} command: the entry point of the runnable jar. */
+@Command(
+    name = "herald",
+    mixinStandardHelpOptions = true,
+    versionProvider = Herald.Version.class,
+    description = "Herald: a Server-Sent Events hub and toolkit.",
+    subcommands = {SubscribeCommand.class})
+public final class Herald implements Callable<Integer> {
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(
+        new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true);
+    PrintWriter err = new PrintWriter(
+        new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
+    System.exit(run(out, err, args));
+  }
+
+  /** Runs the command line with the given streams; returns the exit code. */
+  static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine commandLine = new CommandLine(new Herald())
+        .setOut(out)
+        .setErr(err)
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExpandAtFiles(false); // --data @FILE is ours, like curl's, not picocli's argument file
+    commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("herald: " + e.getMessage());
+      return 1;
+    });
+    commandLine.setParameterExceptionHandler((e, parsedArgs) -> {
+      CommandLine cmd = e.getCommandLine();
+      cmd.getErr().println("herald: " + e.getMessage());
+      cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
+      return 2;
+    });
+    return commandLine.execute(args);
+  }
+
+  /** Without a command: show what there is, and fail as bad usage. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
+  }
+
+  /** The version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Herald.class.getPackage().getImplementationVersion();
+      return new String[] {"herald " + (version == null ? "(development build)" : version)};
+    }
+  }
+}

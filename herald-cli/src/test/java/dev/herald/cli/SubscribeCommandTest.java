@@ -1,0 +1,180 @@
+package dev.herald.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.client.ScriptedServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code herald subscribe} in process, against a real loopback server. */
+class SubscribeCommandTest {
+  private ScriptedServer server;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void startServer() throws Exception {
+    server = new ScriptedServer();
+  }
+
+  @AfterEach
+  void stopServer() throws Exception {
+    server.close();
+  }
+
+  private int subscribe(String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = "subscribe";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return Herald.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
+  }
+
+  private String url() {
+    return server.uri("/events").toString();
+  }
+
+  private static ScriptedServer.Handler streamOf(String body) {
+    return ex -> ex.stream().send(body).awaitClientClose(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void jsonPrintsExactlyOneObjectPerEventAndNothingElse() {
+    server.then(streamOf(": hi\n\nid: 1\nevent: chat\ndata: a \"b\"\ndata: c\n\ndata: \u00e9\u0001\n\n"));
+
+    int code = subscribe("--json", "--max-events", "2", url());
+
+    assertThat(code).isZero();
+    assertThat(out.toString()).isEqualTo(
+        "{\"type\":\"chat\",\"data\":\"a \\\"b\\\"\\nc\",\"lastEventId\":\"1\"}\n"
+            + "{\"type\":\"message\",\"data\":\"\u00e9\\u0001\",\"lastEventId\":\"1\"}\n");
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void textPrintsEachEventAsACanonicalEventStream() {
+    server.then(streamOf("data:x\r\nevent:t\r\n\r\nid: 5\ndata: y\n\n"));
+
+    assertThat(subscribe("--max-events", "2", url())).isZero();
+
+    assertThat(out.toString()).isEqualTo("event: t\ndata: x\n\nid: 5\nevent: message\ndata: y\n\n");
+  }
+
+  @Test
+  void commentsArePrintedOnlyWhenAskedFor() {
+    server.then(streamOf(": ping\n\ndata: x\n\n"));
+
+    assertThat(subscribe("--comments", "--max-events", "1", url())).isZero();
+
+    assertThat(out.toString()).isEqualTo(": ping\n\nevent: message\ndata: x\n\n");
+  }
+
+  @Test
+  void headersAndTheLastEventIdAreSent() throws Exception {
+    server.then(streamOf("data: x\n\n"));
+
+    subscribe("-H", "Authorization: Bearer t0k", "--header", "X-Trace:abc", "--last-event-id", "42",
+        "--max-events", "1", url());
+
+    ScriptedServer.Request request = server.takeRequest();
+    assertThat(request.header("Authorization")).isEqualTo("Bearer t0k");
+    assertThat(request.header("X-Trace")).isEqualTo("abc");
+    assertThat(request.header("Last-Event-ID")).isEqualTo("42");
+  }
+
+  @Test
+  void dataMakesAPostAndAtFileReadsTheBody(@TempDir Path dir) throws Exception {
+    Path body = Files.writeString(dir.resolve("body.json"), "{\"stream\":true}");
+    server.then(streamOf("data: token\n\n"));
+
+    int code = subscribe("-H", "Content-Type: application/json", "--data", "@" + body, "--max-events", "1", url());
+    assertThat(code).as(err.toString()).isZero();
+
+    ScriptedServer.Request request = server.takeRequest();
+    assertThat(request.method()).isEqualTo("POST");
+    assertThat(request.body()).isEqualTo("{\"stream\":true}");
+  }
+
+  @Test
+  void reconnectsReportingOnStderrAndResumesFromTheLastId() throws Exception {
+    server.then(ex -> ex.stream().send("id: 1\ndata: a\n\n").end())
+        .then(streamOf("id: 2\ndata: b\n\n"));
+
+    assertThat(subscribe("--json", "--max-events", "2", url())).isZero();
+
+    assertThat(out.toString()).contains("\"lastEventId\":\"1\"", "\"lastEventId\":\"2\"");
+    assertThat(err.toString()).contains("the server ended the stream; reconnecting");
+    server.takeRequest();
+    assertThat(server.takeRequest().header("Last-Event-ID")).isEqualTo("1");
+  }
+
+  @Test
+  void noReconnectExitsZeroWhenTheStreamEnds() {
+    server.then(ex -> ex.stream().send("data: a\n\n").end());
+
+    assertThat(subscribe("--no-reconnect", url())).isZero();
+    assertThat(out.toString()).isEqualTo("event: message\ndata: a\n\n");
+  }
+
+  @Test
+  void noContentExitsZero() {
+    server.then(ex -> ex.respond(204));
+
+    assertThat(subscribe(url())).isZero();
+  }
+
+  @Test
+  void refusalExitsOneWithTheReasonOnStderr() {
+    server.then(ex -> ex.respond(401).send("invalid_token: expired").end());
+
+    assertThat(subscribe("--json", url())).isEqualTo(1);
+
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString()).contains("HTTP 401: invalid_token: expired");
+  }
+
+  @Test
+  void timeoutWithoutMaxEventsIsANormalEnd() {
+    server.then(streamOf("data: a\n\n"));
+
+    assertThat(subscribe("--timeout", "300ms", url())).isZero();
+    assertThat(out.toString()).isEqualTo("event: message\ndata: a\n\n");
+  }
+
+  @Test
+  void timeoutBeforeMaxEventsIsAFailure() {
+    server.then(streamOf("data: a\n\n"));
+
+    assertThat(subscribe("--timeout", "300ms", "--max-events", "2", url())).isEqualTo(1);
+    assertThat(err.toString()).contains("timed out", "1 of 2 events");
+  }
+
+  @Test
+  void malformedHeaderIsAUsageError() {
+    assertThat(subscribe("-H", "no-colon", url())).isEqualTo(2);
+    assertThat(err.toString()).contains("--header must look like 'Name: value'");
+  }
+
+  @Test
+  void malformedDurationIsAUsageError() {
+    assertThat(subscribe("--timeout", "soon", url())).isEqualTo(2);
+    assertThat(err.toString()).contains("'soon' is not a duration");
+  }
+
+  @Test
+  void nonHttpUrlIsAUsageError() {
+    assertThat(subscribe("ftp://example/")).isEqualTo(2);
+    assertThat(err.toString()).contains("http or https");
+  }
+
+  @Test
+  void zeroMaxEventsIsAUsageError() {
+    assertThat(subscribe("--max-events", "0", url())).isEqualTo(2);
+  }
+}
