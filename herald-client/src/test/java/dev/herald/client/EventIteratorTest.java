@@ -14,6 +14,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
 /** The blocking way to consume a source. */
 class EventIteratorTest {
@@ -104,6 +106,26 @@ class EventIteratorTest {
 
     assertThat(clientClosed.poll(10, TimeUnit.SECONDS)).as("connection closed").isTrue();
     assertThat(iterator.hasNext()).isFalse();
+  }
+
+  @Test
+  @EnabledForJreRange(min = JRE.JAVA_21)
+  void iteratesOnAVirtualThread() throws Exception {
+    server.then(ex -> ex.stream().send("data: a\n\ndata: b\n\n").awaitClientClose(Duration.ofSeconds(10)));
+    BlockingQueue<Object> result = new LinkedBlockingQueue<>();
+    Runnable consume = () -> {
+      try (EventIterator events = builder().iterator()) {
+        result.add(events.next().data() + events.next().data());
+      } catch (RuntimeException e) {
+        result.add(e);
+      }
+    };
+    // Compiled for Java 17, so the Java 21 API is reached reflectively.
+    Thread thread = (Thread) Thread.class.getMethod("startVirtualThread", Runnable.class)
+        .invoke(null, consume);
+
+    assertThat(result.poll(10, TimeUnit.SECONDS)).isEqualTo("ab");
+    assertThat((Boolean) Thread.class.getMethod("isVirtual").invoke(thread)).isTrue();
   }
 
   @Test
