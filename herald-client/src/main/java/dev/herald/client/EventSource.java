@@ -381,13 +381,13 @@ public final class EventSource implements AutoCloseable {
 
     /** The reconnection time until the server sends {@code retry:} (default 3 s). */
     public Builder reconnectionTime(Duration time) {
-      this.reconnectionTime = requireNotNegative(time, "reconnectionTime");
+      this.reconnectionTime = Checks.requireNotNegative(time, "reconnectionTime");
       return this;
     }
 
     /** Drop and retry a connection silent this long (default 60 s; {@link Duration#ZERO} = never). */
     public Builder readTimeout(Duration timeout) {
-      this.readTimeout = requireNotNegative(timeout, "readTimeout");
+      this.readTimeout = Checks.requireNotNegative(timeout, "readTimeout");
       return this;
     }
 
@@ -405,13 +405,13 @@ public final class EventSource implements AutoCloseable {
 
     /** The parser's line length limit in bytes (default 1 MiB). */
     public Builder maxLineLength(int bytes) {
-      this.maxLineLength = requirePositive(bytes, "maxLineLength");
+      this.maxLineLength = Checks.requirePositive(bytes, "maxLineLength");
       return this;
     }
 
     /** The parser's event data limit in bytes (default 8 MiB). */
     public Builder maxEventSize(int bytes) {
-      this.maxEventSize = requirePositive(bytes, "maxEventSize");
+      this.maxEventSize = Checks.requirePositive(bytes, "maxEventSize");
       return this;
     }
 
@@ -444,21 +444,6 @@ public final class EventSource implements AutoCloseable {
       // Fail now, not on a background thread, for a header HttpClient refuses.
       request(uri, method, body, headers, lastEventId);
       return new EventSource(this, target);
-    }
-
-    private static int requirePositive(int value, String name) {
-      if (value < 1) {
-        throw new IllegalArgumentException(name + " must be positive: " + value);
-      }
-      return value;
-    }
-
-    private static Duration requireNotNegative(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative()) {
-        throw new IllegalArgumentException(name + " must not be negative: " + value);
-      }
-      return value;
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.herald.client;
 
 import java.time.Duration;
-import java.util.Objects;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -45,10 +44,10 @@ public final class RetryPolicy {
       throw new IllegalArgumentException("jitter must be between 0 and 1: " + jitter);
     }
     this.multiplier = multiplier;
-    this.maxDelay = requireNotNegative(maxDelay, "maxDelay");
+    this.maxDelay = Checks.requireNotNegative(maxDelay, "maxDelay");
     this.jitter = jitter;
-    this.resetAfter = requireNotNegative(resetAfter, "resetAfter");
-    this.maxRetryAfter = requireNotNegative(maxRetryAfter, "maxRetryAfter");
+    this.resetAfter = Checks.requireNotNegative(resetAfter, "resetAfter");
+    this.maxRetryAfter = Checks.requireNotNegative(maxRetryAfter, "maxRetryAfter");
   }
 
   /** The default: exponential backoff x2 from the reconnection time, capped at 30 s, up to 50% jitter. */
@@ -131,14 +130,6 @@ public final class RetryPolicy {
       millis = Math.max(millis, Math.min(retryAfter.toMillis(), maxRetryAfter.toMillis()));
     }
     return Duration.ofMillis(millis);
-  }
-
-  private static Duration requireNotNegative(Duration value, String name) {
-    Objects.requireNonNull(value, name);
-    if (value.isNegative()) {
-      throw new IllegalArgumentException(name + " must not be negative: " + value);
-    }
-    return value;
   }
 
   @Override
