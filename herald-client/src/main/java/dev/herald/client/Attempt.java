@@ -30,6 +30,8 @@ final class Attempt implements HttpResponse.BodyHandler<String> {
   private volatile CompletableFuture<HttpResponse<String>> response;
   private volatile ScheduledFuture<?> watchdog;
   private volatile boolean streaming;
+  /** A chunk is being delivered: a slow listener is not a silent server. */
+  private volatile boolean delivering;
 
   Attempt(EventSource source, Duration readTimeout) {
     this.source = source;
@@ -38,7 +40,12 @@ final class Attempt implements HttpResponse.BodyHandler<String> {
 
   void send(HttpClient client, HttpRequest request) {
     startWatchdog();
-    CompletableFuture<HttpResponse<String>> future = client.sendAsync(request, this);
+    CompletableFuture<HttpResponse<String>> future;
+    try {
+      future = client.sendAsync(request, this);
+    } catch (RuntimeException refused) { // e.g. a client that has been shut down
+      future = CompletableFuture.failedFuture(refused);
+    }
     response = future;
     future.whenComplete(this::completed);
   }
@@ -127,13 +134,19 @@ final class Attempt implements HttpResponse.BodyHandler<String> {
     if (cancelled) {
       return;
     }
-    long idle = System.nanoTime() - lastActivityNanos;
     long limit = readTimeout.toNanos();
-    if (idle >= limit) {
-      source.timedOut(this, readTimeout);
+    long idle = System.nanoTime() - lastActivityNanos;
+    long next;
+    if (delivering) {
+      next = limit;
+    } else if (idle < limit) {
+      next = limit - idle;
+    } else if (source.timedOut(this, readTimeout)) {
+      return;
     } else {
-      watchdog = Timers.SHARED.schedule(this::checkIdle, limit - idle, TimeUnit.NANOSECONDS);
+      next = TimeUnit.MILLISECONDS.toNanos(20); // the source is busy: look again shortly
     }
+    watchdog = Timers.SHARED.schedule(this::checkIdle, next, TimeUnit.NANOSECONDS);
   }
 
   /** Feeds the event stream to the source, one chunk at a time. */
@@ -158,8 +171,15 @@ final class Attempt implements HttpResponse.BodyHandler<String> {
     @Override
     public void onNext(List<ByteBuffer> items) {
       touch();
-      if (source.received(Attempt.this, items)) {
+      delivering = true;
+      boolean more;
+      try {
+        more = source.received(Attempt.this, items);
+      } finally {
         touch(); // time spent delivering to a slow listener is not silence
+        delivering = false;
+      }
+      if (more) {
         subscription.request(1);
       } else {
         subscription.cancel();

@@ -46,10 +46,6 @@ public final class EventSource implements AutoCloseable {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   private static final System.Logger LOG = System.getLogger(EventSource.class.getName());
-  private static final HttpClient DEFAULT_CLIENT = HttpClient.newBuilder()
-      .followRedirects(HttpClient.Redirect.NORMAL)
-      .connectTimeout(DEFAULT_CONNECT_TIMEOUT)
-      .build();
 
   private final URI uri;
   private final HttpClient client;
@@ -74,7 +70,7 @@ public final class EventSource implements AutoCloseable {
 
   private EventSource(Builder builder, EventSourceListener listener) {
     this.uri = builder.uri;
-    this.client = builder.client == null ? DEFAULT_CLIENT : builder.client;
+    this.client = builder.client == null ? DefaultClient.INSTANCE : builder.client;
     this.method = builder.method;
     this.body = builder.body;
     this.headers = List.copyOf(builder.headers);
@@ -200,12 +196,19 @@ public final class EventSource implements AutoCloseable {
     }
   }
 
-  void timedOut(Attempt attempt, Duration timeout) {
-    lock.lock();
+  /**
+   * Fails a silent attempt. Runs on the shared timer thread, so it never waits for the lock: it
+   * returns {@code false} when the source is busy, and the watchdog looks again shortly.
+   */
+  boolean timedOut(Attempt attempt, Duration timeout) {
+    if (!lock.tryLock()) {
+      return false;
+    }
     try {
       if (attempt == current) {
         fail(attempt, new ReadTimeoutException(timeout), null);
       }
+      return true;
     } finally {
       lock.unlock();
     }
@@ -308,6 +311,14 @@ public final class EventSource implements AutoCloseable {
     public void onRetry(Duration time) {
       reconnectionTime = time;
     }
+  }
+
+  /** The shared built-in client, created on first use: a source given its own client starts no other. */
+  private static final class DefaultClient {
+    static final HttpClient INSTANCE = HttpClient.newBuilder()
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .connectTimeout(DEFAULT_CONNECT_TIMEOUT)
+        .build();
   }
 
   /** Configures an {@link EventSource}. */

@@ -129,6 +129,39 @@ class EventIteratorTest {
   }
 
   @Test
+  void aSlowConsumerIsNotMistakenForASilentServer() throws Exception {
+    server.then(ex -> {
+      ex.stream();
+      StringBuilder batch = new StringBuilder();
+      for (int i = 0; i < EventIterator.DEFAULT_CAPACITY * 2; i++) {
+        batch.append("data: ").append(i).append("\n\n");
+      }
+      ex.send(batch.toString());
+      ex.awaitClientClose(Duration.ofSeconds(20));
+    });
+    List<EventSourceException> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    EventSourceListener errorsOnly = new EventSourceListener() {
+      @Override
+      public void onEvent(SseEvent event) {}
+
+      @Override
+      public void onError(EventSourceException error, boolean willRetry) {
+        errors.add(error);
+      }
+    };
+    try (EventIterator events = builder().readTimeout(Duration.ofMillis(200)).listener(errorsOnly).iterator()) {
+      assertThat(events.next().data()).isEqualTo("0");
+      Thread.sleep(800); // the buffer is full and the delivering thread waits on us, for 4 read timeouts
+      for (int i = 1; i < EventIterator.DEFAULT_CAPACITY * 2; i++) {
+        assertThat(events.next().data()).isEqualTo(Integer.toString(i));
+      }
+      Thread.sleep(100); // a timeout decided while we were slow would be reported by now
+    }
+    assertThat(errors).as("errors reported").isEmpty();
+    assertThat(server.connectionCount()).as("no reconnection").isEqualTo(1);
+  }
+
+  @Test
   void listenerAlsoSeesEveryCallbackInIteratorMode() throws Exception {
     RecordingListener listener = new RecordingListener();
     server.then(ex -> ex.stream().send("data: a\n\n").awaitClientClose(Duration.ofSeconds(10)));
