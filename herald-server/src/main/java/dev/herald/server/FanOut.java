@@ -1,0 +1,66 @@
+package dev.herald.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Delivers events to many streams at the cost of one task per event loop, not one per subscriber:
+ * each event is framed once into a buffer that every matching stream writes a duplicate of.
+ * {@link Subscription} uses the sequence to skip what a replay already wrote, so callers must
+ * serialize {@link #publish} calls in ascending sequence order (the hub publishes under the lock
+ * that appends to its log). Create one with {@link HttpServer#newFanOut()}.
+ *
+ * @param <E> what subscriptions filter on (the hub's update)
+ */
+public final class FanOut<E> {
+  private final Map<EventExecutor, LoopShard<E>> shards = new IdentityHashMap<>();
+  private final List<LoopShard<E>> all = new ArrayList<>();
+
+  FanOut(Iterable<EventExecutor> loops, ServerConfig config) {
+    for (EventExecutor executor : loops) {
+      LoopShard<E> shard = new LoopShard<>((EventLoop) executor, config.heartbeat);
+      shards.put(executor, shard);
+      all.add(shard);
+    }
+  }
+
+  /** Adds a subscription. Call on its stream's event loop. */
+  public void add(Subscription<E> subscription) {
+    EventLoop loop = subscription.stream().eventLoop();
+    if (!loop.inEventLoop()) {
+      throw new IllegalStateException("add a subscription on its stream's event loop");
+    }
+    shards.get(loop).add(subscription);
+  }
+
+  /** Sends {@code sseBytes} (one encoded event) to every subscription whose filter accepts {@code event}. */
+  public void publish(E event, long sequence, byte[] sseBytes) {
+    ByteBuf chunk = SseChunks.frame(PooledByteBufAllocator.DEFAULT, sseBytes);
+    try {
+      for (LoopShard<E> shard : all) {
+        ByteBuf reference = chunk.retain();
+        shard.loop.execute(() -> shard.deliver(event, sequence, reference));
+      }
+    } finally {
+      chunk.release();
+    }
+  }
+
+  /**
+   * The number of subscriptions, read from each loop without synchronization: a moment's estimate,
+   * for metrics and logs.
+   */
+  public int size() {
+    int size = 0;
+    for (LoopShard<E> shard : all) {
+      size += shard.size();
+    }
+    return size;
+  }
+}

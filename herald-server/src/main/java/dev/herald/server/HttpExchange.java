@@ -1,0 +1,167 @@
+package dev.herald.server;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One HTTP request and the means to answer it: a whole response, or an open event stream. Use it
+ * only on the event loop that called the {@link RequestHandler}, and only during that call (the
+ * request's memory is released afterwards).
+ */
+public final class HttpExchange {
+  private final ChannelHandlerContext ctx;
+  private final FullHttpRequest request;
+  private final QueryStringDecoder uri;
+  private final ServerConfig config;
+  private boolean answered;
+
+  HttpExchange(ChannelHandlerContext ctx, FullHttpRequest request, ServerConfig config) {
+    this.ctx = ctx;
+    this.request = request;
+    this.uri = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8);
+    this.config = config;
+  }
+
+  /** The method, upper case as sent. */
+  public String method() {
+    return request.method().name();
+  }
+
+  /** The decoded path. */
+  public String path() {
+    return uri.path();
+  }
+
+  /** The decoded query parameters; a repeated name has several values, in order. */
+  public Map<String, List<String>> query() {
+    return uri.parameters();
+  }
+
+  /** The first value of the query parameter, or {@code null}. */
+  public String queryParameter(String name) {
+    List<String> values = uri.parameters().get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /** The first value of a request header, or {@code null}. */
+  public String header(String name) {
+    return request.headers().get(name);
+  }
+
+  /** The value of the named cookie, or {@code null}. */
+  public String cookie(String name) {
+    String header = request.headers().get(HttpHeaderNames.COOKIE);
+    if (header == null) {
+      return null;
+    }
+    for (Cookie cookie : ServerCookieDecoder.LAX.decode(header)) {
+      if (cookie.name().equals(name)) {
+        return cookie.value();
+      }
+    }
+    return null;
+  }
+
+  /** The request body as UTF-8 text. */
+  public String bodyText() {
+    return request.content().toString(StandardCharsets.UTF_8);
+  }
+
+  /** The body's media type essence, lower case ({@code ""} when absent). */
+  public String contentType() {
+    CharSequence type = HttpUtil.getMimeType(request);
+    return type == null ? "" : type.toString().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** An {@code application/x-www-form-urlencoded} body's fields; a repeated name has several values. */
+  public Map<String, List<String>> form() {
+    return new QueryStringDecoder("?" + bodyText(), StandardCharsets.UTF_8, true, 1024).parameters();
+  }
+
+  /** The peer's IP address, for logs. */
+  public String remoteAddress() {
+    SocketAddress address = ctx.channel().remoteAddress();
+    return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
+  }
+
+  /**
+   * Sends a whole response with a UTF-8 text body. Header pairs are name, value, name, value...
+   * The connection stays open if the client asked for keep-alive.
+   */
+  public void respond(int status, String contentType, String body, String... headerPairs) {
+    requireUnanswered();
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(bytes));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    addHeaders(response, headerPairs);
+    boolean keepAlive = HttpUtil.isKeepAlive(request) && !config.closing();
+    HttpUtil.setKeepAlive(response, keepAlive);
+    var written = ctx.writeAndFlush(response);
+    if (!keepAlive) {
+      written.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /**
+   * Answers 200 with {@code text/event-stream} and the given headers, writes a comment at once (so
+   * proxies pass the headers on), and returns the stream. The connection is the stream's from now on.
+   */
+  public SseStream openStream(String... headerPairs) {
+    requireUnanswered();
+    HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    response.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+        .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE)
+        .set("X-Accel-Buffering", "no");
+    addHeaders(response, headerPairs);
+    return SseStream.open(ctx, response, config);
+  }
+
+  boolean answered() {
+    return answered;
+  }
+
+  private void requireUnanswered() {
+    if (answered) {
+      throw new IllegalStateException("already answered");
+    }
+    answered = true;
+  }
+
+  private static void addHeaders(HttpResponse response, String... pairs) {
+    if (pairs.length % 2 != 0) {
+      throw new IllegalArgumentException("header pairs must come as name, value");
+    }
+    for (int i = 0; i < pairs.length; i += 2) {
+      response.headers().add(pairs[i], pairs[i + 1]);
+    }
+  }
+
+  /** For debugging. */
+  @Override
+  public String toString() {
+    return method() + " " + request.uri();
+  }
+}

@@ -1,0 +1,229 @@
+package dev.herald.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Netty HTTP/1.1 server for APIs that answer with whole responses or with event streams. Requests
+ * are decoded with explicit limits (request line → 414, headers → 431, body → 413), handed to one
+ * {@link RequestHandler} on the connection's event loop, and event streams are fanned out through
+ * {@link FanOut}. Uses epoll where available, NIO elsewhere. {@link #close()} ends every stream
+ * cleanly (clients reconnect elsewhere) and waits a bounded time.
+ */
+public final class HttpServer implements AutoCloseable {
+  /** Default longest request line (method, URI, version): 8 KiB. */
+  public static final int DEFAULT_MAX_REQUEST_LINE_LENGTH = 8 * 1024;
+  /** Default largest header block: 16 KiB. */
+  public static final int DEFAULT_MAX_HEADER_SIZE = 16 * 1024;
+  /** Default largest request body: 1 MiB. */
+  public static final int DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
+  /** Default heartbeat: a comment on every stream idle this long. */
+  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(20);
+  /** Default per-connection limit of unsent bytes before a stream is closed as a slow consumer: 1 MiB. */
+  public static final int DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK = 1024 * 1024;
+  /** Default time {@link #close()} waits for connections to finish. */
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+  private static final System.Logger LOG = System.getLogger(HttpServer.class.getName());
+
+  private final ServerConfig config;
+  private final EventLoopGroup group;
+  private final Channel serverChannel;
+  private final Duration shutdownGrace;
+
+  private HttpServer(Builder builder) throws InterruptedException {
+    this.config = new ServerConfig(builder, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+    this.shutdownGrace = builder.shutdownGrace;
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    this.group = new MultiThreadIoEventLoopGroup(builder.ioThreads, io);
+    Class<? extends ServerChannel> channelType =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    RequestHandler handler = builder.handler;
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        .channel(channelType)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+            builder.writeBufferHighWaterMark / 2, builder.writeBufferHighWaterMark))
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel channel) {
+            channel.pipeline()
+                .addLast(new HttpRequestDecoder(new HttpDecoderConfig()
+                    .setMaxInitialLineLength(config.maxRequestLineLength)
+                    .setMaxHeaderSize(config.maxHeaderSize)))
+                .addLast(new HttpResponseEncoder())
+                .addLast(new HttpObjectAggregator(config.maxBodySize))
+                .addLast(new RequestDispatcher(handler, config));
+          }
+        });
+    try {
+      this.serverChannel = bootstrap.bind(builder.address).sync().channel();
+    } catch (RuntimeException | InterruptedException e) {
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
+    LOG.log(System.Logger.Level.DEBUG, "listening on " + serverChannel.localAddress()
+        + " (" + (epoll ? "epoll" : "nio") + ")");
+  }
+
+  /** A builder; {@link Builder#handler} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The bound address (with the real port when 0 was asked for). */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** A new fan-out over this server's event loops. */
+  public <E> FanOut<E> newFanOut() {
+    return new FanOut<>(group, config);
+  }
+
+  /** Event streams currently open. */
+  public int openStreams() {
+    return config.streams.size();
+  }
+
+  /** Streams closed because their client read too slowly. */
+  public long slowConsumersClosed() {
+    return config.slowConsumersClosed.get();
+  }
+
+  /**
+   * Stops accepting, ends every event stream with a clean last chunk, answers the next request on
+   * each kept-alive connection with {@code Connection: close}, and waits up to the shutdown grace.
+   */
+  @Override
+  public void close() {
+    config.startClosing();
+    serverChannel.close().syncUninterruptibly();
+    for (Channel channel : config.streams) {
+      SseStream stream = channel.attr(SseStream.STREAM).get();
+      if (stream != null) {
+        channel.eventLoop().execute(stream::close);
+      }
+    }
+    long graceNanos = shutdownGrace.toNanos();
+    long start = System.nanoTime();
+    // Let every last chunk reach its socket before the loops go away.
+    config.streams.newCloseFuture().awaitUninterruptibly(graceNanos, TimeUnit.NANOSECONDS);
+    graceNanos = Math.max(0, graceNanos - (System.nanoTime() - start));
+    group.shutdownGracefully(0, graceNanos, TimeUnit.NANOSECONDS)
+        .awaitUninterruptibly(graceNanos + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+  }
+
+  /** Configures an {@link HttpServer}. */
+  public static final class Builder {
+    InetSocketAddress address = new InetSocketAddress(8080);
+    RequestHandler handler;
+    int ioThreads;
+    int maxRequestLineLength = DEFAULT_MAX_REQUEST_LINE_LENGTH;
+    int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
+    int maxBodySize = DEFAULT_MAX_BODY_SIZE;
+    Duration heartbeat = DEFAULT_HEARTBEAT;
+    int writeBufferHighWaterMark = DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
+    Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+
+    private Builder() {}
+
+    /** Where to listen (default all interfaces, port 8080; port 0 picks a free one). */
+    public Builder listen(InetSocketAddress address) {
+      this.address = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** Who answers requests. */
+    public Builder handler(RequestHandler handler) {
+      this.handler = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /** Event loop threads (default 0: Netty's default, twice the cores). */
+    public Builder ioThreads(int threads) {
+      this.ioThreads = requireAtLeast(threads, 0, "ioThreads");
+      return this;
+    }
+
+    /** Longest request line in bytes; longer gets 414. */
+    public Builder maxRequestLineLength(int bytes) {
+      this.maxRequestLineLength = requireAtLeast(bytes, 64, "maxRequestLineLength");
+      return this;
+    }
+
+    /** Largest header block in bytes; larger gets 431. */
+    public Builder maxHeaderSize(int bytes) {
+      this.maxHeaderSize = requireAtLeast(bytes, 256, "maxHeaderSize");
+      return this;
+    }
+
+    /** Largest request body in bytes; larger gets 413. */
+    public Builder maxBodySize(int bytes) {
+      this.maxBodySize = requireAtLeast(bytes, 0, "maxBodySize");
+      return this;
+    }
+
+    /** Heartbeat interval for idle streams ({@link Duration#ZERO}: none). */
+    public Builder heartbeat(Duration interval) {
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("heartbeat must not be negative: " + interval);
+      }
+      this.heartbeat = interval;
+      return this;
+    }
+
+    /** Unsent bytes per connection past which a stream is closed as a slow consumer. */
+    public Builder writeBufferHighWaterMark(int bytes) {
+      this.writeBufferHighWaterMark = requireAtLeast(bytes, 1024, "writeBufferHighWaterMark");
+      return this;
+    }
+
+    /** How long {@link HttpServer#close()} waits for connections to finish. */
+    public Builder shutdownGrace(Duration grace) {
+      this.shutdownGrace = Objects.requireNonNull(grace, "grace");
+      return this;
+    }
+
+    /** Binds and starts the server. */
+    public HttpServer start() throws InterruptedException {
+      if (handler == null) {
+        throw new IllegalStateException("a handler is required");
+      }
+      return new HttpServer(this);
+    }
+
+    private static int requireAtLeast(int value, int minimum, String name) {
+      if (value < minimum) {
+        throw new IllegalArgumentException(name + " must be at least " + minimum + ": " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.herald.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The subscriptions whose connections one event loop owns. Only that loop touches it, so delivery
+ * takes no lock. Streams written during a loop tick are flushed once, after every delivery queued in
+ * that tick; streams idle for the heartbeat interval get a comment.
+ */
+final class LoopShard<E> {
+  final EventLoop loop;
+  private final List<Subscription<E>> subscriptions = new ArrayList<>();
+  private final List<SseStream> dirty = new ArrayList<>();
+  private boolean flushScheduled;
+
+  LoopShard(EventLoop loop, Duration heartbeat) {
+    this.loop = loop;
+    if (!heartbeat.isZero()) {
+      long nanos = heartbeat.toNanos();
+      loop.scheduleAtFixedRate(() -> heartbeat(nanos), nanos, Math.max(nanos / 4, 1), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  int size() {
+    return subscriptions.size();
+  }
+
+  void add(Subscription<E> subscription) {
+    subscription.index = subscriptions.size();
+    subscriptions.add(subscription);
+    // Deferred: a close can fire in the middle of a delivery loop, which must not see the list change.
+    subscription.stream().closeFuture().addListener(closed -> loop.execute(() -> remove(subscription)));
+  }
+
+  /** Writes the shared chunk to every subscription that wants the event; releases the caller's reference. */
+  void deliver(E event, long sequence, ByteBuf chunk) {
+    try {
+      for (int i = 0, n = subscriptions.size(); i < n; i++) {
+        Subscription<E> subscription = subscriptions.get(i);
+        if (subscription.wants(event, sequence)) {
+          subscription.writtenUpTo(sequence);
+          if (subscription.stream().write(chunk.retainedDuplicate())) {
+            markDirty(subscription.stream());
+          }
+        }
+      }
+    } finally {
+      chunk.release();
+    }
+  }
+
+  private void markDirty(SseStream stream) {
+    dirty.add(stream);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      loop.execute(this::flushDirty); // queued behind deliveries already waiting: they share the flush
+    }
+  }
+
+  private void flushDirty() {
+    flushScheduled = false;
+    for (int i = 0, n = dirty.size(); i < n; i++) {
+      dirty.get(i).flush(); // a stream written several times is flushed again at no cost
+    }
+    dirty.clear();
+  }
+
+  private void remove(Subscription<E> subscription) {
+    int index = subscription.index;
+    if (index < 0) {
+      return;
+    }
+    Subscription<E> last = subscriptions.remove(subscriptions.size() - 1);
+    if (last != subscription) {
+      subscriptions.set(index, last);
+      last.index = index;
+    }
+    subscription.index = -1;
+  }
+
+  private void heartbeat(long intervalNanos) {
+    for (int i = 0, n = subscriptions.size(); i < n; i++) {
+      SseStream stream = subscriptions.get(i).stream();
+      if (stream.isOpen() && stream.idleNanos() >= intervalNanos) {
+        stream.send(dev.herald.sse.SseEvent.comment(""));
+        stream.flush();
+      }
+    }
+  }
+}

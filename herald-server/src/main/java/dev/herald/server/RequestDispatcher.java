@@ -1,0 +1,90 @@
+package dev.herald.server;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Hands each complete request to the application's {@link RequestHandler}, after answering what the
+ * decoder already refused (414, 431, 400). Once a connection carries an event stream, anything more
+ * the client sends is dropped.
+ */
+final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final System.Logger LOG = System.getLogger(RequestDispatcher.class.getName());
+
+  private final RequestHandler handler;
+  private final ServerConfig config;
+
+  RequestDispatcher(RequestHandler handler, ServerConfig config) {
+    this.handler = handler;
+    this.config = config;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (ctx.channel().hasAttr(SseStream.STREAM)) {
+      return;
+    }
+    if (request.decoderResult().isFailure()) {
+      refuse(ctx, request.decoderResult().cause());
+      return;
+    }
+    HttpExchange exchange = new HttpExchange(ctx, request, config);
+    try {
+      handler.handle(exchange);
+      if (!exchange.answered()) {
+        throw new IllegalStateException("the handler returned without answering " + exchange);
+      }
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.ERROR, "request failed: " + exchange, e);
+      if (exchange.answered()) {
+        ctx.close();
+      } else {
+        exchange.respond(500, "text/plain; charset=utf-8", "internal_error: see the server log\n");
+      }
+    }
+  }
+
+  private static void refuse(ChannelHandlerContext ctx, Throwable cause) {
+    HttpResponseStatus status;
+    String reason;
+    if (cause instanceof TooLongHttpLineException) {
+      status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+      reason = "uri_too_long: the request line exceeds the server's limit";
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+      reason = "headers_too_large: the request headers exceed the server's limit";
+    } else if (cause instanceof TooLongFrameException) {
+      status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+      reason = "body_too_large: the request body exceeds the server's limit";
+    } else {
+      status = HttpResponseStatus.BAD_REQUEST;
+      reason = "bad_request: malformed HTTP request";
+    }
+    byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        Unpooled.wrappedBuffer(body));
+    response.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set(HttpHeaderNames.CONNECTION, "close");
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // Resets and broken pipes are how clients leave; nothing to report beyond closing.
+    ctx.close();
+  }
+}

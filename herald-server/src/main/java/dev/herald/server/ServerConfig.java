@@ -1,0 +1,34 @@
+package dev.herald.server;
+
+import io.netty.channel.group.ChannelGroup;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Settings and shared state of one running {@link HttpServer}, handed to its handlers. */
+final class ServerConfig {
+  final int maxRequestLineLength;
+  final int maxHeaderSize;
+  final int maxBodySize;
+  final Duration heartbeat;
+  final int writeBufferHighWaterMark;
+  final ChannelGroup streams;
+  final AtomicLong slowConsumersClosed = new AtomicLong();
+  private volatile boolean closing;
+
+  ServerConfig(HttpServer.Builder builder, ChannelGroup streams) {
+    this.maxRequestLineLength = builder.maxRequestLineLength;
+    this.maxHeaderSize = builder.maxHeaderSize;
+    this.maxBodySize = builder.maxBodySize;
+    this.heartbeat = builder.heartbeat;
+    this.writeBufferHighWaterMark = builder.writeBufferHighWaterMark;
+    this.streams = streams;
+  }
+
+  boolean closing() {
+    return closing;
+  }
+
+  void startClosing() {
+    closing = true;
+  }
+}

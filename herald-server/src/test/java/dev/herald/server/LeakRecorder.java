@@ -1,0 +1,57 @@
+package dev.herald.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
+import io.netty.util.ResourceLeakDetectorFactory;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Makes Netty's leak detector (paranoid in tests, see the parent POM) fail tests instead of only
+ * logging: it records every leak report, and {@link #assertNoLeaks()} forces collection and checks.
+ */
+final class LeakRecorder {
+  private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
+
+  static {
+    ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
+      @Override
+      public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
+          long maxActive) {
+        return new ResourceLeakDetector<T>(resource, samplingInterval) {
+          @Override
+          protected void reportTracedLeak(String resourceType, String records) {
+            LEAKS.add(resourceType + " leaked:" + records);
+          }
+
+          @Override
+          protected void reportUntracedLeak(String resourceType) {
+            LEAKS.add(resourceType + " leaked (untraced)");
+          }
+        };
+      }
+    });
+  }
+
+  private LeakRecorder() {}
+
+  /** Installs the recording detector; call before any buffer is allocated. */
+  static void install() {
+    // the static initializer did the work
+  }
+
+  /** Collects garbage, lets the detector look, and fails if it reported anything. */
+  static void assertNoLeaks() throws InterruptedException {
+    for (int round = 0; round < 5; round++) {
+      System.gc();
+      Thread.sleep(50);
+      // Leaks are reported when a tracked buffer is allocated after the leaked one was collected.
+      ByteBuf probe = PooledByteBufAllocator.DEFAULT.directBuffer(16);
+      probe.release();
+    }
+    if (!LEAKS.isEmpty()) {
+      throw new AssertionError("Netty buffers leaked:\n" + String.join("\n", LEAKS));
+    }
+  }
+}

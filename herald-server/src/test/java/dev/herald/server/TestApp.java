@@ -1,0 +1,73 @@
+package dev.herald.server;
+
+import dev.herald.sse.SseEncoder;
+import dev.herald.sse.SseEvent;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A small application on {@link HttpServer} for its tests: {@code GET /stream?topic=t} subscribes,
+ * {@code POST /publish?topic=t} with a text body publishes it to that topic, anything else is 404.
+ */
+final class TestApp implements AutoCloseable {
+  record Update(String topic, String data) {}
+
+  final HttpServer server;
+  final FanOut<Update> fanOut;
+  private final AtomicLong sequence = new AtomicLong();
+  private final Object publishLock = new Object();
+
+  TestApp(HttpServer.Builder builder) throws InterruptedException {
+    FanOut<Update>[] holder = newHolder();
+    server = builder.listen(new InetSocketAddress("127.0.0.1", 0))
+        .handler(exchange -> route(exchange, holder[0]))
+        .start();
+    fanOut = server.newFanOut();
+    holder[0] = fanOut;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static FanOut<Update>[] newHolder() {
+    return new FanOut[1];
+  }
+
+  TestApp() throws InterruptedException {
+    this(HttpServer.builder());
+  }
+
+  String url(String pathAndQuery) {
+    return "http://127.0.0.1:" + server.address().getPort() + pathAndQuery;
+  }
+
+  void publish(String topic, String data) {
+    synchronized (publishLock) {
+      long seq = sequence.incrementAndGet();
+      fanOut.publish(new Update(topic, data), seq,
+          SseEncoder.encode(SseEvent.builder().id(Long.toString(seq)).data(data).build()));
+    }
+  }
+
+  private static void route(HttpExchange exchange, FanOut<Update> fanOut) {
+    String topic = exchange.queryParameter("topic");
+    if (exchange.method().equals("GET") && exchange.path().equals("/stream")) {
+      SseStream stream = exchange.openStream("Cache-Control", "no-cache");
+      fanOut.add(new Subscription<>(stream, update -> update.topic().equals(topic)));
+    } else if (exchange.method().equals("GET") && exchange.path().equals("/boom")) {
+      throw new IllegalStateException("boom");
+    } else if (exchange.method().equals("POST") && exchange.path().equals("/echo")) {
+      exchange.respond(200, "text/plain", exchange.bodyText());
+    } else {
+      exchange.respond(404, "text/plain", "not_found\n");
+    }
+  }
+
+  static Duration seconds(long n) {
+    return Duration.ofSeconds(n);
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
