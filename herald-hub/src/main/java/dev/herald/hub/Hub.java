@@ -1,0 +1,173 @@
+package dev.herald.hub;
+
+import dev.herald.hub.auth.JwtVerifier;
+import dev.herald.hub.log.EventLog;
+import dev.herald.hub.log.IdGenerator;
+import dev.herald.hub.log.MemoryEventLog;
+import dev.herald.server.FanOut;
+import dev.herald.server.HttpExchange;
+import dev.herald.server.HttpServer;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A Mercure hub (classic profile): subscribers {@code GET /.well-known/mercure?topic=...}, publishers
+ * {@code POST} form-encoded updates with a JWT; every update goes to the {@link EventLog} and then to
+ * each matching subscriber; reconnecting subscribers get what they missed via {@code Last-Event-ID}.
+ * Also answers {@code GET /healthz}. See {@code docs/hub.md}.
+ */
+public final class Hub implements AutoCloseable {
+  /** The Mercure endpoint. */
+  public static final String PATH = "/.well-known/mercure";
+
+  private final HttpServer server;
+  private final EventLog log;
+  private final FanOut<Update> fanOut;
+
+  private Hub(Builder builder) throws InterruptedException {
+    this.log = builder.log != null ? builder.log
+        : new MemoryEventLog(MemoryEventLog.DEFAULT_CAPACITY, new IdGenerator());
+    Router router = new Router();
+    this.server = HttpServer.builder()
+        .listen(builder.address)
+        .heartbeat(builder.heartbeat)
+        .maxBodySize(builder.maxUpdateSize)
+        .writeBufferHighWaterMark(builder.writeBufferHighWaterMark)
+        .handler(router::route)
+        .start();
+    this.fanOut = server.newFanOut();
+    router.publisher = new Publisher(builder.publisherKey, log, fanOut);
+    router.subscriber = new Subscriber(builder.subscriberKey, builder.anonymous, log, fanOut, builder.clock);
+  }
+
+  /** A builder; at least a publisher key is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Where the hub listens. */
+  public InetSocketAddress address() {
+    return server.address();
+  }
+
+  /** Open subscriptions (an estimate while they come and go). */
+  public int subscribers() {
+    return fanOut.size();
+  }
+
+  /** Subscribers disconnected because they read too slowly. */
+  public long slowSubscribersClosed() {
+    return server.slowConsumersClosed();
+  }
+
+  /** Ends every stream cleanly, stops the server, closes the log. */
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } finally {
+      log.close();
+    }
+  }
+
+  /** Routes requests; the handlers are set once the fan-out exists. */
+  private static final class Router {
+    volatile Publisher publisher;
+    volatile Subscriber subscriber;
+
+    void route(HttpExchange exchange) {
+      String path = exchange.path();
+      if (path.equals(PATH)) {
+        switch (exchange.method()) {
+          case "GET" -> subscriber.handle(exchange);
+          case "POST" -> publisher.handle(exchange);
+          default -> Responses.error(exchange, 405, "method_not_allowed",
+              exchange.method() + " is not supported here; use GET to subscribe, POST to publish",
+              "Allow", "GET, POST");
+        }
+      } else if (path.equals("/healthz")) {
+        Responses.text(exchange, "ok\n");
+      } else {
+        Responses.error(exchange, 404, "not_found", "no such resource; the hub is at " + PATH);
+      }
+    }
+  }
+
+  /** Configures a {@link Hub}. */
+  public static final class Builder {
+    private InetSocketAddress address = new InetSocketAddress(8080);
+    private JwtVerifier publisherKey;
+    private JwtVerifier subscriberKey;
+    private boolean anonymous;
+    private Duration heartbeat = HttpServer.DEFAULT_HEARTBEAT;
+    private int maxUpdateSize = HttpServer.DEFAULT_MAX_BODY_SIZE;
+    private int writeBufferHighWaterMark = HttpServer.DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
+    private EventLog log;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** Where to listen (default all interfaces, port 8080). */
+    public Builder listen(InetSocketAddress address) {
+      this.address = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** The HMAC secret for both publisher and subscriber tokens. */
+    public Builder jwtSecret(String secret) {
+      return publisherJwtSecret(secret).subscriberJwtSecret(secret);
+    }
+
+    /** The HMAC secret publishers' tokens are signed with. */
+    public Builder publisherJwtSecret(String secret) {
+      this.publisherKey = JwtVerifier.hmac(secret, clock);
+      return this;
+    }
+
+    /** The HMAC secret subscribers' tokens are signed with. */
+    public Builder subscriberJwtSecret(String secret) {
+      this.subscriberKey = JwtVerifier.hmac(secret, clock);
+      return this;
+    }
+
+    /** Whether subscribers without a token may receive public updates (default no). */
+    public Builder anonymous(boolean allowed) {
+      this.anonymous = allowed;
+      return this;
+    }
+
+    /** Heartbeat comment interval on idle streams (default 20 s). */
+    public Builder heartbeat(Duration interval) {
+      this.heartbeat = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /** Largest publish request body in bytes; larger gets 413 (default 1 MiB). */
+    public Builder maxUpdateSize(int bytes) {
+      this.maxUpdateSize = bytes;
+      return this;
+    }
+
+    /** Unsent bytes per subscriber before it is disconnected (default 1 MiB). */
+    public Builder writeBufferHighWaterMark(int bytes) {
+      this.writeBufferHighWaterMark = bytes;
+      return this;
+    }
+
+    /** The event log (default: in memory, newest 10,000 updates). The hub closes it. */
+    public Builder eventLog(EventLog log) {
+      this.log = Objects.requireNonNull(log, "log");
+      return this;
+    }
+
+    /** Binds and starts the hub. */
+    public Hub start() throws InterruptedException {
+      if (publisherKey == null || subscriberKey == null) {
+        throw new IllegalStateException("configure the JWT secret(s) for publishers and subscribers");
+      }
+      return new Hub(this);
+    }
+  }
+}

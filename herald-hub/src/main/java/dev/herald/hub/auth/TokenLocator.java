@@ -1,0 +1,29 @@
+package dev.herald.hub.auth;
+
+import dev.herald.server.HttpExchange;
+
+/**
+ * Finds the token of a request where Mercure clients put it, in this order: the
+ * {@code Authorization: Bearer} header, the {@code authorization} query parameter, the
+ * {@code mercureAuthorization} cookie.
+ */
+public final class TokenLocator {
+  private TokenLocator() {}
+
+  /** The token, or {@code null} when the request carries none. */
+  public static String find(HttpExchange exchange) throws AuthException {
+    String header = exchange.header("Authorization");
+    if (header != null) {
+      if (header.regionMatches(true, 0, "Bearer ", 0, 7) && header.length() > 7) {
+        return header.substring(7).strip();
+      }
+      throw new AuthException("invalid_request", "the Authorization header must be 'Bearer <token>'");
+    }
+    String query = exchange.queryParameter("authorization");
+    if (query != null && !query.isEmpty()) {
+      return query;
+    }
+    String cookie = exchange.cookie("mercureAuthorization");
+    return cookie == null || cookie.isEmpty() ? null : cookie;
+  }
+}

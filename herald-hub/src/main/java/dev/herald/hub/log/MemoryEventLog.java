@@ -1,0 +1,95 @@
+package dev.herald.hub.log;
+
+import dev.herald.hub.Update;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An event log in memory that keeps the newest {@code capacity} entries: for tests, throwaway hubs
+ * and {@code --store memory}. Everything is lost when the process ends.
+ */
+public final class MemoryEventLog implements EventLog {
+  /** Default number of entries kept. */
+  public static final int DEFAULT_CAPACITY = 10_000;
+
+  private final int capacity;
+  private final IdGenerator ids;
+  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+  private final Map<String, Entry> byId = new HashMap<>();
+  private long lastSequence;
+
+  /** A log keeping the newest {@code capacity} entries. */
+  public MemoryEventLog(int capacity, IdGenerator ids) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be positive: " + capacity);
+    }
+    this.capacity = capacity;
+    this.ids = ids;
+  }
+
+  @Override
+  public synchronized List<Entry> append(List<Update> updates) {
+    List<Entry> appended = new ArrayList<>(updates.size());
+    for (Update update : updates) {
+      if (update.id() != null) {
+        Entry existing = byId.get(update.id());
+        if (existing != null) {
+          if (!existing.update().equals(update)) {
+            throw new DuplicateIdException(update.id());
+          }
+          appended.add(existing);
+          continue;
+        }
+      }
+      Entry entry = new Entry(++lastSequence, update.id() == null ? update.withId(ids.next()) : update);
+      entries.addLast(entry);
+      byId.put(entry.update().id(), entry);
+      if (entries.size() > capacity) {
+        byId.remove(entries.removeFirst().update().id());
+      }
+      appended.add(entry);
+    }
+    return appended;
+  }
+
+  @Override
+  public synchronized Replay readAfter(String lastEventId, int limit) {
+    Entry cursor = EARLIEST.equals(lastEventId) ? null : byId.get(lastEventId);
+    long after = cursor == null ? 0 : cursor.sequence();
+    boolean found = cursor != null || EARLIEST.equals(lastEventId);
+    return new Replay(found, readAfterSequence(after, limit), lastSequence);
+  }
+
+  @Override
+  public synchronized List<Entry> readAfterSequence(long sequence, int limit) {
+    List<Entry> out = new ArrayList<>();
+    if (entries.isEmpty() || sequence >= lastSequence) {
+      return out;
+    }
+    long first = entries.peekFirst().sequence();
+    // Sequences are contiguous in the deque, so skip straight to the start.
+    int skip = (int) Math.max(0, sequence - first + 1);
+    Iterator<Entry> it = entries.iterator();
+    for (int i = 0; i < skip && it.hasNext(); i++) {
+      it.next();
+    }
+    while (it.hasNext() && out.size() < limit) {
+      out.add(it.next());
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized long lastSequence() {
+    return lastSequence;
+  }
+
+  @Override
+  public void close() {
+    // nothing to release
+  }
+}
