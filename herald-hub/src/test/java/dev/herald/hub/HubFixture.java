@@ -3,6 +3,7 @@ package dev.herald.hub;
 import dev.herald.client.ErrorPolicy;
 import dev.herald.client.EventIterator;
 import dev.herald.client.EventSource;
+import dev.herald.client.ReadyState;
 import dev.herald.hub.auth.Tokens;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -93,11 +94,21 @@ final class HubFixture implements AutoCloseable {
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  /** A subscription as a blocking iterator; returns once the hub has registered it. */
+  /**
+   * A subscription as a blocking iterator; returns once the stream is open. That is enough: the hub
+   * registers the subscription in the same event-loop task that sends the headers, and any later
+   * update reaches that loop as a task queued behind it.
+   */
   EventIterator subscribe(EventSource.Builder builder) throws InterruptedException {
-    int before = hub.subscribers();
     EventIterator events = builder.errorPolicy(ErrorPolicy.NEVER).iterator();
-    awaitSubscribers(before + 1);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (events.readyState() != ReadyState.OPEN) {
+      if (events.readyState() == ReadyState.CLOSED || System.nanoTime() > deadline) {
+        events.close();
+        throw new AssertionError("the subscription did not open: " + events.readyState());
+      }
+      Thread.sleep(2);
+    }
     return events;
   }
 
