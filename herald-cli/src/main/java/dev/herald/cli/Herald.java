@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Herald.Version.class,
     description = "Herald: a Server-Sent Events hub and toolkit.",
-    subcommands = {SubscribeCommand.class})
+    subcommands = {ServeCommand.class, PublishCommand.class, SubscribeCommand.class, TokenCommand.class})
 public final class Herald implements Callable<Integer> {
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;
@@ -31,11 +31,26 @@ public final class Herald implements Callable<Integer> {
 
   /** Runs the command line with the given streams; returns the exit code. */
   static int run(PrintWriter out, PrintWriter err, String... args) {
+    return run(out, err, System.getenv(), args);
+  }
+
+  /** As {@link #run(PrintWriter, PrintWriter, String...)}, with the environment given (for tests). */
+  static int run(PrintWriter out, PrintWriter err, java.util.Map<String, String> environment, String... args) {
     CommandLine commandLine = new CommandLine(new Herald())
         .setOut(out)
         .setErr(err)
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setExpandAtFiles(false); // --data @FILE is ours, like curl's, not picocli's argument file
+    Settings settings;
+    try {
+      settings = Settings.load(args, environment);
+    } catch (CommandLine.PicocliException e) {
+      err.println("herald: " + e.getMessage());
+      return 2;
+    }
+    for (String name : new String[] {"serve", "publish", "token"}) {
+      commandLine.getSubcommands().get(name).setDefaultValueProvider(settings);
+    }
     commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("herald: " + e.getMessage());
       return 1;

@@ -1,0 +1,163 @@
+package dev.herald.cli;
+
+import dev.herald.hub.Hub;
+import dev.herald.hub.auth.Tokens;
+import dev.herald.hub.log.IdGenerator;
+import dev.herald.hub.log.MemoryEventLog;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code herald serve}: runs the hub until interrupted. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = "Runs the Herald hub (Mercure protocol) until stopped with Ctrl-C or SIGTERM, "
+        + "which ends every stream cleanly. Each option can also be set by an environment variable "
+        + "HERALD_<OPTION> (e.g. HERALD_JWT_SECRET) or a line in the --config file (e.g. jwt-secret=...); "
+        + "the command line wins, then the environment, then the file.",
+    footer = {
+      "",
+      "With no secret configured, a random one is generated for this run, anonymous subscribers are",
+      "allowed, and a publisher token and curl example are printed so you can publish at once."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", converter = ListenAddress.class,
+      defaultValue = ":8080", description = "Address to listen on (default: ${DEFAULT-VALUE}, all interfaces).")
+  private InetSocketAddress listen;
+
+  @Option(names = "--jwt-secret", paramLabel = "SECRET",
+      description = "HMAC secret (>= 32 bytes) for publisher and subscriber tokens.")
+  private String jwtSecret;
+
+  @Option(names = "--publisher-jwt-secret", paramLabel = "SECRET",
+      description = "HMAC secret for publisher tokens (overrides --jwt-secret).")
+  private String publisherJwtSecret;
+
+  @Option(names = "--subscriber-jwt-secret", paramLabel = "SECRET",
+      description = "HMAC secret for subscriber tokens (overrides --jwt-secret).")
+  private String subscriberJwtSecret;
+
+  @Option(names = "--anonymous", arity = "0..1", paramLabel = "true|false",
+      description = "Allow subscribers without a token (public updates only). Default: false, "
+          + "or true when no secret is configured.")
+  private Boolean anonymous;
+
+  @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Durations.class, defaultValue = "20s",
+      description = "Comment sent on idle streams so proxies and clients see life (default: ${DEFAULT-VALUE}; 0 = off).")
+  private Duration heartbeat;
+
+  @Option(names = "--store", paramLabel = "KIND", defaultValue = "memory",
+      description = "Event log: memory (default: ${DEFAULT-VALUE}; the durable SQLite store comes with the next release).")
+  private String store;
+
+  @Option(names = "--retain-events", paramLabel = "N", defaultValue = "10000",
+      description = "Updates kept for replay to reconnecting subscribers (default: ${DEFAULT-VALUE}).")
+  private int retainEvents;
+
+  @Option(names = "--max-update-size", paramLabel = "BYTES", defaultValue = "1048576",
+      description = "Largest publish request; larger gets 413 (default: ${DEFAULT-VALUE}).")
+  private int maxUpdateSize;
+
+  @Option(names = "--write-buffer-limit", paramLabel = "BYTES", defaultValue = "1048576",
+      description = "Unsent bytes per subscriber before it is disconnected as too slow (default: ${DEFAULT-VALUE}).")
+  private int writeBufferLimit;
+
+  @CommandLine.Mixin
+  private ConfigOption config;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    if (!store.equals("memory")) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--store must be 'memory' in this version (got '" + store + "')");
+    }
+    if (retainEvents < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--retain-events must be at least 1");
+    }
+    String publisherSecret = first(publisherJwtSecret, jwtSecret);
+    String subscriberSecret = first(subscriberJwtSecret, jwtSecret);
+    boolean generated = publisherSecret == null && subscriberSecret == null;
+    if (generated) {
+      publisherSecret = randomSecret();
+      subscriberSecret = publisherSecret;
+    } else if (publisherSecret == null || subscriberSecret == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "configure both secrets, or --jwt-secret for both");
+    }
+    boolean allowAnonymous = anonymous != null ? anonymous : generated;
+
+    Hub hub;
+    try {
+      hub = Hub.builder()
+          .listen(listen)
+          .publisherJwtSecret(publisherSecret)
+          .subscriberJwtSecret(subscriberSecret)
+          .anonymous(allowAnonymous)
+          .heartbeat(heartbeat)
+          .maxUpdateSize(maxUpdateSize)
+          .writeBufferHighWaterMark(writeBufferLimit)
+          .eventLog(new MemoryEventLog(retainEvents, new IdGenerator()))
+          .start();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Log.info(err, "hub stopping", "subscribers", Integer.toString(hub.subscribers()));
+      hub.close();
+      stopped.countDown();
+    }, "herald-shutdown"));
+
+    String url = "http://" + displayHost(hub.address()) + ":" + hub.address().getPort() + Hub.PATH;
+    Log.info(err, "hub started", "url", url, "store", store, "anonymous", Boolean.toString(allowAnonymous),
+        "secret", generated ? "generated" : "configured");
+    if (generated) {
+      printQuickStart(err, url, publisherSecret);
+    }
+    stopped.await();
+    return 0;
+  }
+
+  private static void printQuickStart(PrintWriter err, String url, String secret) {
+    String token = Tokens.hmac(secret, List.of("*"), List.of("*"), null, Instant.now());
+    err.println();
+    err.println("No JWT secret configured: this run uses a generated one, valid until the hub stops.");
+    err.println("Publisher token (publish and subscribe to every topic):");
+    err.println("  " + token);
+    err.println("Try it, in two terminals:");
+    err.println("  ./herald subscribe '" + url + "?topic=demo'");
+    err.println("  curl -d topic=demo -d data=hello -H 'Authorization: Bearer " + token + "' " + url);
+    err.println("Configure --jwt-secret (or HERALD_JWT_SECRET) for tokens that outlive this run.");
+    err.println();
+    err.flush();
+  }
+
+  private static String displayHost(InetSocketAddress address) {
+    return address.getAddress().isAnyLocalAddress() ? "localhost" : address.getHostString();
+  }
+
+  private static String first(String a, String b) {
+    return a != null ? a : b;
+  }
+
+  private static String randomSecret() {
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

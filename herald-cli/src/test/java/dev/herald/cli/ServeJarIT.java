@@ -1,0 +1,128 @@
+package dev.herald.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import dev.herald.hub.auth.Tokens;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code herald serve} as a separate process, used the way the README says: publish with
+ * {@code herald publish} and with curl, subscribe with curl -N and {@code herald subscribe}.
+ */
+class ServeJarIT {
+  private static final String SECRET = "integration-test-secret-long-enough!";
+  private static final Pattern URL = Pattern.compile("url=(http://\\S+)");
+  private Process hub;
+  private String endpoint;
+
+  @BeforeEach
+  void startHub() throws Exception {
+    hub = new ProcessBuilder(java(), "-jar", jar(), "serve", "--listen", "127.0.0.1:0", "--anonymous",
+        "--heartbeat", "1s", "--jwt-secret", SECRET)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectErrorStream(false)
+        .start();
+    hub.getOutputStream().close();
+    BufferedReader log = new BufferedReader(new InputStreamReader(hub.getErrorStream(), StandardCharsets.UTF_8));
+    CompletableFuture<String> url = CompletableFuture.supplyAsync(() -> {
+      try {
+        for (String line = log.readLine(); line != null; line = log.readLine()) {
+          Matcher matcher = URL.matcher(line);
+          if (matcher.find()) {
+            return matcher.group(1);
+          }
+        }
+        return null;
+      } catch (IOException e) {
+        return null;
+      }
+    });
+    endpoint = url.get(30, TimeUnit.SECONDS);
+    assertThat(endpoint).as("the hub logged its URL").isNotNull();
+    Thread drain = new Thread(() -> {
+      try {
+        log.transferTo(java.io.Writer.nullWriter());
+      } catch (IOException ignored) {
+        // the hub exited
+      }
+    });
+    drain.setDaemon(true);
+    drain.start();
+  }
+
+  @AfterEach
+  void stopHub() throws Exception {
+    if (hub.isAlive()) {
+      hub.destroy();
+      hub.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static String jar() {
+    return Path.of("target", "herald.jar").toString();
+  }
+
+  private static Process start(String... command) throws IOException {
+    return new ProcessBuilder(command).redirectErrorStream(false).start();
+  }
+
+  private static String output(Process process) throws Exception {
+    return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void publishedUpdatesReachCurlAndHeraldSubscribe() throws Exception {
+    String token = Tokens.hmac(SECRET, List.of("*"), List.of(), Duration.ofHours(1), Instant.now());
+    Process curl = start("curl", "-sN", "--max-time", "15", endpoint + "?topic=demo");
+    Process subscriber = start(java(), "-jar", jar(), "subscribe", "--json", "--max-events", "2", "--timeout",
+        "20s", endpoint + "?topic=demo");
+    Thread.sleep(2500);
+
+    Process cli = start(java(), "-jar", jar(), "publish", "--hub", endpoint, "--topic", "demo",
+        "--data", "from herald", "--token", token);
+    assertThat(cli.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String cliId = output(cli).strip();
+    Process byCurl = start("curl", "-s", "-d", "topic=demo", "-d", "data=from curl", "-H",
+        "Authorization: Bearer " + token, endpoint);
+    assertThat(byCurl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String curlId = output(byCurl).strip();
+
+    assertThat(subscriber.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(output(subscriber)).isEqualTo(
+        "{\"type\":\"message\",\"data\":\"from herald\",\"lastEventId\":\"" + cliId + "\"}\n"
+            + "{\"type\":\"message\",\"data\":\"from curl\",\"lastEventId\":\"" + curlId + "\"}\n");
+    curl.waitFor(30, TimeUnit.SECONDS);
+    assertThat(output(curl)).contains("id: " + cliId + "\ndata: from herald\n\n",
+        "id: " + curlId + "\ndata: from curl\n\n");
+  }
+
+  @Test
+  void stoppingTheHubEndsStreamsCleanly() throws Exception {
+    Process curl = start("curl", "-sN", "--max-time", "30", endpoint + "?topic=demo");
+    Thread.sleep(1500);
+
+    hub.destroy(); // SIGTERM
+
+    assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(curl.exitValue()).as("curl saw the end of the chunked body, not a cut").isZero();
+    assertThat(hub.waitFor(30, TimeUnit.SECONDS)).isTrue();
+  }
+}

@@ -1,0 +1,126 @@
+package dev.herald.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.client.EventIterator;
+import dev.herald.client.EventSource;
+import dev.herald.client.ReadyState;
+import dev.herald.hub.Hub;
+import dev.herald.hub.auth.AuthException;
+import dev.herald.hub.auth.Claims;
+import dev.herald.hub.auth.JwtVerifier;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code herald token} and {@code herald publish} in process; settings from flags, environment, file. */
+class TokenAndPublishCommandTest {
+  private static final String SECRET = "cli-test-secret-that-is-long-enough!";
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int herald(Map<String, String> environment, String... args) {
+    return Herald.run(new PrintWriter(out, true), new PrintWriter(err, true), environment, args);
+  }
+
+  private static Claims verify(String token, String secret) throws AuthException {
+    return JwtVerifier.hmac(secret, Clock.systemUTC()).verify(token.strip());
+  }
+
+  @Test
+  void tokenCarriesTheSelectorsAndExpires() throws Exception {
+    assertThat(herald(Map.of(), "token", "--jwt-secret", SECRET, "--publish", "a", "b", "--subscribe",
+        "https://example.com/{id}", "--ttl", "5m")).isZero();
+
+    Claims claims = verify(out.toString(), SECRET);
+    assertThat(claims.publish()).extracting(Object::toString).containsExactly("a", "b");
+    assertThat(claims.subscribe()).extracting(Object::toString).containsExactly("https://example.com/{id}");
+    assertThat(claims.expiresAt()).isNotNull();
+  }
+
+  @Test
+  void noExpiryTokenHasNoExp() throws Exception {
+    herald(Map.of(), "token", "--jwt-secret", SECRET, "--publish", "*", "--no-expiry");
+    assertThat(verify(out.toString(), SECRET).expiresAt()).isNull();
+  }
+
+  @Test
+  void secretComesFromTheEnvironmentWhenNotOnTheCommandLine() throws Exception {
+    assertThat(herald(Map.of("HERALD_JWT_SECRET", SECRET), "token", "--publish", "*")).isZero();
+    verify(out.toString(), SECRET);
+  }
+
+  @Test
+  void commandLineBeatsEnvironmentWhichBeatsTheConfigFile(@TempDir Path dir) throws Exception {
+    String fileSecret = "secret-from-the-config-file-long-enough";
+    String envSecret = "secret-from-the-environment-long-enough";
+    Path config = Files.writeString(dir.resolve("herald.properties"), "jwt-secret=" + fileSecret + "\n");
+
+    herald(Map.of(), "token", "--config", config.toString(), "--publish", "*");
+    verify(out.toString(), fileSecret);
+    out.getBuffer().setLength(0);
+
+    herald(Map.of("HERALD_JWT_SECRET", envSecret, "HERALD_CONFIG", config.toString()), "token", "--publish", "*");
+    verify(out.toString(), envSecret);
+    out.getBuffer().setLength(0);
+
+    herald(Map.of("HERALD_JWT_SECRET", envSecret), "token", "--config", config.toString(), "--jwt-secret",
+        SECRET, "--publish", "*");
+    verify(out.toString(), SECRET);
+  }
+
+  @Test
+  void unreadableConfigFileIsAUsageError() {
+    assertThat(herald(Map.of(), "token", "--config", "/no/such/file", "--publish", "*")).isEqualTo(2);
+    assertThat(err.toString()).contains("cannot read the config file /no/such/file");
+  }
+
+  @Test
+  void shortSecretIsRefused() {
+    assertThat(herald(Map.of(), "token", "--jwt-secret", "short", "--publish", "*")).isEqualTo(2);
+    assertThat(err.toString()).contains("at least 32 bytes");
+  }
+
+  @Test
+  void publishPrintsTheIdAndTheSubscriberGetsTheUpdate() throws Exception {
+    try (Hub hub = Hub.builder().listen(new InetSocketAddress("127.0.0.1", 0)).jwtSecret(SECRET)
+        .anonymous(true).start()) {
+      String endpoint = "http://127.0.0.1:" + hub.address().getPort() + Hub.PATH;
+      try (EventIterator events = EventSource.builder(URI.create(endpoint + "?topic=news")).iterator()) {
+        while (events.readyState() != ReadyState.OPEN) {
+          Thread.sleep(5);
+        }
+        int code = herald(Map.of(), "publish", "--hub", endpoint, "--topic", "news", "--data", "extra!",
+            "--type", "flash", "--jwt-secret", SECRET);
+
+        assertThat(code).as(err.toString()).isZero();
+        String id = out.toString().strip();
+        assertThat(events.next()).isEqualTo(new dev.herald.sse.SseEvent(id, "flash", "extra!", null, null));
+      }
+    }
+  }
+
+  @Test
+  void refusedPublishExitsOneWithTheHubsReason() throws Exception {
+    try (Hub hub = Hub.builder().listen(new InetSocketAddress("127.0.0.1", 0)).jwtSecret(SECRET).start()) {
+      String endpoint = "http://127.0.0.1:" + hub.address().getPort() + Hub.PATH;
+      int code = herald(Map.of(), "publish", "--hub", endpoint, "--topic", "news", "--data", "x",
+          "--jwt-secret", "a-different-secret-that-is-long-enough");
+      assertThat(code).isEqualTo(1);
+      assertThat(err.toString()).contains("HTTP 401", "invalid_token");
+    }
+  }
+
+  @Test
+  void publishWithoutCredentialsIsAUsageError() {
+    assertThat(herald(Map.of(), "publish", "--topic", "t", "--data", "x")).isEqualTo(2);
+    assertThat(err.toString()).contains("--token or --jwt-secret");
+  }
+}
