@@ -51,6 +51,18 @@ final class ServeCommand implements Callable<Integer> {
       description = "HMAC secret for subscriber tokens (overrides --jwt-secret).")
   private String subscriberJwtSecret;
 
+  @Option(names = "--jwt-key", paramLabel = "PEM_FILE",
+      description = "RSA or EC public key (PEM) for publisher and subscriber tokens (RS256/ES256...).")
+  private java.nio.file.Path jwtKey;
+
+  @Option(names = "--publisher-jwt-key", paramLabel = "PEM_FILE",
+      description = "Public key for publisher tokens (overrides the general key or secret).")
+  private java.nio.file.Path publisherJwtKey;
+
+  @Option(names = "--subscriber-jwt-key", paramLabel = "PEM_FILE",
+      description = "Public key for subscriber tokens (overrides the general key or secret).")
+  private java.nio.file.Path subscriberJwtKey;
+
   @Option(names = "--anonymous", arity = "0..1", paramLabel = "true|false",
       description = "Allow subscribers without a token (public updates only). Default: false, "
           + "or true when no secret is configured.")
@@ -89,31 +101,33 @@ final class ServeCommand implements Callable<Integer> {
     if (retainEvents < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--retain-events must be at least 1");
     }
-    String publisherSecret = first(publisherJwtSecret, jwtSecret);
-    String subscriberSecret = first(subscriberJwtSecret, jwtSecret);
-    boolean generated = publisherSecret == null && subscriberSecret == null;
+    Credential publisher = Credential.pick(publisherJwtKey, publisherJwtSecret, jwtKey, jwtSecret);
+    Credential subscriber = Credential.pick(subscriberJwtKey, subscriberJwtSecret, jwtKey, jwtSecret);
+    boolean generated = publisher == null && subscriber == null;
+    String generatedSecret = null;
     if (generated) {
-      publisherSecret = randomSecret();
-      subscriberSecret = publisherSecret;
-    } else if (publisherSecret == null || subscriberSecret == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "configure both secrets, or --jwt-secret for both");
+      generatedSecret = randomSecret();
+      publisher = new Credential(generatedSecret, null);
+      subscriber = publisher;
+    } else if (publisher == null || subscriber == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "configure keys or secrets for both "
+          + "publishers and subscribers, or --jwt-secret / --jwt-key for both");
     }
     boolean allowAnonymous = anonymous != null ? anonymous : generated;
 
     Hub hub;
     try {
-      hub = Hub.builder()
-          .listen(listen)
-          .publisherJwtSecret(publisherSecret)
-          .subscriberJwtSecret(subscriberSecret)
+      Hub.Builder builder = Hub.builder().listen(listen);
+      publisher.applyToPublishers(builder);
+      subscriber.applyToSubscribers(builder);
+      hub = builder
           .anonymous(allowAnonymous)
           .heartbeat(heartbeat)
           .maxUpdateSize(maxUpdateSize)
           .writeBufferHighWaterMark(writeBufferLimit)
           .eventLog(new MemoryEventLog(retainEvents, new IdGenerator()))
           .start();
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | java.io.IOException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -127,7 +141,7 @@ final class ServeCommand implements Callable<Integer> {
     Log.info(err, "hub started", "url", url, "store", store, "anonymous", Boolean.toString(allowAnonymous),
         "secret", generated ? "generated" : "configured");
     if (generated) {
-      printQuickStart(err, url, publisherSecret);
+      printQuickStart(err, url, generatedSecret);
     }
     stopped.await();
     return 0;
@@ -151,8 +165,45 @@ final class ServeCommand implements Callable<Integer> {
     return address.getAddress().isAnyLocalAddress() ? "localhost" : address.getHostString();
   }
 
-  private static String first(String a, String b) {
-    return a != null ? a : b;
+  /** A role's verification material: an HMAC secret or a PEM public key file. */
+  private record Credential(String secret, java.nio.file.Path keyFile) {
+    /** The most specific setting given: the role's key, its secret, the general key, the general secret. */
+    static Credential pick(java.nio.file.Path roleKey, String roleSecret, java.nio.file.Path key, String secret) {
+      if (roleKey != null) {
+        return new Credential(null, roleKey);
+      }
+      if (roleSecret != null) {
+        return new Credential(roleSecret, null);
+      }
+      if (key != null) {
+        return new Credential(null, key);
+      }
+      return secret != null ? new Credential(secret, null) : null;
+    }
+
+    void applyToPublishers(Hub.Builder builder) throws java.io.IOException {
+      if (secret != null) {
+        builder.publisherJwtSecret(secret);
+      } else {
+        builder.publisherJwtPublicKey(read(keyFile));
+      }
+    }
+
+    void applyToSubscribers(Hub.Builder builder) throws java.io.IOException {
+      if (secret != null) {
+        builder.subscriberJwtSecret(secret);
+      } else {
+        builder.subscriberJwtPublicKey(read(keyFile));
+      }
+    }
+
+    private static String read(java.nio.file.Path file) throws java.io.IOException {
+      try {
+        return java.nio.file.Files.readString(file);
+      } catch (java.io.IOException e) {
+        throw new java.io.IOException("cannot read the key file " + file + " (" + e.getClass().getSimpleName() + ")", e);
+      }
+    }
   }
 
   private static String randomSecret() {

@@ -132,6 +132,23 @@ public final class Hub implements AutoCloseable {
       return this;
     }
 
+    /** A PEM public key (RSA or EC) for both publisher and subscriber tokens. */
+    public Builder jwtPublicKey(String pem) {
+      return publisherJwtPublicKey(pem).subscriberJwtPublicKey(pem);
+    }
+
+    /** A PEM public key (RSA or EC) publishers' tokens are signed for. */
+    public Builder publisherJwtPublicKey(String pem) {
+      this.publisherKey = JwtVerifier.publicKey(pem, clock);
+      return this;
+    }
+
+    /** A PEM public key (RSA or EC) subscribers' tokens are signed for. */
+    public Builder subscriberJwtPublicKey(String pem) {
+      this.subscriberKey = JwtVerifier.publicKey(pem, clock);
+      return this;
+    }
+
     /** Whether subscribers without a token may receive public updates (default no). */
     public Builder anonymous(boolean allowed) {
       this.anonymous = allowed;

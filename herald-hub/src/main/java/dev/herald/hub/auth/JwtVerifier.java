@@ -3,11 +3,17 @@ package dev.herald.hub.auth;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.herald.hub.topic.TopicSelector;
 import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,22 +24,51 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Verifies Mercure JWS tokens signed with an HMAC secret (HS256, HS384, HS512) and reads their
- * {@code mercure} claim. Refuses unsigned tokens and other algorithms (no {@code alg: none}, no key
- * confusion), expired tokens and tokens not yet valid, each with a reason that says so.
+ * Verifies Mercure JWS tokens and reads their {@code mercure} claim. A verifier holds one key: an
+ * HMAC secret (HS256, HS384, HS512), an RSA public key (RS256/384/512, PS256/384/512) or an EC
+ * public key (ES256/384/512). Tokens signed with another algorithm family are refused, so neither
+ * {@code alg: none} nor key confusion gets through; so are expired tokens and tokens not yet valid,
+ * each with a reason that says so.
  */
 public final class JwtVerifier {
   /** Shortest secret accepted: 256 bits, as HS256 requires. */
   public static final int MIN_SECRET_BYTES = 32;
   private static final Set<JWSAlgorithm> HMAC = Set.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384,
       JWSAlgorithm.HS512);
+  private static final Set<JWSAlgorithm> RSA = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
+      JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512);
+  private static final Set<JWSAlgorithm> EC = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.ES384,
+      JWSAlgorithm.ES512);
 
   private final JWSVerifier verifier;
+  private final Set<JWSAlgorithm> accepted;
   private final Clock clock;
 
-  private JwtVerifier(JWSVerifier verifier, Clock clock) {
+  private JwtVerifier(JWSVerifier verifier, Set<JWSAlgorithm> accepted, Clock clock) {
     this.verifier = verifier;
+    this.accepted = accepted;
     this.clock = clock;
+  }
+
+  /**
+   * A verifier for tokens signed with the private half of {@code pem}, a PEM public key
+   * ({@code -----BEGIN PUBLIC KEY-----}, RSA or EC) or certificate.
+   *
+   * @throws IllegalArgumentException if the PEM holds no usable RSA or EC public key
+   */
+  public static JwtVerifier publicKey(String pem, Clock clock) {
+    PublicKey key = PemKeys.publicKey(pem);
+    if (key instanceof RSAPublicKey rsa) {
+      return new JwtVerifier(new RSASSAVerifier(rsa), RSA, clock);
+    }
+    if (key instanceof ECPublicKey ec) {
+      try {
+        return new JwtVerifier(new ECDSAVerifier(ec), EC, clock);
+      } catch (JOSEException e) {
+        throw new IllegalArgumentException("unusable EC key: " + e.getMessage(), e);
+      }
+    }
+    throw new IllegalArgumentException("the PEM holds a " + key.getAlgorithm() + " key; use RSA or EC");
   }
 
   /**
@@ -48,7 +83,7 @@ public final class JwtVerifier {
           + " bytes (256 bits) for HS256; this one has " + key.length);
     }
     try {
-      return new JwtVerifier(new MACVerifier(key), clock);
+      return new JwtVerifier(new MACVerifier(key), HMAC, clock);
     } catch (JOSEException e) {
       throw new IllegalArgumentException("unusable JWT secret: " + e.getMessage(), e);
     }
@@ -63,7 +98,7 @@ public final class JwtVerifier {
       throw new AuthException("invalid_token", "the token is not a signed JWT");
     }
     JWSAlgorithm algorithm = jwt.getHeader().getAlgorithm();
-    if (!HMAC.contains(algorithm)) {
+    if (!accepted.contains(algorithm)) {
       throw new AuthException("invalid_token", "the token's algorithm " + algorithm + " is not accepted");
     }
     try {
