@@ -68,6 +68,11 @@ final class ServeCommand implements Callable<Integer> {
           + "or true when no secret is configured.")
   private Boolean anonymous;
 
+  @Option(names = "--cors-origin", paramLabel = "ORIGIN", split = ",",
+      description = "Origin allowed to use the hub from a browser on another origin, with credentials "
+          + "(repeatable or comma-separated; * = any). Default: none.")
+  private java.util.List<String> corsOrigins = new java.util.ArrayList<>();
+
   @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Durations.class, defaultValue = "20s",
       description = "Comment sent on idle streams so proxies and clients see life (default: ${DEFAULT-VALUE}; 0 = off).")
   private Duration heartbeat;
@@ -122,6 +127,7 @@ final class ServeCommand implements Callable<Integer> {
       subscriber.applyToSubscribers(builder);
       hub = builder
           .anonymous(allowAnonymous)
+          .corsOrigins(corsOrigins)
           .heartbeat(heartbeat)
           .maxUpdateSize(maxUpdateSize)
           .writeBufferHighWaterMark(writeBufferLimit)

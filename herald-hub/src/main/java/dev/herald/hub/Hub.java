@@ -10,6 +10,7 @@ import dev.herald.server.HttpServer;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -29,7 +30,7 @@ public final class Hub implements AutoCloseable {
   private Hub(Builder builder) throws InterruptedException {
     this.log = builder.log != null ? builder.log
         : new MemoryEventLog(MemoryEventLog.DEFAULT_CAPACITY, new IdGenerator());
-    Router router = new Router();
+    Router router = new Router(new Cors(builder.corsOrigins));
     this.server = HttpServer.builder()
         .listen(builder.address)
         .heartbeat(builder.heartbeat)
@@ -74,21 +75,39 @@ public final class Hub implements AutoCloseable {
 
   /** Routes requests; the handlers are set once the fan-out exists. */
   private static final class Router {
+    private final Cors cors;
     volatile Publisher publisher;
     volatile Subscriber subscriber;
 
+    Router(Cors cors) {
+      this.cors = cors;
+    }
+
     void route(HttpExchange exchange) {
       String path = exchange.path();
+      boolean crossOrigin = cors.apply(exchange);
       if (path.equals(PATH)) {
         switch (exchange.method()) {
           case "GET" -> subscriber.handle(exchange);
           case "POST" -> publisher.handle(exchange);
+          case "OPTIONS" -> {
+            if (crossOrigin) {
+              Cors.preflight(exchange);
+            } else {
+              exchange.respondEmpty(204, "Allow", "GET, POST, OPTIONS");
+            }
+          }
           default -> Responses.error(exchange, 405, "method_not_allowed",
               exchange.method() + " is not supported here; use GET to subscribe, POST to publish",
-              "Allow", "GET, POST");
+              "Allow", "GET, POST, OPTIONS");
         }
       } else if (path.equals("/healthz")) {
         Responses.text(exchange, "ok\n");
+      } else if (path.equals("/") && exchange.method().equals("GET")) {
+        Responses.text(exchange, "Herald hub (Mercure protocol).\n"
+            + "Subscribe: GET " + PATH + "?topic=<selector>\n"
+            + "Publish:   POST " + PATH + " (form: topic, data, id, type, retry, private; Bearer JWT)\n"
+            + "Health:    GET /healthz\n");
       } else {
         Responses.error(exchange, 404, "not_found", "no such resource; the hub is at " + PATH);
       }
@@ -105,6 +124,7 @@ public final class Hub implements AutoCloseable {
     private int maxUpdateSize = HttpServer.DEFAULT_MAX_BODY_SIZE;
     private int writeBufferHighWaterMark = HttpServer.DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
     private EventLog log;
+    private List<String> corsOrigins = List.of();
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -170,6 +190,15 @@ public final class Hub implements AutoCloseable {
     /** Unsent bytes per subscriber before it is disconnected (default 1 MiB). */
     public Builder writeBufferHighWaterMark(int bytes) {
       this.writeBufferHighWaterMark = bytes;
+      return this;
+    }
+
+    /**
+     * Origins allowed to use the hub from browsers on other origins ({@code *}: any), with
+     * credentials. Default: none (same-origin only).
+     */
+    public Builder corsOrigins(List<String> origins) {
+      this.corsOrigins = List.copyOf(origins);
       return this;
     }
 

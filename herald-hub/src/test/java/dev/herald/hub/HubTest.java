@@ -350,7 +350,7 @@ class HubTest {
       HttpResponse<String> response = HubFixture.HTTP.send(java.net.http.HttpRequest.newBuilder(fixture.uri(Hub.PATH))
           .PUT(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(405);
-      assertThat(response.headers().firstValue("Allow")).contains("GET, POST");
+      assertThat(response.headers().firstValue("Allow")).contains("GET, POST, OPTIONS");
     }
 
     @Test
@@ -446,6 +446,54 @@ class HubTest {
         assertThat(allowed.next().data()).isEqualTo("secret");
         assertThat(allowed.next().data()).isEqualTo("open");
       }
+    }
+  }
+
+  @Nested
+  class CrossOrigin {
+    @Test
+    void allowedOriginIsEchoedWithCredentials() throws Exception {
+      fixture = new HubFixture(builder -> builder.anonymous(true).corsOrigins(List.of("https://app.example")));
+      HttpResponse<String> response = fixture.get(fixture.uri("/healthz"), "Origin", "https://app.example");
+      assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).contains("https://app.example");
+      assertThat(response.headers().firstValue("Access-Control-Allow-Credentials")).contains("true");
+    }
+
+    @Test
+    void otherOriginsGetNoCorsHeaders() throws Exception {
+      fixture = new HubFixture(builder -> builder.anonymous(true).corsOrigins(List.of("https://app.example")));
+      HttpResponse<String> response = fixture.get(fixture.uri("/healthz"), "Origin", "https://evil.example");
+      assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    @Test
+    void starAllowsAnyOrigin() throws Exception {
+      fixture = new HubFixture(builder -> builder.anonymous(true).corsOrigins(List.of("*")));
+      HttpResponse<String> response = fixture.get(fixture.uri("/healthz"), "Origin", "https://any.example");
+      assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).contains("https://any.example");
+    }
+
+    @Test
+    void preflightListsMethodsAndHeaders() throws Exception {
+      fixture = new HubFixture(builder -> builder.anonymous(true).corsOrigins(List.of("https://app.example")));
+      HttpResponse<String> response = HubFixture.HTTP.send(java.net.http.HttpRequest.newBuilder(fixture.uri(Hub.PATH))
+          .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+          .header("Origin", "https://app.example")
+          .header("Access-Control-Request-Method", "POST").build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(204);
+      assertThat(response.headers().firstValue("Access-Control-Allow-Methods")).contains("GET, POST, OPTIONS");
+      assertThat(response.headers().firstValue("Access-Control-Allow-Headers").orElse(""))
+          .contains("Authorization", "Last-Event-ID");
+    }
+
+    @Test
+    void eventStreamsCarryTheCorsHeadersToo() throws Exception {
+      fixture = new HubFixture(builder -> builder.anonymous(true).corsOrigins(List.of("https://app.example")));
+      HttpResponse<java.io.InputStream> response = HubFixture.HTTP.send(
+          java.net.http.HttpRequest.newBuilder(fixture.subscribeUri("t")).header("Origin", "https://app.example").build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).contains("https://app.example");
+      response.body().close();
     }
   }
 

@@ -33,6 +33,7 @@ public final class HttpExchange {
   private final QueryStringDecoder uri;
   private final ServerConfig config;
   private boolean answered;
+  private final java.util.List<String> extraHeaders = new java.util.ArrayList<>();
 
   HttpExchange(ChannelHandlerContext ctx, FullHttpRequest request, ServerConfig config) {
     this.ctx = ctx;
@@ -103,6 +104,22 @@ public final class HttpExchange {
     return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
   }
 
+  /** Adds a header to whichever response this exchange sends (e.g. CORS headers set by a router). */
+  public void addResponseHeader(String name, String value) {
+    extraHeaders.add(name);
+    extraHeaders.add(value);
+  }
+
+  /** Sends an empty response (e.g. 204 to a CORS preflight). */
+  public void respondEmpty(int status, String... headerPairs) {
+    requireUnanswered();
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        HttpResponseStatus.valueOf(status), Unpooled.EMPTY_BUFFER);
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    addHeaders(response, headerPairs);
+    finish(response);
+  }
+
   /**
    * Sends a whole response with a UTF-8 text body. Header pairs are name, value, name, value...
    * The connection stays open if the client asked for keep-alive.
@@ -115,6 +132,11 @@ public final class HttpExchange {
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
     addHeaders(response, headerPairs);
+    finish(response);
+  }
+
+  private void finish(FullHttpResponse response) {
+    addHeaders(response, extraHeaders.toArray(new String[0]));
     boolean keepAlive = HttpUtil.isKeepAlive(request) && !config.closing();
     HttpUtil.setKeepAlive(response, keepAlive);
     var written = ctx.writeAndFlush(response);
@@ -136,6 +158,7 @@ public final class HttpExchange {
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE)
         .set("X-Accel-Buffering", "no");
     addHeaders(response, headerPairs);
+    addHeaders(response, extraHeaders.toArray(new String[0]));
     return SseStream.open(ctx, response, config);
   }
 

@@ -1,0 +1,44 @@
+package dev.herald.hub;
+
+import dev.herald.server.HttpExchange;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Cross-origin access for browser subscribers and publishers on other origins. An allowed origin is
+ * echoed back with {@code Access-Control-Allow-Credentials: true}, so cookies (the
+ * {@code mercureAuthorization} cookie) and {@code EventSource}'s {@code withCredentials} work;
+ * {@code *} allows every origin the same way. Preflight requests get 204 with the methods and
+ * headers Mercure clients use.
+ */
+final class Cors {
+  static final String ALLOWED_HEADERS = "Authorization, Content-Type, Last-Event-ID, Cache-Control";
+  private final Set<String> origins;
+  private final boolean any;
+
+  Cors(List<String> origins) {
+    this.origins = Set.copyOf(origins);
+    this.any = origins.contains("*");
+  }
+
+  /** Whether this exchange came from an allowed other origin; if so, its response carries the CORS headers. */
+  boolean apply(HttpExchange exchange) {
+    String origin = exchange.header("Origin");
+    if (origin == null || !(any || origins.contains(origin))) {
+      return false;
+    }
+    exchange.addResponseHeader("Access-Control-Allow-Origin", origin);
+    exchange.addResponseHeader("Access-Control-Allow-Credentials", "true");
+    exchange.addResponseHeader("Vary", "Origin");
+    exchange.addResponseHeader("Access-Control-Expose-Headers", "Last-Event-ID");
+    return true;
+  }
+
+  /** Answers a preflight for the hub's endpoint. */
+  static void preflight(HttpExchange exchange) {
+    exchange.respondEmpty(204,
+        "Access-Control-Allow-Methods", "GET, POST, OPTIONS",
+        "Access-Control-Allow-Headers", ALLOWED_HEADERS,
+        "Access-Control-Max-Age", "600");
+  }
+}
