@@ -144,7 +144,8 @@ final class ServeCommand implements Callable<Integer> {
     }, "herald-shutdown"));
 
     String url = "http://" + displayHost(hub.address()) + ":" + hub.address().getPort() + Hub.PATH;
-    Log.info(err, "hub started", "url", url, "store", store, "anonymous", Boolean.toString(allowAnonymous),
+    Log.info(err, "hub started", "url", url, "transport", hub.transport(), "store", store,
+        "anonymous", Boolean.toString(allowAnonymous),
         "secret", generated ? "generated" : "configured");
     if (generated) {
       printQuickStart(err, url, generatedSecret);

@@ -53,6 +53,11 @@ public final class Hub implements AutoCloseable {
     return server.address();
   }
 
+  /** The server's I/O transport ({@code epoll} or {@code nio}). */
+  public String transport() {
+    return server.transport();
+  }
+
   /** Open subscriptions (an estimate while they come and go). */
   public int subscribers() {
     return fanOut.size();

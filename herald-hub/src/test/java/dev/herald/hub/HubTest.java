@@ -104,6 +104,26 @@ class HubTest {
     }
 
     @Test
+    void wireFormatCarriesIdEventRetryAndOneDataLinePerLine() throws Exception {
+      fixture = new HubFixture();
+      HttpResponse<java.io.InputStream> response = HubFixture.HTTP.send(
+          java.net.http.HttpRequest.newBuilder(fixture.subscribeUri("t")).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      try (java.io.InputStream body = response.body()) {
+        assertThat(new String(body.readNBytes(3), java.nio.charset.StandardCharsets.UTF_8))
+            .isEqualTo(": \n"); // the opening comment, so the stream is registered
+        String id = fixture.publishOk("topic", "t", "data", "a\nb", "type", "note", "retry", "2500");
+        String expected = "\nid: " + id + "\nevent: note\nretry: 2500\ndata: a\ndata: b\n\n";
+        assertThat(new String(body.readNBytes(expected.length()), java.nio.charset.StandardCharsets.UTF_8))
+            .isEqualTo(expected);
+      }
+      assertThat(response.headers().firstValue("Cache-Control"))
+          .contains("private, no-cache, no-store, must-revalidate, max-age=0");
+      assertThat(response.headers().firstValue("X-Accel-Buffering")).contains("no");
+      assertThat(response.headers().firstValue("Content-Encoding")).isEmpty();
+    }
+
+    @Test
     void publisherChosenIdIsKept() throws Exception {
       fixture = new HubFixture();
       try (EventIterator events = fixture.subscribe("t")) {

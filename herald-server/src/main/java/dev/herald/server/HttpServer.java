@@ -53,11 +53,13 @@ public final class HttpServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel serverChannel;
   private final Duration shutdownGrace;
+  private final String transport;
 
   private HttpServer(Builder builder) throws InterruptedException {
     this.config = new ServerConfig(builder, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
     this.shutdownGrace = builder.shutdownGrace;
     boolean epoll = Epoll.isAvailable();
+    this.transport = epoll ? "epoll" : "nio";
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group = new MultiThreadIoEventLoopGroup(builder.ioThreads, io);
     Class<? extends ServerChannel> channelType =
@@ -100,6 +102,11 @@ public final class HttpServer implements AutoCloseable {
   /** The bound address (with the real port when 0 was asked for). */
   public InetSocketAddress address() {
     return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** The I/O transport in use: {@code epoll} on Linux when its native library loads, else {@code nio}. */
+  public String transport() {
+    return transport;
   }
 
   /** A new fan-out over this server's event loops. */

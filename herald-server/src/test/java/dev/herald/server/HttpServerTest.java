@@ -185,6 +185,13 @@ class HttpServerTest {
   }
 
   @Test
+  @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+  void linuxUsesTheEpollTransport() throws Exception {
+    app = new TestApp();
+    assertThat(app.server.transport()).isEqualTo("epoll");
+  }
+
+  @Test
   void wholeResponsesKeepTheConnectionAlive() throws Exception {
     app = new TestApp();
     try (Socket socket = new Socket("127.0.0.1", app.server.address().getPort())) {
