@@ -103,6 +103,9 @@ final class Publisher {
       if (id != null && (id.isEmpty() || id.startsWith("#"))) {
         throw new IllegalArgumentException("'id' must be non-empty and must not start with '#'");
       }
+      if (EventLog.EARLIEST.equals(id)) {
+        throw new IllegalArgumentException("'id' must not be 'earliest', which subscribers use to ask for all history");
+      }
       if (id != null && (id.indexOf('\n') >= 0 || id.indexOf('\r') >= 0 || id.indexOf('\0') >= 0)) {
         throw new IllegalArgumentException("'id' must not contain CR, LF or NUL");
       }

@@ -321,6 +321,14 @@ class HubTest {
     }
 
     @Test
+    void idEarliestIsReservedFor400() throws Exception {
+      fixture = new HubFixture();
+      HttpResponse<String> response = fixture.publish(publisherToken(), "topic", "t", "id", "earliest");
+      assertThat(response.statusCode()).isEqualTo(400);
+      assertThat(response.body()).contains("'earliest'");
+    }
+
+    @Test
     void nonNumericRetryIs400() throws Exception {
       fixture = new HubFixture();
       assertThat(fixture.publish(publisherToken(), "topic", "t", "retry", "soon").statusCode()).isEqualTo(400);

@@ -101,6 +101,10 @@ public final class JwtVerifier {
     if (!accepted.contains(algorithm)) {
       throw new AuthException("invalid_token", "the token's algorithm " + algorithm + " is not accepted");
     }
+    if (jwt.getHeader().getCriticalParams() != null && !jwt.getHeader().getCriticalParams().isEmpty()) {
+      throw new AuthException("invalid_token", "the token marks header parameters "
+          + jwt.getHeader().getCriticalParams() + " as critical, which this hub does not understand");
+    }
     try {
       if (!jwt.verify(verifier)) {
         throw new AuthException("invalid_token", "the signature does not match the configured key");
@@ -112,7 +116,7 @@ public final class JwtVerifier {
     try {
       claims = jwt.getJWTClaimsSet();
     } catch (ParseException e) {
-      throw new AuthException("invalid_token", "the token's claims are not a JSON object");
+      throw new AuthException("invalid_token", "the token's claims are invalid: " + e.getMessage());
     }
     Instant now = clock.instant();
     Date expires = claims.getExpirationTime();

@@ -33,15 +33,23 @@ public final class MemoryEventLog implements EventLog {
 
   @Override
   public synchronized List<Entry> append(List<Update> updates) {
+    // All or nothing: refuse the batch before storing any of it.
+    Map<String, Update> batchIds = new HashMap<>();
+    for (Update update : updates) {
+      if (update.id() != null) {
+        Entry existing = byId.get(update.id());
+        Update earlier = batchIds.putIfAbsent(update.id(), update);
+        if (existing != null && !existing.update().equals(update) || earlier != null && !earlier.equals(update)) {
+          throw new DuplicateIdException(update.id());
+        }
+      }
+    }
     List<Entry> appended = new ArrayList<>(updates.size());
     for (Update update : updates) {
       if (update.id() != null) {
         Entry existing = byId.get(update.id());
         if (existing != null) {
-          if (!existing.update().equals(update)) {
-            throw new DuplicateIdException(update.id());
-          }
-          appended.add(existing);
+          appended.add(existing); // an idempotent repeat, checked above
           continue;
         }
       }

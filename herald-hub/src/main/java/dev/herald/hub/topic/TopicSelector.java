@@ -50,7 +50,7 @@ public final class TopicSelector {
     if (this == ANY) {
       return true;
     }
-    return template == null ? text.equals(topic) : template.matcher(topic).matches();
+    return template == null ? text.equals(topic) : UriTemplate.matches(template, topic);
   }
 
   /** Whether any of {@code selectors} selects any of {@code topics}. */
