@@ -24,15 +24,16 @@ public final class FanOut<E> {
 
   FanOut(Iterable<EventExecutor> loops, ServerConfig config) {
     for (EventExecutor executor : loops) {
-      LoopShard<E> shard = new LoopShard<>((EventLoop) executor, config.heartbeat);
+      LoopShard<E> shard = new LoopShard<>((EventLoop) executor, config.heartbeat,
+          config.writeBufferHighWaterMark);
       shards.put(executor, shard);
       all.add(shard);
     }
   }
 
-  /** Adds a subscription. Call on its stream's event loop. */
+  /** Adds a subscription. Call on its connection's event loop. */
   public void add(Subscription<E> subscription) {
-    EventLoop loop = subscription.stream().eventLoop();
+    EventLoop loop = subscription.loop();
     if (!loop.inEventLoop()) {
       throw new IllegalStateException("add a subscription on its stream's event loop");
     }

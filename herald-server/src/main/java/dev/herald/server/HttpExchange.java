@@ -33,6 +33,8 @@ public final class HttpExchange {
   private final QueryStringDecoder uri;
   private final ServerConfig config;
   private boolean answered;
+  private boolean deferred;
+  private final boolean keepAlive;
   private final java.util.List<String> extraHeaders = new java.util.ArrayList<>();
 
   HttpExchange(ChannelHandlerContext ctx, FullHttpRequest request, ServerConfig config) {
@@ -40,6 +42,40 @@ public final class HttpExchange {
     this.request = request;
     this.uri = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8);
     this.config = config;
+    this.keepAlive = HttpUtil.isKeepAlive(request);
+  }
+
+  /**
+   * Promises an answer after the handler returns, e.g. once a log write or read completes. Read
+   * everything needed from the request first: its body is released when the handler returns. Answer
+   * later from the event loop, through {@link #execute}.
+   */
+  public void deferAnswer() {
+    deferred = true;
+  }
+
+  /** Runs {@code task} on this connection's event loop (at once if already there). */
+  public void execute(Runnable task) {
+    if (ctx.executor().inEventLoop()) {
+      task.run();
+    } else {
+      ctx.executor().execute(task);
+    }
+  }
+
+  /** The event loop that owns this connection. */
+  public io.netty.channel.EventLoop eventLoop() {
+    return ctx.channel().eventLoop();
+  }
+
+  /** Completes when the connection closes. */
+  public io.netty.channel.ChannelFuture closeFuture() {
+    return ctx.channel().closeFuture();
+  }
+
+  /** Whether the connection is still open. */
+  public boolean isOpen() {
+    return ctx.channel().isActive();
   }
 
   /** The method, upper case as sent. */
@@ -137,10 +173,10 @@ public final class HttpExchange {
 
   private void finish(FullHttpResponse response) {
     addHeaders(response, extraHeaders.toArray(new String[0]));
-    boolean keepAlive = HttpUtil.isKeepAlive(request) && !config.closing();
-    HttpUtil.setKeepAlive(response, keepAlive);
+    boolean keepOpen = keepAlive && !config.closing();
+    HttpUtil.setKeepAlive(response, keepOpen);
     var written = ctx.writeAndFlush(response);
-    if (!keepAlive) {
+    if (!keepOpen) {
       written.addListener(ChannelFutureListener.CLOSE);
     }
   }
@@ -164,6 +200,10 @@ public final class HttpExchange {
 
   boolean answered() {
     return answered;
+  }
+
+  boolean deferred() {
+    return deferred;
   }
 
   private void requireUnanswered() {

@@ -18,8 +18,11 @@ final class LoopShard<E> {
   private final List<SseStream> dirty = new ArrayList<>();
   private boolean flushScheduled;
 
-  LoopShard(EventLoop loop, Duration heartbeat) {
+  private final int holdLimitBytes;
+
+  LoopShard(EventLoop loop, Duration heartbeat, int holdLimitBytes) {
     this.loop = loop;
+    this.holdLimitBytes = holdLimitBytes;
     if (!heartbeat.isZero()) {
       long nanos = heartbeat.toNanos();
       loop.scheduleAtFixedRate(() -> heartbeat(nanos), nanos, Math.max(nanos / 4, 1), TimeUnit.NANOSECONDS);
@@ -34,7 +37,7 @@ final class LoopShard<E> {
     subscription.index = subscriptions.size();
     subscriptions.add(subscription);
     // Deferred: a close can fire in the middle of a delivery loop, which must not see the list change.
-    subscription.stream().closeFuture().addListener(closed -> loop.execute(() -> remove(subscription)));
+    subscription.closeFuture().addListener(closed -> loop.execute(() -> remove(subscription)));
   }
 
   /** Writes the shared chunk to every subscription that wants the event; releases the caller's reference. */
@@ -42,7 +45,12 @@ final class LoopShard<E> {
     try {
       for (int i = 0, n = subscriptions.size(); i < n; i++) {
         Subscription<E> subscription = subscriptions.get(i);
-        if (subscription.wants(event, sequence)) {
+        if (!subscription.wants(event, sequence)) {
+          continue;
+        }
+        if (subscription.isPending()) {
+          subscription.hold(sequence, chunk.retainedDuplicate(), holdLimitBytes);
+        } else {
           subscription.writtenUpTo(sequence);
           if (subscription.stream().write(chunk.retainedDuplicate())) {
             markDirty(subscription.stream());
@@ -81,12 +89,13 @@ final class LoopShard<E> {
       last.index = index;
     }
     subscription.index = -1;
+    subscription.releaseHeld();
   }
 
   private void heartbeat(long intervalNanos) {
     for (int i = 0, n = subscriptions.size(); i < n; i++) {
       SseStream stream = subscriptions.get(i).stream();
-      if (stream.isOpen() && stream.idleNanos() >= intervalNanos) {
+      if (stream != null && stream.isOpen() && stream.idleNanos() >= intervalNanos) {
         stream.send(dev.herald.sse.SseEvent.comment(""));
         stream.flush();
       }

@@ -43,7 +43,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
     HttpExchange exchange = new HttpExchange(ctx, request, config);
     try {
       handler.handle(exchange);
-      if (!exchange.answered()) {
+      if (!exchange.answered() && !exchange.deferred()) {
         throw new IllegalStateException("the handler returned without answering " + exchange);
       }
     } catch (Exception e) {

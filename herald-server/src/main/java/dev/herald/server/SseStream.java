@@ -69,13 +69,26 @@ public final class SseStream {
     }
     if (!channel.isWritable()) {
       chunk.release();
-      config.slowConsumersClosed.incrementAndGet();
-      channel.close();
+      closeAsSlowConsumer();
       return false;
     }
     channel.write(chunk, channel.voidPromise());
     lastWriteNanos = System.nanoTime();
     return true;
+  }
+
+  /** Closes the connection at once and counts it as a slow consumer: the client reconnects. */
+  void closeAsSlowConsumer() {
+    config.slowConsumersClosed.incrementAndGet();
+    channel.close();
+  }
+
+  /**
+   * Flushes and returns a future that completes once everything queued so far has reached the
+   * socket: a long replay waits on it before writing its next page.
+   */
+  public ChannelFuture flushed() {
+    return channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER);
   }
 
   /** Encodes and queues one event for this stream alone (replays, heartbeats). */

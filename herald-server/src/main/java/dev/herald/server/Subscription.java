@@ -1,30 +1,68 @@
 package dev.herald.server;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.Future;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * A stream's interest in a {@link FanOut}'s events: the filter decides which ones it gets. It also
+ * A connection's interest in a {@link FanOut}'s events: the filter decides which ones it gets. It
  * remembers the sequence of the last event written, so that events replayed from a log and the same
- * events arriving live are written once: the replay join of the hub. Loop-confined.
+ * events arriving live are written once.
+ *
+ * <p>A subscription can start <em>pending</em> ({@link #pending}): registered before its stream
+ * exists, while the application reads history. Live events for it are then held, up to a byte
+ * limit; {@link #attach} gives it the stream, the caller writes the history and
+ * {@link #writtenUpTo records} how far it went, and {@link #goLive} writes the held events that come
+ * after. That is the replay join: nothing published meanwhile is lost or written twice. A pending
+ * subscription that holds too much is closed as a slow consumer when it attaches. Loop-confined.
  *
  * @param <E> the event type of the fan-out
  */
 public final class Subscription<E> {
-  private final SseStream stream;
+  private final io.netty.channel.EventLoop loop;
+  private final Future<?> closeFuture;
   private final Predicate<E> filter;
+  private SseStream stream;
   private long lastSequence = Long.MIN_VALUE;
+  private ArrayDeque<Held> held;
+  private long heldBytes;
+  private boolean overflowed;
   int index = -1;
 
-  /** A subscription of {@code stream} to the events {@code filter} accepts. */
+  private record Held(long sequence, ByteBuf chunk) {}
+
+  /** A live subscription of {@code stream} to the events {@code filter} accepts. */
   public Subscription(SseStream stream, Predicate<E> filter) {
-    this.stream = Objects.requireNonNull(stream, "stream");
+    this(stream.eventLoop(), stream.closeFuture(), filter);
+    this.stream = stream;
+  }
+
+  private Subscription(io.netty.channel.EventLoop loop, Future<?> closeFuture, Predicate<E> filter) {
+    this.loop = loop;
+    this.closeFuture = closeFuture;
     this.filter = Objects.requireNonNull(filter, "filter");
   }
 
-  /** The stream events are written to. */
+  /** A subscription for the connection of {@code exchange} that holds events until {@link #attach}. */
+  public static <E> Subscription<E> pending(HttpExchange exchange, Predicate<E> filter) {
+    Subscription<E> subscription = new Subscription<>(exchange.eventLoop(), exchange.closeFuture(), filter);
+    subscription.held = new ArrayDeque<>();
+    return subscription;
+  }
+
+  /** The stream events are written to; {@code null} while pending and not yet attached. */
   public SseStream stream() {
     return stream;
+  }
+
+  /** Gives a pending subscription its stream. */
+  public void attach(SseStream stream) {
+    if (this.stream != null) {
+      throw new IllegalStateException("already attached");
+    }
+    this.stream = stream;
   }
 
   /** The sequence of the last event written (replayed or live). */
@@ -37,7 +75,75 @@ public final class Subscription<E> {
     lastSequence = Math.max(lastSequence, sequence);
   }
 
+  /**
+   * Ends the pending phase: writes the held events newer than {@link #lastSequence()} and delivers
+   * live from now on. Returns {@code false} if the subscription held too much and its stream was
+   * closed as a slow consumer instead.
+   */
+  public boolean goLive() {
+    if (held == null) {
+      return true;
+    }
+    ArrayDeque<Held> queue = held;
+    held = null;
+    if (overflowed) {
+      stream.closeAsSlowConsumer();
+      return false;
+    }
+    for (Held event : queue) {
+      if (event.sequence() <= lastSequence) {
+        event.chunk().release(); // the replay already wrote it
+      } else if (stream.write(event.chunk())) { // a refused write releases the chunk itself
+        lastSequence = event.sequence();
+      }
+    }
+    stream.flush();
+    return true;
+  }
+
+  io.netty.channel.EventLoop loop() {
+    return loop;
+  }
+
+  Future<?> closeFuture() {
+    return closeFuture;
+  }
+
+  boolean isPending() {
+    return held != null;
+  }
+
+  boolean isOpen() {
+    return stream != null ? stream.isOpen() : !closeFuture.isDone();
+  }
+
+  /** Holds a live event while pending; beyond {@code limitBytes} everything held is dropped. */
+  void hold(long sequence, ByteBuf chunk, int limitBytes) {
+    if (overflowed) {
+      chunk.release();
+      return;
+    }
+    heldBytes += chunk.readableBytes();
+    if (heldBytes > limitBytes) {
+      overflowed = true;
+      chunk.release();
+      releaseHeld();
+      return;
+    }
+    held.add(new Held(sequence, chunk));
+  }
+
+  /** Releases what a pending subscription holds (its connection closed before it went live). */
+  void releaseHeld() {
+    if (held != null) {
+      for (Held event : held) {
+        event.chunk().release();
+      }
+      held.clear();
+    }
+  }
+
   boolean wants(E event, long sequence) {
-    return sequence > lastSequence && stream.isOpen() && filter.test(event);
+    return sequence > lastSequence && isOpen() && filter.test(event);
   }
 }

@@ -159,6 +159,40 @@ class HttpServerTest {
   }
 
   @Test
+  void pendingSubscriptionGetsWhatWasPublishedBeforeItsStreamOpenedAfterItsReplay() throws Exception {
+    app = new TestApp();
+    EventIterator events = EventSource.builder(URI.create(app.url("/late?topic=t&upTo=2")))
+        .errorPolicy(ErrorPolicy.NEVER).iterator();
+    try (events) {
+      awaitSubscribers(1);
+      for (int i = 1; i <= 5; i++) {
+        app.publish("t", "event " + i); // sequences 1..5, all while the stream is not open yet
+      }
+      assertThat(events.next().data()).isEqualTo("event 3"); // 1 and 2 count as replayed
+      assertThat(events.next().data()).isEqualTo("event 4");
+      assertThat(events.next().data()).isEqualTo("event 5");
+      app.publish("t", "live");
+      assertThat(events.next().data()).isEqualTo("live");
+    }
+  }
+
+  @Test
+  void pendingSubscriptionHoldingTooMuchIsClosedAsASlowConsumer() throws Exception {
+    app = new TestApp(HttpServer.builder().writeBufferHighWaterMark(16 * 1024));
+    EventIterator events = EventSource.builder(URI.create(app.url("/late?topic=t&upTo=0")))
+        .errorPolicy(ErrorPolicy.NEVER).iterator();
+    try (events) {
+      awaitSubscribers(1);
+      for (int i = 0; i < 10; i++) {
+        app.publish("t", "x".repeat(4096));
+      }
+      org.assertj.core.api.Assertions.assertThatThrownBy(events::hasNext)
+          .isInstanceOf(ConnectionException.class);
+      assertThat(app.server.slowConsumersClosed()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void closeEndsStreamsCleanly() throws Exception {
     app = new TestApp();
     BlockingQueue<EventSourceException> errors = new LinkedBlockingQueue<>();

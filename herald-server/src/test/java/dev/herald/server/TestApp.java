@@ -53,6 +53,17 @@ final class TestApp implements AutoCloseable {
     if (exchange.method().equals("GET") && exchange.path().equals("/stream")) {
       SseStream stream = exchange.openStream("Cache-Control", "no-cache");
       fanOut.add(new Subscription<>(stream, update -> update.topic().equals(topic)));
+    } else if (exchange.method().equals("GET") && exchange.path().equals("/late")) {
+      // Registers at once but opens the stream 300 ms later, as if reading history meanwhile.
+      long upTo = Long.parseLong(exchange.queryParameter("upTo"));
+      Subscription<Update> subscription = Subscription.pending(exchange, update -> update.topic().equals(topic));
+      fanOut.add(subscription);
+      exchange.deferAnswer();
+      exchange.eventLoop().schedule(() -> {
+        subscription.attach(exchange.openStream());
+        subscription.writtenUpTo(upTo);
+        subscription.goLive();
+      }, 300, java.util.concurrent.TimeUnit.MILLISECONDS);
     } else if (exchange.method().equals("GET") && exchange.path().equals("/boom")) {
       throw new IllegalStateException("boom");
     } else if (exchange.method().equals("POST") && exchange.path().equals("/echo")) {
