@@ -1,6 +1,7 @@
 package dev.herald.hub;
 
 import dev.herald.hub.auth.JwtVerifier;
+import dev.herald.hub.log.Entry;
 import dev.herald.hub.log.EventLog;
 import dev.herald.hub.log.IdGenerator;
 import dev.herald.hub.log.MemoryEventLog;
@@ -12,6 +13,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * A Mercure hub (classic profile): subscribers {@code GET /.well-known/mercure?topic=...}, publishers
@@ -26,6 +30,8 @@ public final class Hub implements AutoCloseable {
   private final HttpServer server;
   private final EventLog log;
   private final FanOut<Update> fanOut;
+  private final ExecutorService readers;
+  private static final int READER_THREADS = 2;
 
   private Hub(Builder builder) throws InterruptedException {
     this.log = builder.log != null ? builder.log
@@ -39,8 +45,15 @@ public final class Hub implements AutoCloseable {
         .handler(router::route)
         .start();
     this.fanOut = server.newFanOut();
-    router.publisher = new Publisher(builder.publisherKey, log, fanOut);
-    router.subscriber = new Subscriber(builder.subscriberKey, builder.anonymous, log, fanOut, builder.clock);
+    log.onAppend(entries -> {
+      for (Entry entry : entries) {
+        fanOut.publish(entry.update(), entry.sequence(), Publisher.encode(entry.update()));
+      }
+    });
+    this.readers = Executors.newFixedThreadPool(READER_THREADS, daemon("herald-log-reader"));
+    router.publisher = new Publisher(builder.publisherKey, log);
+    router.subscriber = new Subscriber(builder.subscriberKey, builder.anonymous, log, fanOut, builder.clock,
+        readers);
   }
 
   /** A builder; at least a publisher key is required. */
@@ -74,8 +87,17 @@ public final class Hub implements AutoCloseable {
     try {
       server.close();
     } finally {
+      readers.shutdownNow();
       log.close();
     }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return task -> {
+      Thread thread = new Thread(task, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   /** Routes requests; the handlers are set once the fan-out exists. */
@@ -89,6 +111,10 @@ public final class Hub implements AutoCloseable {
     }
 
     void route(HttpExchange exchange) {
+      if (publisher == null || subscriber == null) {
+        Responses.error(exchange, 503, "starting", "the hub is starting; retry shortly");
+        return;
+      }
       String path = exchange.path();
       boolean crossOrigin = cors.apply(exchange);
       if (path.equals(PATH)) {

@@ -5,33 +5,28 @@ import dev.herald.hub.auth.Claims;
 import dev.herald.hub.auth.JwtVerifier;
 import dev.herald.hub.auth.TokenLocator;
 import dev.herald.hub.log.DuplicateIdException;
-import dev.herald.hub.log.Entry;
 import dev.herald.hub.log.EventLog;
 import dev.herald.hub.topic.TopicSelector;
-import dev.herald.server.FanOut;
 import dev.herald.server.HttpExchange;
 import dev.herald.sse.SseEncoder;
 import dev.herald.sse.SseEvent;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 
 /**
  * {@code POST /.well-known/mercure}: validates the form, checks the publisher's token covers every
- * topic, appends to the log and fans the update out, all under one lock so that fan-out order is log
- * order. Answers 200 with the event id.
+ * topic and appends to the log, answering 200 with the event id once the log has stored it. The log
+ * hands new entries to the fan-out in sequence order (see {@link EventLog#onAppend}).
  */
 final class Publisher {
+  private static final System.Logger LOG = System.getLogger(Publisher.class.getName());
   private final JwtVerifier verifier;
   private final EventLog log;
-  private final FanOut<Update> fanOut;
-  private final Object lock = new Object();
-  private long lastPublished;
 
-  Publisher(JwtVerifier verifier, EventLog log, FanOut<Update> fanOut) {
+  Publisher(JwtVerifier verifier, EventLog log) {
     this.verifier = verifier;
     this.log = log;
-    this.fanOut = fanOut;
-    this.lastPublished = log.lastSequence();
   }
 
   void handle(HttpExchange exchange) {
@@ -64,25 +59,18 @@ final class Publisher {
         return;
       }
     }
-    Entry entry;
-    try {
-      entry = append(update);
-    } catch (DuplicateIdException conflict) {
-      Responses.error(exchange, 409, "id_conflict", conflict.getMessage());
-      return;
-    }
-    Responses.text(exchange, entry.update().id());
-  }
-
-  private Entry append(Update update) {
-    synchronized (lock) {
-      Entry entry = log.append(List.of(update)).get(0);
-      if (entry.sequence() > lastPublished) { // not an idempotent repeat of a stored update
-        lastPublished = entry.sequence();
-        fanOut.publish(entry.update(), entry.sequence(), encode(entry.update()));
+    exchange.deferAnswer();
+    log.appendAsync(List.of(update)).whenComplete((entries, error) -> exchange.execute(() -> {
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      if (cause == null) {
+        Responses.text(exchange, entries.get(0).update().id());
+      } else if (cause instanceof DuplicateIdException conflict) {
+        Responses.error(exchange, 409, "id_conflict", conflict.getMessage());
+      } else {
+        LOG.log(System.Logger.Level.ERROR, "append failed", cause);
+        Responses.error(exchange, 503, "store_unavailable", "the update was not stored; retry shortly");
       }
-      return entry;
-    }
+    }));
   }
 
   static byte[] encode(Update update) {

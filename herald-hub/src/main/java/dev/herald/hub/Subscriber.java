@@ -18,17 +18,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * {@code GET /.well-known/mercure}: checks the selectors and the token, answers with the event
- * stream, registers for live updates, then replays from the log what followed the client's
- * {@code Last-Event-ID}. Registration and replay run in one event-loop task, and live deliveries to
- * that loop queue behind it; the subscription's sequence skips what the replay already wrote. So no
- * update is lost or sent twice.
+ * {@code GET /.well-known/mercure}: checks the selectors and the token, registers a pending
+ * subscription (live updates are held from that moment), reads the history after the client's
+ * {@code Last-Event-ID} on a reader thread, opens the stream, writes the history page by page as the
+ * socket drains, then writes the held updates that are newer than the history and goes live. So no
+ * update is lost or sent twice, and no event loop waits for storage.
  */
 final class Subscriber {
+  private static final System.Logger LOG = System.getLogger(Subscriber.class.getName());
   static final String CACHE_CONTROL = "private, no-cache, no-store, must-revalidate, max-age=0";
   private static final int REPLAY_PAGE = 1000;
 
@@ -37,8 +39,11 @@ final class Subscriber {
   private final EventLog log;
   private final FanOut<Update> fanOut;
   private final Clock clock;
+  private final Executor readers;
 
-  Subscriber(JwtVerifier verifier, boolean anonymous, EventLog log, FanOut<Update> fanOut, Clock clock) {
+  Subscriber(JwtVerifier verifier, boolean anonymous, EventLog log, FanOut<Update> fanOut, Clock clock,
+      Executor readers) {
+    this.readers = readers;
     this.verifier = verifier;
     this.anonymous = anonymous;
     this.log = log;
@@ -73,21 +78,115 @@ final class Subscriber {
     if (cursor == null) {
       cursor = exchange.queryParameter("lastEventID");
     }
-    Replay replay = cursor == null ? null : log.readAfter(cursor, REPLAY_PAGE);
-    SseStream stream = replay == null
-        ? exchange.openStream("Cache-Control", CACHE_CONTROL)
-        : exchange.openStream("Cache-Control", CACHE_CONTROL, "Last-Event-ID",
-            replay.cursorFound() && !cursor.equals(EventLog.EARLIEST) ? cursor : EventLog.EARLIEST);
-
     Predicate<Update> filter = update -> TopicSelector.anyMatches(selectors, update.topics())
         && (!update.isPrivate() || TopicSelector.anyMatches(claims.subscribe(), update.topics()));
-    Subscription<Update> subscription = new Subscription<>(stream, filter);
+    // Registered before history is read: what is published meanwhile is held, not lost.
+    Subscription<Update> subscription = Subscription.pending(exchange, filter);
     fanOut.add(subscription);
-    if (replay != null) {
-      replay(stream, subscription, filter, replay);
+    if (cursor == null) {
+      subscription.attach(exchange.openStream("Cache-Control", CACHE_CONTROL));
+      goLive(subscription, claims);
+      return;
     }
-    stream.flush();
-    closeAtExpiry(stream, claims);
+    exchange.deferAnswer();
+    String from = cursor;
+    readers.execute(() -> readFirstPage(exchange, subscription, filter, claims, from));
+  }
+
+  /** On a reader thread: the first page of history, then the stream opens on the event loop. */
+  private void readFirstPage(HttpExchange exchange, Subscription<Update> subscription, Predicate<Update> filter,
+      Claims claims, String cursor) {
+    Replay replay;
+    try {
+      replay = log.readAfter(cursor, REPLAY_PAGE);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "reading history failed", e);
+      exchange.execute(() -> Responses.error(exchange, 503, "store_unavailable",
+          "the event log could not be read; retry shortly", "Connection", "close"));
+      return;
+    }
+    exchange.execute(() -> {
+      if (!exchange.isOpen()) {
+        return;
+      }
+      boolean found = replay.cursorFound() && !cursor.equals(EventLog.EARLIEST);
+      SseStream stream = exchange.openStream("Cache-Control", CACHE_CONTROL,
+          "Last-Event-ID", found ? cursor : EventLog.EARLIEST);
+      subscription.attach(stream);
+      new Replaying(exchange, stream, subscription, filter, claims, replay.upToSequence())
+          .write(replay.entries(), 0);
+    });
+  }
+
+  /** The rest of one subscriber's replay: pages written as the socket drains, then live. */
+  private final class Replaying {
+    private final HttpExchange exchange;
+    private final SseStream stream;
+    private final Subscription<Update> subscription;
+    private final Predicate<Update> filter;
+    private final Claims claims;
+    private final long upTo;
+    private long last;
+
+    Replaying(HttpExchange exchange, SseStream stream, Subscription<Update> subscription,
+        Predicate<Update> filter, Claims claims, long upTo) {
+      this.exchange = exchange;
+      this.stream = stream;
+      this.subscription = subscription;
+      this.filter = filter;
+      this.claims = claims;
+      this.upTo = upTo;
+    }
+
+    /** On the event loop: writes {@code page} from {@code index}, pausing while the socket is full. */
+    void write(List<Entry> page, int index) {
+      for (int i = index; i < page.size(); i++) {
+        Entry entry = page.get(i);
+        if (!stream.isOpen()) {
+          return;
+        }
+        if (entry.sequence() > upTo) {
+          finish(); // newer than the first read: held live events cover it
+          return;
+        }
+        if (!stream.isWritable()) {
+          int resume = i;
+          stream.flushed().addListener(done -> exchange.execute(() -> write(page, resume)));
+          return;
+        }
+        last = entry.sequence();
+        if (filter.test(entry.update())) {
+          stream.write(SseChunks.frame(PooledByteBufAllocator.DEFAULT, Publisher.encode(entry.update())));
+        }
+      }
+      if (last < upTo && page.size() == REPLAY_PAGE) {
+        long after = last;
+        stream.flushed().addListener(done -> readers.execute(() -> {
+          List<Entry> next;
+          try {
+            next = log.readAfterSequence(after, REPLAY_PAGE);
+          } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "reading history failed", e);
+            exchange.execute(stream::close);
+            return;
+          }
+          exchange.execute(() -> write(next, 0));
+        }));
+        return;
+      }
+      finish();
+    }
+
+    private void finish() {
+      subscription.writtenUpTo(upTo);
+      goLive(subscription, claims);
+    }
+  }
+
+  private void goLive(Subscription<Update> subscription, Claims claims) {
+    if (subscription.goLive()) {
+      closeAtExpiry(subscription.stream(), claims);
+    }
   }
 
   private Claims authorize(HttpExchange exchange) throws AuthException {
@@ -99,31 +198,6 @@ final class Subscriber {
       return Claims.ANONYMOUS;
     }
     return verifier.verify(token);
-  }
-
-  private void replay(SseStream stream, Subscription<Update> subscription, Predicate<Update> filter,
-      Replay replay) {
-    long upTo = replay.upToSequence();
-    List<Entry> page = replay.entries();
-    long last = 0;
-    pages:
-    while (!page.isEmpty()) {
-      for (Entry entry : page) {
-        if (entry.sequence() > upTo) {
-          break pages; // newer than the read: it arrives live
-        }
-        last = entry.sequence();
-        if (filter.test(entry.update())
-            && !stream.write(SseChunks.frame(PooledByteBufAllocator.DEFAULT, Publisher.encode(entry.update())))) {
-          break pages; // closed, e.g. as a slow consumer: the client will resume from what it got
-        }
-      }
-      if (last >= upTo) {
-        break;
-      }
-      page = log.readAfterSequence(last, REPLAY_PAGE);
-    }
-    subscription.writtenUpTo(upTo);
   }
 
   private void closeAtExpiry(SseStream stream, Claims claims) {

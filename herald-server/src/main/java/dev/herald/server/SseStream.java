@@ -53,6 +53,11 @@ public final class SseStream {
     return channel.isActive();
   }
 
+  /** Whether the connection's unsent bytes are under the high-water mark (a replay pauses when not). */
+  public boolean isWritable() {
+    return channel.isWritable();
+  }
+
   /** Completes when the connection closes, for whatever reason. */
   public ChannelFuture closeFuture() {
     return channel.closeFuture();

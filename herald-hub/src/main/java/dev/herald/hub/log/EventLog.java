@@ -2,23 +2,46 @@ package dev.herald.hub.log;
 
 import dev.herald.hub.Update;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 /**
  * The ordered history of updates. Appends assign ascending sequences (and ids to updates that have
- * none); reads return what follows a cursor. Implementations: {@link MemoryEventLog} now; SQLite and
- * Redis later, behind the same contract. Thread-safe.
+ * none) and are reported, in sequence order, to the {@link #onAppend} listener (the hub's fan-out);
+ * reads return what follows a cursor. Implementations: {@link MemoryEventLog}; SQLite and Redis
+ * behind the same contract. Thread-safe. Reads may block on I/O: call them off event loops.
  */
 public interface EventLog extends AutoCloseable {
   /** The cursor that means "everything retained". */
   String EARLIEST = "earliest";
 
   /**
-   * Appends updates in order and returns their entries. An update whose id is already stored with
-   * the same content returns the stored entry (an idempotent retry); with other content it fails.
-   *
-   * @throws DuplicateIdException for an id reused with other content
+   * Appends a batch atomically. The future completes with the entries once they are stored as the
+   * log's durability setting promises; before that, the new ones go to the {@link #onAppend}
+   * listener. An update whose id is already stored with the same content yields the stored entry
+   * (an idempotent retry, not passed to the listener); with other content the batch fails with a
+   * {@link DuplicateIdException} and nothing of it is stored.
    */
-  List<Entry> append(List<Update> updates);
+  CompletableFuture<List<Entry>> appendAsync(List<Update> updates);
+
+  /** {@link #appendAsync}, waiting for the result; unwraps {@link DuplicateIdException}. */
+  default List<Entry> append(List<Update> updates) {
+    try {
+      return appendAsync(updates).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Sets who hears about new entries: called with each appended batch's new entries, in sequence
+   * order, never concurrently. Set it once, before the first append.
+   */
+  void onAppend(Consumer<List<Entry>> listener);
 
   /**
    * Up to {@code limit} entries after the one with id {@code lastEventId}. For {@link #EARLIEST} or

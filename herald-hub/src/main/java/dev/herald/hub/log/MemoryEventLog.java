@@ -7,6 +7,9 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * An event log in memory that keeps the newest {@code capacity} entries: for tests, throwaway hubs
@@ -31,8 +34,23 @@ public final class MemoryEventLog implements EventLog {
     this.ids = ids;
   }
 
+  private Consumer<List<Entry>> listener = entries -> { };
+
   @Override
-  public synchronized List<Entry> append(List<Update> updates) {
+  public synchronized void onAppend(Consumer<List<Entry>> listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  @Override
+  public CompletableFuture<List<Entry>> appendAsync(List<Update> updates) {
+    try {
+      return CompletableFuture.completedFuture(appendNow(updates));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private synchronized List<Entry> appendNow(List<Update> updates) {
     // All or nothing: refuse the batch before storing any of it.
     Map<String, Update> batchIds = new HashMap<>();
     for (Update update : updates) {
@@ -45,6 +63,7 @@ public final class MemoryEventLog implements EventLog {
       }
     }
     List<Entry> appended = new ArrayList<>(updates.size());
+    List<Entry> fresh = new ArrayList<>(updates.size());
     for (Update update : updates) {
       if (update.id() != null) {
         Entry existing = byId.get(update.id());
@@ -60,6 +79,10 @@ public final class MemoryEventLog implements EventLog {
         byId.remove(entries.removeFirst().update().id());
       }
       appended.add(entry);
+      fresh.add(entry);
+    }
+    if (!fresh.isEmpty()) {
+      listener.accept(fresh); // under the lock: listeners see batches in sequence order
     }
     return appended;
   }
