@@ -87,6 +87,9 @@ final class Publisher {
       if (topics.isEmpty() || topics.stream().anyMatch(String::isEmpty)) {
         throw new IllegalArgumentException("give at least one non-empty 'topic'");
       }
+      if (topics.stream().anyMatch(topic -> topic.indexOf('\n') >= 0 || topic.indexOf('\r') >= 0)) {
+        throw new IllegalArgumentException("a 'topic' must not contain CR or LF");
+      }
       String id = single(form, "id");
       if (id != null && (id.isEmpty() || id.startsWith("#"))) {
         throw new IllegalArgumentException("'id' must be non-empty and must not start with '#'");

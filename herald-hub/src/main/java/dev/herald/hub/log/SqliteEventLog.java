@@ -1,0 +1,199 @@
+package dev.herald.hub.log;
+
+import dev.herald.hub.Update;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The embedded durable event log: one SQLite file in WAL mode, the {@code INTEGER PRIMARY KEY} as
+ * the sequence, a unique index on the event id. One writer thread batches concurrent appends into one
+ * transaction (group commit); readers use their own connections and never block the writer.
+ * {@link Durability#FSYNC}: an acknowledged update is on disk; {@link Durability#OS}: it survives a
+ * crash of the process (not of the machine). Retention is enforced in the background by the writer.
+ */
+public final class SqliteEventLog implements EventLog {
+  /** What an acknowledged append survives. */
+  public enum Durability {
+    /** Synced to disk before the acknowledgement: survives power loss. */
+    FSYNC,
+    /** Written to the operating system before the acknowledgement: survives a process crash. */
+    OS
+  }
+
+  private static final int READERS = 2;
+  private static final String COLUMNS = "seq, id, topics, data, private, type, retry";
+
+  private final Path file;
+  private final SqliteWriter writer;
+  private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+
+  private SqliteEventLog(Path file, SqliteWriter writer) {
+    this.file = file;
+    this.writer = writer;
+  }
+
+  /**
+   * Opens (creating if needed) the log in {@code file}.
+   *
+   * @throws IllegalStateException if the file cannot be opened as a Herald event log
+   */
+  public static SqliteEventLog open(Path file, Durability durability, Retention retention, IdGenerator ids) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Connection connection = connect(file);
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("PRAGMA auto_vacuum = INCREMENTAL"); // takes effect only on a new file
+        statement.execute("PRAGMA journal_mode = WAL");
+        statement.execute("PRAGMA synchronous = " + (durability == Durability.FSYNC ? "FULL" : "NORMAL"));
+        statement.execute("CREATE TABLE IF NOT EXISTS events ("
+            + "seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, topics TEXT NOT NULL, data TEXT NOT NULL, "
+            + "private INTEGER NOT NULL, type TEXT, retry INTEGER, created_at INTEGER NOT NULL, "
+            + "size INTEGER NOT NULL)");
+        statement.execute("CREATE INDEX IF NOT EXISTS events_created_at ON events (created_at)");
+      }
+      SqliteEventLog log = new SqliteEventLog(file, new SqliteWriter(connection, retention, ids));
+      for (int i = 0; i < READERS; i++) {
+        Connection reader = connect(file);
+        try (Statement statement = reader.createStatement()) {
+          statement.execute("PRAGMA query_only = ON");
+        }
+        log.readers.add(reader);
+      }
+      return log;
+    } catch (SQLException | java.io.IOException e) {
+      throw new IllegalStateException("cannot open the event log " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Connection connect(Path file) throws SQLException {
+    Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("PRAGMA busy_timeout = 5000");
+    }
+    return connection;
+  }
+
+  /** The database file. */
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public CompletableFuture<List<Entry>> appendAsync(List<Update> updates) {
+    return writer.append(updates);
+  }
+
+  @Override
+  public void onAppend(Consumer<List<Entry>> listener) {
+    writer.onAppend(listener);
+  }
+
+  @Override
+  public Replay readAfter(String lastEventId, int limit) {
+    long upTo = writer.lastSequence(); // first: every entry up to it is committed and visible
+    return withReader(connection -> {
+      long after = 0;
+      boolean found = EARLIEST.equals(lastEventId);
+      if (!found) {
+        try (PreparedStatement query = connection.prepareStatement("SELECT seq FROM events WHERE id = ?")) {
+          query.setString(1, lastEventId);
+          try (ResultSet row = query.executeQuery()) {
+            if (row.next()) {
+              after = row.getLong(1);
+              found = true;
+            }
+          }
+        }
+      }
+      return new Replay(found, select(connection, after, limit), upTo);
+    });
+  }
+
+  @Override
+  public List<Entry> readAfterSequence(long sequence, int limit) {
+    return withReader(connection -> select(connection, sequence, limit));
+  }
+
+  @Override
+  public long lastSequence() {
+    return writer.lastSequence();
+  }
+
+  /** Entries currently stored (for tests and metrics). */
+  public long size() {
+    return withReader(connection -> {
+      try (Statement statement = connection.createStatement();
+          ResultSet row = statement.executeQuery("SELECT COUNT(*) FROM events")) {
+        return row.next() ? row.getLong(1) : 0L;
+      }
+    });
+  }
+
+  /** Enforces retention now instead of waiting for the background pass; returns entries removed. */
+  public long trimNow() {
+    return writer.trimNow();
+  }
+
+  @Override
+  public void close() {
+    writer.close();
+    for (Connection reader : readers) {
+      try {
+        reader.close();
+      } catch (SQLException ignored) {
+        // closing anyway
+      }
+    }
+  }
+
+  private static List<Entry> select(Connection connection, long after, int limit) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(
+        "SELECT " + COLUMNS + " FROM events WHERE seq > ? ORDER BY seq LIMIT ?")) {
+      query.setLong(1, after);
+      query.setInt(2, limit);
+      try (ResultSet rows = query.executeQuery()) {
+        List<Entry> entries = new ArrayList<>();
+        while (rows.next()) {
+          entries.add(EntryRows.read(rows));
+        }
+        return entries;
+      }
+    }
+  }
+
+  private interface Read<T> {
+    T apply(Connection connection) throws SQLException;
+  }
+
+  private <T> T withReader(Read<T> read) {
+    Connection connection;
+    try {
+      connection = readers.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a log reader", e);
+    }
+    try {
+      return read.apply(connection);
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading the event log failed: " + e.getMessage(), e);
+    } finally {
+      readers.add(connection);
+    }
+  }
+}
