@@ -5,7 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import picocli.CommandLine;
 
-/** Reads durations as people write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 0}, or ISO-8601. */
+/** Reads durations as people write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 7d}, {@code 0}, or ISO-8601. */
 final class Durations implements CommandLine.ITypeConverter<Duration> {
   @Override
   public Duration convert(String value) {
@@ -38,6 +38,8 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
           return Duration.ofMinutes(amount);
         case "h":
           return Duration.ofHours(amount);
+        case "d":
+          return Duration.ofDays(amount);
         default:
           throw invalid(text);
       }
@@ -55,6 +57,6 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
 
   private static CommandLine.TypeConversionException invalid(String text) {
     return new CommandLine.TypeConversionException(
-        "'" + text + "' is not a duration; use e.g. 500ms, 30s, 5m, 1h or PT30S");
+        "'" + text + "' is not a duration; use e.g. 500ms, 30s, 5m, 1h, 7d or PT30S");
   }
 }

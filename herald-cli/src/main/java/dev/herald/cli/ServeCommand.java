@@ -3,7 +3,10 @@ package dev.herald.cli;
 import dev.herald.hub.Hub;
 import dev.herald.hub.auth.Tokens;
 import dev.herald.hub.log.IdGenerator;
+import dev.herald.hub.log.EventLog;
 import dev.herald.hub.log.MemoryEventLog;
+import dev.herald.hub.log.Retention;
+import dev.herald.hub.log.SqliteEventLog;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -77,13 +80,30 @@ final class ServeCommand implements Callable<Integer> {
       description = "Comment sent on idle streams so proxies and clients see life (default: ${DEFAULT-VALUE}; 0 = off).")
   private Duration heartbeat;
 
-  @Option(names = "--store", paramLabel = "KIND", defaultValue = "memory",
-      description = "Event log: memory (default: ${DEFAULT-VALUE}; the durable SQLite store comes with the next release).")
+  @Option(names = "--store", paramLabel = "sqlite|memory", defaultValue = "sqlite",
+      description = "Event log: sqlite (durable, in --data-dir) or memory (lost on exit). Default: ${DEFAULT-VALUE}.")
   private String store;
 
-  @Option(names = "--retain-events", paramLabel = "N", defaultValue = "10000",
-      description = "Updates kept for replay to reconnecting subscribers (default: ${DEFAULT-VALUE}).")
-  private int retainEvents;
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "herald-data",
+      description = "Where the sqlite store keeps events.db (default: ./${DEFAULT-VALUE}).")
+  private java.nio.file.Path dataDir;
+
+  @Option(names = "--durability", paramLabel = "os|fsync", defaultValue = "os",
+      description = "os: an acknowledged update survives a crash of the hub process (default); "
+          + "fsync: it is on disk, surviving power loss too, at a lower publish rate.")
+  private String durability;
+
+  @Option(names = "--retain-events", paramLabel = "N", defaultValue = "100000",
+      description = "Most updates kept for replay; 0 = no count bound (default: ${DEFAULT-VALUE}).")
+  private long retainEvents;
+
+  @Option(names = "--retain-bytes", paramLabel = "BYTES", defaultValue = "268435456",
+      description = "Most bytes of update content kept (sqlite); 0 = no size bound (default: ${DEFAULT-VALUE}).")
+  private long retainBytes;
+
+  @Option(names = "--retain-age", paramLabel = "DURATION", converter = Durations.class, defaultValue = "7d",
+      description = "Oldest update kept (sqlite); 0 = no age bound (default: ${DEFAULT-VALUE}).")
+  private Duration retainAge;
 
   @Option(names = "--max-update-size", paramLabel = "BYTES", defaultValue = "1048576",
       description = "Largest publish request; larger gets 413 (default: ${DEFAULT-VALUE}).")
@@ -99,13 +119,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    if (!store.equals("memory")) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--store must be 'memory' in this version (got '" + store + "')");
-    }
-    if (retainEvents < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--retain-events must be at least 1");
-    }
+    EventLog log = openLog();
     Credential publisher = Credential.pick(publisherJwtKey, publisherJwtSecret, jwtKey, jwtSecret);
     Credential subscriber = Credential.pick(subscriberJwtKey, subscriberJwtSecret, jwtKey, jwtSecret);
     boolean generated = publisher == null && subscriber == null;
@@ -131,9 +145,10 @@ final class ServeCommand implements Callable<Integer> {
           .heartbeat(heartbeat)
           .maxUpdateSize(maxUpdateSize)
           .writeBufferHighWaterMark(writeBufferLimit)
-          .eventLog(new MemoryEventLog(retainEvents, new IdGenerator()))
+          .eventLog(log)
           .start();
     } catch (IllegalArgumentException | java.io.IOException e) {
+      log.close();
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -144,7 +159,7 @@ final class ServeCommand implements Callable<Integer> {
     }, "herald-shutdown"));
 
     String url = "http://" + displayHost(hub.address()) + ":" + hub.address().getPort() + Hub.PATH;
-    Log.info(err, "hub started", "url", url, "transport", hub.transport(), "store", store,
+    Log.info(err, "hub started", "url", url, "transport", hub.transport(), "store", describeStore(),
         "anonymous", Boolean.toString(allowAnonymous),
         "secret", generated ? "generated" : "configured");
     if (generated) {
@@ -152,6 +167,39 @@ final class ServeCommand implements Callable<Integer> {
     }
     stopped.await();
     return 0;
+  }
+
+  private EventLog openLog() {
+    if (retainEvents < 0 || retainBytes < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "retention bounds must not be negative");
+    }
+    switch (store) {
+      case "memory" -> {
+        long capacity = retainEvents == 0 ? Integer.MAX_VALUE : retainEvents;
+        return new MemoryEventLog((int) Math.min(capacity, Integer.MAX_VALUE), new IdGenerator());
+      }
+      case "sqlite" -> {
+        SqliteEventLog.Durability mode = switch (durability) {
+          case "os" -> SqliteEventLog.Durability.OS;
+          case "fsync" -> SqliteEventLog.Durability.FSYNC;
+          default -> throw new CommandLine.ParameterException(spec.commandLine(),
+              "--durability must be os or fsync (got '" + durability + "')");
+        };
+        try {
+          return SqliteEventLog.open(dataDir.resolve("events.db"), mode,
+              new Retention(retainEvents, retainBytes, retainAge), new IdGenerator());
+        } catch (IllegalStateException e) {
+          throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+      }
+      default -> throw new CommandLine.ParameterException(spec.commandLine(),
+          "--store must be sqlite or memory (got '" + store + "')");
+    }
+  }
+
+  private String describeStore() {
+    return store.equals("sqlite") ? "sqlite:" + dataDir.resolve("events.db").toAbsolutePath() + " durability=" + durability
+        : "memory";
   }
 
   private static void printQuickStart(PrintWriter err, String url, String secret) {

@@ -14,6 +14,7 @@ class DurationsTest {
     assertThat(Durations.parse("30s")).isEqualTo(Duration.ofSeconds(30));
     assertThat(Durations.parse("5m")).isEqualTo(Duration.ofMinutes(5));
     assertThat(Durations.parse("2h")).isEqualTo(Duration.ofHours(2));
+    assertThat(Durations.parse("7d")).isEqualTo(Duration.ofDays(7));
     assertThat(Durations.parse("0")).isZero();
   }
 
@@ -24,7 +25,7 @@ class DurationsTest {
 
   @Test
   void refusesAnythingElse() {
-    for (String bad : new String[] {"", "10", "ten s", "5d", "-5s", "PT-5S", "s"}) {
+    for (String bad : new String[] {"", "10", "ten s", "5w", "-5s", "PT-5S", "s"}) {
       assertThatThrownBy(() -> Durations.parse(bad)).as(bad)
           .isInstanceOf(CommandLine.TypeConversionException.class);
     }

@@ -28,11 +28,13 @@ class ServeJarIT {
   private static final Pattern URL = Pattern.compile("url=(http://\\S+)");
   private Process hub;
   private String endpoint;
+  private Path dataDir;
 
   @BeforeEach
   void startHub() throws Exception {
+    dataDir = java.nio.file.Files.createTempDirectory("herald-it");
     hub = new ProcessBuilder(java(), "-jar", jar(), "serve", "--listen", "127.0.0.1:0", "--anonymous",
-        "--heartbeat", "1s", "--jwt-secret", SECRET)
+        "--heartbeat", "1s", "--jwt-secret", SECRET, "--data-dir", dataDir.toString())
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectErrorStream(false)
         .start();
