@@ -13,6 +13,7 @@ import dev.herald.server.HttpExchange;
 import dev.herald.server.SseChunks;
 import dev.herald.server.SseStream;
 import dev.herald.server.Subscription;
+import dev.herald.sse.SseEvent;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +32,10 @@ import java.util.function.Predicate;
  */
 final class Subscriber {
   private static final System.Logger LOG = System.getLogger(Subscriber.class.getName());
+  /** Query parameter that asks for {@link #RESET_EVENT} when history does not reach the cursor. */
+  static final String RESET_PARAMETER = "herald-reset";
+  /** The type of the event that tells a subscriber it may have missed updates. */
+  static final String RESET_EVENT = "herald-reset";
   static final String CACHE_CONTROL = "private, no-cache, no-store, must-revalidate, max-age=0";
   private static final int REPLAY_PAGE = 1000;
 
@@ -90,12 +95,13 @@ final class Subscriber {
     }
     exchange.deferAnswer();
     String from = cursor;
-    readers.execute(() -> readFirstPage(exchange, subscription, filter, claims, from));
+    boolean wantsReset = exchange.query().containsKey(RESET_PARAMETER);
+    readers.execute(() -> readFirstPage(exchange, subscription, filter, claims, from, wantsReset));
   }
 
   /** On a reader thread: the first page of history, then the stream opens on the event loop. */
   private void readFirstPage(HttpExchange exchange, Subscription<Update> subscription, Predicate<Update> filter,
-      Claims claims, String cursor) {
+      Claims claims, String cursor, boolean wantsReset) {
     Replay replay;
     try {
       replay = log.readAfter(cursor, REPLAY_PAGE);
@@ -113,6 +119,9 @@ final class Subscriber {
       SseStream stream = exchange.openStream("Cache-Control", CACHE_CONTROL,
           "Last-Event-ID", found ? cursor : EventLog.EARLIEST);
       subscription.attach(stream);
+      if (!found && wantsReset && !cursor.equals(EventLog.EARLIEST)) {
+        stream.send(resetEvent(cursor));
+      }
       new Replaying(exchange, stream, subscription, filter, claims, replay.upToSequence())
           .write(replay.entries(), 0);
     });
@@ -181,6 +190,30 @@ final class Subscriber {
       subscription.writtenUpTo(upTo);
       goLive(subscription, claims);
     }
+  }
+
+  /**
+   * The opt-in signal that history no longer reaches the client's cursor: a named event without an
+   * id (so the client's last event ID is not disturbed), sent before the retained history.
+   */
+  static SseEvent resetEvent(String cursor) {
+    return SseEvent.builder().type(RESET_EVENT)
+        .data("{\"lastEventID\":" + jsonString(cursor) + ",\"reason\":\"history does not reach this id\"}")
+        .build();
+  }
+
+  private static String jsonString(String value) {
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : value.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"').toString();
   }
 
   private void goLive(Subscription<Update> subscription, Claims claims) {

@@ -445,6 +445,34 @@ class HubTest {
     }
 
     @Test
+    void optedInSubscriberGetsAResetEventWhenHistoryDoesNotReachItsCursor() throws Exception {
+      fixture = new HubFixture();
+      String kept = fixture.publishOk("topic", "t", "data", "1");
+      try (EventIterator events = fixture.subscribe(EventSource.builder(
+          fixture.uri(fixture.subscribePath("t") + "&herald-reset")).lastEventId("trimmed-long-ago"))) {
+        SseEvent reset = events.next();
+        assertThat(reset.type()).isEqualTo("herald-reset");
+        assertThat(reset.id()).as("no id: the client's cursor stays").isEqualTo("trimmed-long-ago");
+        assertThat(reset.data()).contains("\"lastEventID\":\"trimmed-long-ago\"");
+        assertThat(events.next().id()).isEqualTo(kept);
+      }
+    }
+
+    @Test
+    void noResetEventWithoutOptInOrWhenTheCursorIsKnown() throws Exception {
+      fixture = new HubFixture();
+      String first = fixture.publishOk("topic", "t", "data", "1");
+      String second = fixture.publishOk("topic", "t", "data", "2");
+      try (EventIterator unknown = fixture.subscribe(EventSource.builder(fixture.subscribeUri("t")).lastEventId("x"))) {
+        assertThat(unknown.next().id()).isEqualTo(first);
+      }
+      try (EventIterator known = fixture.subscribe(EventSource.builder(
+          fixture.uri(fixture.subscribePath("t") + "&herald-reset")).lastEventId(first))) {
+        assertThat(known.next().id()).isEqualTo(second);
+      }
+    }
+
+    @Test
     void queryParameterCursorWorksAndTheHeaderWins() throws Exception {
       fixture = new HubFixture();
       String first = fixture.publishOk("topic", "t", "data", "1");
