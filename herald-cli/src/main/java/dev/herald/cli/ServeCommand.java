@@ -5,6 +5,7 @@ import dev.herald.hub.auth.Tokens;
 import dev.herald.hub.log.IdGenerator;
 import dev.herald.hub.log.EventLog;
 import dev.herald.hub.log.MemoryEventLog;
+import dev.herald.hub.log.RecentCache;
 import dev.herald.hub.log.Retention;
 import dev.herald.hub.log.SqliteEventLog;
 import java.io.PrintWriter;
@@ -186,8 +187,9 @@ final class ServeCommand implements Callable<Integer> {
               "--durability must be os or fsync (got '" + durability + "')");
         };
         try {
-          return SqliteEventLog.open(dataDir.resolve("events.db"), mode,
+          SqliteEventLog sqlite = SqliteEventLog.open(dataDir.resolve("events.db"), mode,
               new Retention(retainEvents, retainBytes, retainAge), new IdGenerator());
+          return new RecentCache(sqlite, RecentCache.DEFAULT_CAPACITY);
         } catch (IllegalStateException e) {
           throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

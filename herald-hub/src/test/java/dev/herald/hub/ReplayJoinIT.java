@@ -8,7 +8,10 @@ import dev.herald.hub.log.Entry;
 import dev.herald.hub.log.EventLog;
 import dev.herald.hub.log.IdGenerator;
 import dev.herald.hub.log.MemoryEventLog;
+import dev.herald.hub.log.RecentCache;
 import dev.herald.hub.log.Replay;
+import dev.herald.hub.log.Retention;
+import dev.herald.hub.log.SqliteEventLog;
 import dev.herald.sse.SseEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,8 +39,18 @@ class ReplayJoinIT {
   void reconnectingSubscribersSeeEveryUpdateOnceInOrder() throws Exception {
     // History reads that take a while after reading: updates published meanwhile reach the
     // subscription while it is still pending, which is the case the join must get right.
-    try (HubFixture fixture = new HubFixture(builder -> builder.anonymous(true)
-        .eventLog(new SlowReads(new MemoryEventLog(10_000, new IdGenerator()))))) {
+    run(new SlowReads(new MemoryEventLog(10_000, new IdGenerator())));
+  }
+
+  @Test
+  void theSameHoldsOnTheSqliteStoreWithItsCache(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    run(new SlowReads(new RecentCache(SqliteEventLog.open(dir.resolve("events.db"), SqliteEventLog.Durability.OS,
+        Retention.DEFAULT, new IdGenerator()), 200)));
+  }
+
+  private void run(EventLog log) throws Exception {
+    try (HubFixture fixture = new HubFixture(builder -> builder.anonymous(true).eventLog(log))) {
       List<String> published = new CopyOnWriteArrayList<>();
       published.add(fixture.publishOk("topic", "t", "data", "first"));
       ExecutorService pool = Executors.newFixedThreadPool(SUBSCRIBERS + 1);
