@@ -38,6 +38,8 @@ final class SqliteWriter {
   private volatile long lastSequence;
   private volatile boolean closed;
   private long storedBytes;
+  private PreparedStatement insert;
+  private PreparedStatement byId;
   private long lastTrimNanos = System.nanoTime();
   private static final Object STOP = new Object();
 
@@ -90,6 +92,10 @@ final class SqliteWriter {
     queue.add(STOP);
     try {
       thread.join(TimeUnit.SECONDS.toMillis(10));
+      if (insert != null) {
+        insert.close();
+        byId.close();
+      }
       connection.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -156,14 +162,19 @@ final class SqliteWriter {
     List<List<Entry>> results = new ArrayList<>(group.size());
     List<List<Entry>> fresh = new ArrayList<>(group.size());
     List<RuntimeException> failures = new ArrayList<>(group.size());
-    try (PreparedStatement insert = connection.prepareStatement(
+    try {
+      if (insert == null) {
+        insert = connection.prepareStatement(
             "INSERT INTO events (seq, id, topics, data, private, type, retry, created_at, size) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        PreparedStatement byId = connection.prepareStatement(
-            "SELECT seq, id, topics, data, private, type, retry FROM events WHERE id = ?")) {
+        byId = connection.prepareStatement(
+            "SELECT seq, id, topics, data, private, type, retry FROM events WHERE id = ?");
+      }
       long now = System.currentTimeMillis();
       for (Request request : group) {
-        var savepoint = connection.setSavepoint();
+        // Only a publisher-chosen id can conflict; batches without one need no savepoint.
+        boolean mayConflict = request.updates().stream().anyMatch(update -> update.id() != null);
+        var savepoint = mayConflict ? connection.setSavepoint() : null;
         try {
           List<Entry> entries = new ArrayList<>();
           List<Entry> added = new ArrayList<>();
@@ -191,7 +202,9 @@ final class SqliteWriter {
             entries.add(entry);
             added.add(entry);
           }
-          connection.releaseSavepoint(savepoint);
+          if (savepoint != null) {
+            connection.releaseSavepoint(savepoint);
+          }
           sequence = next;
           bytes += addedBytes;
           results.add(entries);

@@ -1,0 +1,87 @@
+package dev.herald.bench;
+
+import dev.herald.hub.Update;
+import dev.herald.hub.log.Entry;
+import dev.herald.hub.log.EventLog;
+import dev.herald.hub.log.IdGenerator;
+import dev.herald.hub.log.RecentCache;
+import dev.herald.hub.log.Retention;
+import dev.herald.hub.log.SqliteEventLog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Replay reads: {@value #EVENTS} stored updates read back in pages of 1,000, as a reconnecting
+ * subscriber's replay does, from SQLite or from the in-memory {@link RecentCache}. Score: events/s.
+ */
+@org.openjdk.jmh.annotations.State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+public class ReplayBenchmark {
+  static final int EVENTS = 100_000;
+  private static final int PAGE = 1000;
+
+  /** {@code sqlite}: every page is a query; {@code cache}: served from memory. */
+  @Param({"sqlite", "cache"})
+  public String source;
+
+  private Path dir;
+  private EventLog log;
+
+  @Setup(Level.Trial)
+  public void fill() throws IOException {
+    dir = Files.createTempDirectory("herald-bench-replay");
+    SqliteEventLog sqlite = SqliteEventLog.open(dir.resolve("events.db"), SqliteEventLog.Durability.OS,
+        new Retention(0, 0, Duration.ZERO), new IdGenerator());
+    List<Update> batch = new ArrayList<>();
+    for (int i = 0; i < EVENTS; i++) {
+      batch.add(SampleUpdates.small());
+      if (batch.size() == 1000) {
+        sqlite.append(batch);
+        batch.clear();
+      }
+    }
+    log = source.equals("cache") ? new RecentCache(sqlite, EVENTS) : sqlite;
+  }
+
+  @TearDown(Level.Trial)
+  public void close() {
+    log.close();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(EVENTS)
+  public void replayAll(Blackhole sink) {
+    long after = 0;
+    while (true) {
+      List<Entry> page = log.readAfterSequence(after, PAGE);
+      if (page.isEmpty()) {
+        return;
+      }
+      sink.consume(page);
+      after = page.get(page.size() - 1).sequence();
+    }
+  }
+}
