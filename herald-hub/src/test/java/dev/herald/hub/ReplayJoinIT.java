@@ -27,12 +27,14 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The replay contract under concurrency: while updates are being published, subscribers disconnect
- * and reconnect with their last id at random moments. Afterwards every subscriber's ids, joined over
- * its connections, equal the log's ids after its first cursor: no gap, no duplicate, in order.
+ * The replay contract under concurrency: while three publishers publish, subscribers disconnect and
+ * reconnect with their last id at random moments. Afterwards every subscriber's ids, joined over its
+ * connections, equal the log's ids after its first cursor: no gap, no duplicate, in order. Log order
+ * is id order: the log generates ULIDs in sequence order.
  */
 class ReplayJoinIT {
   private static final int UPDATES = 1500;
+  private static final int PUBLISHERS = 3;
   private static final int SUBSCRIBERS = 12;
 
   @Test
@@ -53,29 +55,37 @@ class ReplayJoinIT {
     try (HubFixture fixture = new HubFixture(builder -> builder.anonymous(true).eventLog(log))) {
       List<String> published = new CopyOnWriteArrayList<>();
       published.add(fixture.publishOk("topic", "t", "data", "first"));
-      ExecutorService pool = Executors.newFixedThreadPool(SUBSCRIBERS + 1);
-      Future<?> publisher = pool.submit(() -> {
-        for (int i = 1; i < UPDATES; i++) {
-          published.add(fixture.publishOk("topic", "t", "data", Integer.toString(i)));
-          if (i % 100 == 0) {
-            Thread.sleep(20); // let reconnections land in the middle of the stream
+      ExecutorService pool = Executors.newFixedThreadPool(SUBSCRIBERS + PUBLISHERS);
+      List<Future<?>> publishers = new ArrayList<>();
+      for (int p = 0; p < PUBLISHERS; p++) {
+        int first = p + 1;
+        publishers.add(pool.submit(() -> {
+          for (int i = first; i < UPDATES; i += PUBLISHERS) {
+            published.add(fixture.publishOk("topic", "t", "data", Integer.toString(i)));
+            if (i % 100 < PUBLISHERS) {
+              Thread.sleep(20); // let reconnections land in the middle of the stream
+            }
           }
-        }
-        return null;
-      });
+          return null;
+        }));
+      }
       List<Future<List<String>>> subscribers = new ArrayList<>();
       for (int s = 0; s < SUBSCRIBERS; s++) {
         long seed = 1000 + s;
         subscribers.add(pool.submit(() -> subscribeWithReconnects(fixture, published, new SplittableRandom(seed))));
       }
-      publisher.get(120, TimeUnit.SECONDS);
-      String lastId = published.get(published.size() - 1);
+      for (Future<?> publisher : publishers) {
+        publisher.get(120, TimeUnit.SECONDS);
+      }
+      List<String> logOrder = new ArrayList<>(published);
+      java.util.Collections.sort(logOrder);
+      String lastId = logOrder.get(logOrder.size() - 1);
       for (Future<List<String>> subscriber : subscribers) {
         List<String> received = subscriber.get(120, TimeUnit.SECONDS);
         assertThat(received.get(received.size() - 1)).isEqualTo(lastId);
-        int start = published.indexOf(received.get(0));
+        int start = logOrder.indexOf(received.get(0));
         assertThat(received).as("no gap, no duplicate, in order")
-            .containsExactlyElementsOf(published.subList(start, published.size()));
+            .containsExactlyElementsOf(logOrder.subList(start, logOrder.size()));
       }
       pool.shutdown();
     }
