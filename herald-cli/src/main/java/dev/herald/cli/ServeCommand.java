@@ -135,22 +135,28 @@ final class ServeCommand implements Callable<Integer> {
     }
     boolean allowAnonymous = anonymous != null ? anonymous : generated;
 
-    Hub hub;
+    Hub.Builder builder;
     try {
-      Hub.Builder builder = Hub.builder().listen(listen);
+      builder = Hub.builder().listen(listen);
       publisher.applyToPublishers(builder);
       subscriber.applyToSubscribers(builder);
-      hub = builder
-          .anonymous(allowAnonymous)
+      builder.anonymous(allowAnonymous)
           .corsOrigins(corsOrigins)
           .heartbeat(heartbeat)
           .maxUpdateSize(maxUpdateSize)
           .writeBufferHighWaterMark(writeBufferLimit)
-          .eventLog(log)
-          .start();
+          .eventLog(log);
     } catch (IllegalArgumentException | java.io.IOException e) {
       log.close();
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Hub hub;
+    try {
+      hub = builder.start();
+    } catch (Exception e) { // Netty reports a taken port as a (native) IOException
+      log.close();
+      err.println("herald: cannot listen on " + listen.getHostString() + ":" + listen.getPort() + ": " + e.getMessage());
+      return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
