@@ -74,7 +74,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--cors-origin", paramLabel = "ORIGIN", split = ",",
       description = "Origin allowed to use the hub from a browser on another origin, with credentials "
-          + "(repeatable or comma-separated; * = any). Default: none.")
+          + "(repeatable or comma-separated; * = any origin, without credentials). Default: none.")
   private java.util.List<String> corsOrigins = new java.util.ArrayList<>();
 
   @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Durations.class, defaultValue = "20s",

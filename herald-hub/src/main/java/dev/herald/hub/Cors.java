@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Cross-origin access for browser subscribers and publishers on other origins. An allowed origin is
- * echoed back with {@code Access-Control-Allow-Credentials: true}, so cookies (the
- * {@code mercureAuthorization} cookie) and {@code EventSource}'s {@code withCredentials} work;
- * {@code *} allows every origin the same way. Preflight requests get 204 with the methods and
- * headers Mercure clients use.
+ * Cross-origin access for browser subscribers and publishers on other origins. An origin on the
+ * allowlist is echoed back with {@code Access-Control-Allow-Credentials: true}, so cookies (the
+ * {@code mercureAuthorization} cookie) and {@code EventSource}'s {@code withCredentials} work. The
+ * allowlist entry {@code *} answers {@code Access-Control-Allow-Origin: *} without credentials: an
+ * arbitrary origin is never reflected with credentials. Preflight requests get 204 with the methods
+ * and headers Mercure clients use.
  */
 final class Cors {
   static final String ALLOWED_HEADERS = "Authorization, Content-Type, Last-Event-ID, Cache-Control";
@@ -24,12 +25,18 @@ final class Cors {
   /** Whether this exchange came from an allowed other origin; if so, its response carries the CORS headers. */
   boolean apply(HttpExchange exchange) {
     String origin = exchange.header("Origin");
-    if (origin == null || !(any || origins.contains(origin))) {
+    if (origin == null) {
       return false;
     }
-    exchange.addResponseHeader("Access-Control-Allow-Origin", origin);
-    exchange.addResponseHeader("Access-Control-Allow-Credentials", "true");
     exchange.addResponseHeader("Vary", "Origin");
+    if (origins.contains(origin)) {
+      exchange.addResponseHeader("Access-Control-Allow-Origin", origin);
+      exchange.addResponseHeader("Access-Control-Allow-Credentials", "true");
+    } else if (any) {
+      exchange.addResponseHeader("Access-Control-Allow-Origin", "*");
+    } else {
+      return false;
+    }
     exchange.addResponseHeader("Access-Control-Expose-Headers", "Last-Event-ID");
     return true;
   }

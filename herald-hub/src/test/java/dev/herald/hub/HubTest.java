@@ -523,10 +523,19 @@ class HubTest {
     }
 
     @Test
-    void starAllowsAnyOrigin() throws Exception {
+    void starAllowsAnyOriginButNeverWithCredentials() throws Exception {
       fixture = new HubFixture(builder -> builder.anonymous(true).corsOrigins(List.of("*")));
       HttpResponse<String> response = fixture.get(fixture.uri("/healthz"), "Origin", "https://any.example");
-      assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).contains("https://any.example");
+      assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
+      assertThat(response.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+    }
+
+    @Test
+    void listedOriginKeepsCredentialsEvenWithStar() throws Exception {
+      fixture = new HubFixture(builder -> builder.anonymous(true).corsOrigins(List.of("*", "https://app.example")));
+      HttpResponse<String> response = fixture.get(fixture.uri("/healthz"), "Origin", "https://app.example");
+      assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).contains("https://app.example");
+      assertThat(response.headers().firstValue("Access-Control-Allow-Credentials")).contains("true");
     }
 
     @Test
