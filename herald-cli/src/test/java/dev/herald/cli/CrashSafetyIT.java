@@ -6,14 +6,11 @@ import dev.herald.client.EventIterator;
 import dev.herald.client.EventSource;
 import dev.herald.hub.auth.Tokens;
 import dev.herald.sse.SseEvent;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,8 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -40,7 +35,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class CrashSafetyIT {
   private static final String SECRET = "crash-test-secret-that-is-long-enough";
-  private static final Pattern URL = Pattern.compile("url=(http://\\S+)");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private record Hub(Process process, String endpoint) {}
@@ -126,34 +120,8 @@ class CrashSafetyIT {
   }
 
   private static Hub start(Path dataDir, String durability) throws Exception {
-    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", Path.of("target", "herald.jar").toString(), "serve", "--listen", "127.0.0.1:0",
-        "--jwt-secret", SECRET, "--data-dir", dataDir.toString(), "--durability", durability)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    BufferedReader log = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
-    String endpoint = CompletableFuture.supplyAsync(() -> {
-      try {
-        for (String line = log.readLine(); line != null; line = log.readLine()) {
-          Matcher matcher = URL.matcher(line);
-          if (matcher.find()) {
-            return matcher.group(1);
-          }
-        }
-      } catch (IOException ignored) {
-        // the process ended
-      }
-      return null;
-    }).get(30, TimeUnit.SECONDS);
-    assertThat(endpoint).as("the hub started and logged its URL").isNotNull();
-    Thread drain = new Thread(() -> {
-      try {
-        log.transferTo(java.io.Writer.nullWriter());
-      } catch (IOException ignored) {
-        // the process ended
-      }
-    });
-    drain.setDaemon(true);
-    drain.start();
-    return new Hub(process, endpoint);
+    HubProcess hub = HubProcess.serve("--listen", "127.0.0.1:0", "--jwt-secret", SECRET,
+        "--data-dir", dataDir.toString(), "--durability", durability);
+    return new Hub(hub.process, hub.endpoint);
   }
 }

@@ -2,19 +2,14 @@ package dev.herald.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import dev.herald.hub.auth.Tokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class ServeJarIT {
   private static final String SECRET = "integration-test-secret-long-enough!";
-  private static final Pattern URL = Pattern.compile("url=(http://\\S+)");
+  private HubProcess hubProcess;
   private Process hub;
   private String endpoint;
   private Path dataDir;
@@ -33,53 +28,23 @@ class ServeJarIT {
   @BeforeEach
   void startHub() throws Exception {
     dataDir = java.nio.file.Files.createTempDirectory("herald-it");
-    hub = new ProcessBuilder(java(), "-jar", jar(), "serve", "--listen", "127.0.0.1:0", "--anonymous",
-        "--heartbeat", "1s", "--jwt-secret", SECRET, "--data-dir", dataDir.toString())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectErrorStream(false)
-        .start();
-    hub.getOutputStream().close();
-    BufferedReader log = new BufferedReader(new InputStreamReader(hub.getErrorStream(), StandardCharsets.UTF_8));
-    CompletableFuture<String> url = CompletableFuture.supplyAsync(() -> {
-      try {
-        for (String line = log.readLine(); line != null; line = log.readLine()) {
-          Matcher matcher = URL.matcher(line);
-          if (matcher.find()) {
-            return matcher.group(1);
-          }
-        }
-        return null;
-      } catch (IOException e) {
-        return null;
-      }
-    });
-    endpoint = url.get(30, TimeUnit.SECONDS);
-    assertThat(endpoint).as("the hub logged its URL").isNotNull();
-    Thread drain = new Thread(() -> {
-      try {
-        log.transferTo(java.io.Writer.nullWriter());
-      } catch (IOException ignored) {
-        // the hub exited
-      }
-    });
-    drain.setDaemon(true);
-    drain.start();
+    hubProcess = HubProcess.serve("--listen", "127.0.0.1:0", "--anonymous", "--heartbeat", "1s",
+        "--jwt-secret", SECRET, "--data-dir", dataDir.toString());
+    hub = hubProcess.process;
+    endpoint = hubProcess.endpoint;
   }
 
   @AfterEach
   void stopHub() throws Exception {
-    if (hub.isAlive()) {
-      hub.destroy();
-      hub.waitFor(20, TimeUnit.SECONDS);
-    }
+    hubProcess.close();
   }
 
   private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return HubProcess.java();
   }
 
   private static String jar() {
-    return Path.of("target", "herald.jar").toString();
+    return HubProcess.jar();
   }
 
   private static Process start(String... command) throws IOException {

@@ -6,6 +6,7 @@ import dev.herald.client.EventIterator;
 import dev.herald.client.EventSource;
 import dev.herald.hub.log.Entry;
 import dev.herald.hub.log.EventLog;
+import dev.herald.hub.log.ForwardingEventLog;
 import dev.herald.hub.log.IdGenerator;
 import dev.herald.hub.log.MemoryEventLog;
 import dev.herald.hub.log.RecentCache;
@@ -17,13 +18,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -92,21 +91,9 @@ class ReplayJoinIT {
   }
 
   /** An event log whose reads return 30 ms late. */
-  private static final class SlowReads implements EventLog {
-    private final EventLog log;
-
+  private static final class SlowReads extends ForwardingEventLog {
     SlowReads(EventLog log) {
-      this.log = log;
-    }
-
-    @Override
-    public CompletableFuture<List<Entry>> appendAsync(List<Update> updates) {
-      return log.appendAsync(updates);
-    }
-
-    @Override
-    public void onAppend(Consumer<List<Entry>> listener) {
-      log.onAppend(listener);
+      super(log);
     }
 
     @Override
@@ -121,16 +108,6 @@ class ReplayJoinIT {
       List<Entry> entries = log.readAfterSequence(sequence, limit);
       pause();
       return entries;
-    }
-
-    @Override
-    public long lastSequence() {
-      return log.lastSequence();
-    }
-
-    @Override
-    public void close() {
-      log.close();
     }
 
     private static void pause() {

@@ -7,9 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,22 +17,11 @@ class RecentCacheTest {
   Path dir;
 
   /** A store that counts its reads. */
-  private static final class CountingStore implements EventLog {
-    final EventLog log;
+  private static final class CountingStore extends ForwardingEventLog {
     final AtomicInteger reads = new AtomicInteger();
 
     CountingStore(EventLog log) {
-      this.log = log;
-    }
-
-    @Override
-    public CompletableFuture<List<Entry>> appendAsync(List<Update> updates) {
-      return log.appendAsync(updates);
-    }
-
-    @Override
-    public void onAppend(Consumer<List<Entry>> listener) {
-      log.onAppend(listener);
+      super(log);
     }
 
     @Override
@@ -47,16 +34,6 @@ class RecentCacheTest {
     public List<Entry> readAfterSequence(long sequence, int limit) {
       reads.incrementAndGet();
       return log.readAfterSequence(sequence, limit);
-    }
-
-    @Override
-    public long lastSequence() {
-      return log.lastSequence();
-    }
-
-    @Override
-    public void close() {
-      log.close();
     }
   }
 

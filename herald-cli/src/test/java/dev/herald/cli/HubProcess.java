@@ -1,0 +1,78 @@
+package dev.herald.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code herald serve} from the built jar in a child JVM, with the endpoint it logged on start. */
+final class HubProcess implements AutoCloseable {
+  private static final Pattern URL = Pattern.compile("url=(http://\\S+)");
+
+  final Process process;
+  final String endpoint;
+
+  private HubProcess(Process process, String endpoint) {
+    this.process = process;
+    this.endpoint = endpoint;
+  }
+
+  static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  static String jar() {
+    return Path.of("target", "herald.jar").toString();
+  }
+
+  /** Starts {@code herald serve} with these options and waits (up to 30 s) for its start line. */
+  static HubProcess serve(String... options) throws Exception {
+    List<String> command = new ArrayList<>(List.of(java(), "-jar", jar(), "serve"));
+    command.addAll(List.of(options));
+    Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    process.getOutputStream().close();
+    BufferedReader log = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+    String endpoint = CompletableFuture.supplyAsync(() -> {
+      try {
+        for (String line = log.readLine(); line != null; line = log.readLine()) {
+          Matcher matcher = URL.matcher(line);
+          if (matcher.find()) {
+            return matcher.group(1);
+          }
+        }
+      } catch (IOException ignored) {
+        // the process ended
+      }
+      return null;
+    }).get(30, TimeUnit.SECONDS);
+    assertThat(endpoint).as("the hub started and logged its URL").isNotNull();
+    Thread drain = new Thread(() -> {
+      try {
+        log.transferTo(java.io.Writer.nullWriter());
+      } catch (IOException ignored) {
+        // the process ended
+      }
+    });
+    drain.setDaemon(true);
+    drain.start();
+    return new HubProcess(process, endpoint);
+  }
+
+  /** SIGTERM, then waits up to 20 s. */
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      process.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+}
