@@ -110,6 +110,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "Largest publish request; larger gets 413 (default: ${DEFAULT-VALUE}).")
   private int maxUpdateSize;
 
+  @Option(names = "--max-topics", paramLabel = "N", defaultValue = "100",
+      description = "Most topic selectors in one subscription; more gets 400 (default: ${DEFAULT-VALUE}).")
+  private int maxTopics;
+
   @Option(names = "--write-buffer-limit", paramLabel = "BYTES", defaultValue = "1048576",
       description = "Unsent bytes per subscriber before it is disconnected as too slow (default: ${DEFAULT-VALUE}).")
   private int writeBufferLimit;
@@ -145,6 +149,7 @@ final class ServeCommand implements Callable<Integer> {
           .heartbeat(heartbeat)
           .maxUpdateSize(maxUpdateSize)
           .writeBufferHighWaterMark(writeBufferLimit)
+          .maxTopicsPerSubscription(maxTopics)
           .eventLog(log);
     } catch (IllegalArgumentException | java.io.IOException e) {
       log.close();

@@ -26,6 +26,8 @@ import java.util.concurrent.ThreadFactory;
 public final class Hub implements AutoCloseable {
   /** The Mercure endpoint. */
   public static final String PATH = "/.well-known/mercure";
+  /** Default most topic selectors in one subscription. */
+  public static final int DEFAULT_MAX_TOPICS = 100;
 
   private final HttpServer server;
   private final EventLog log;
@@ -53,7 +55,7 @@ public final class Hub implements AutoCloseable {
     this.readers = Executors.newFixedThreadPool(READER_THREADS, daemon("herald-log-reader"));
     router.publisher = new Publisher(builder.publisherKey, log);
     router.subscriber = new Subscriber(builder.subscriberKey, builder.anonymous, log, fanOut, builder.clock,
-        readers);
+        readers, builder.maxTopics);
   }
 
   /** A builder; at least a publisher key is required. */
@@ -156,6 +158,7 @@ public final class Hub implements AutoCloseable {
     private int writeBufferHighWaterMark = HttpServer.DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
     private EventLog log;
     private List<String> corsOrigins = List.of();
+    private int maxTopics = DEFAULT_MAX_TOPICS;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -230,6 +233,15 @@ public final class Hub implements AutoCloseable {
      */
     public Builder corsOrigins(List<String> origins) {
       this.corsOrigins = List.copyOf(origins);
+      return this;
+    }
+
+    /** Most topic selectors in one subscription; more gets 400 (default 100). */
+    public Builder maxTopicsPerSubscription(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxTopicsPerSubscription must be at least 1: " + max);
+      }
+      this.maxTopics = max;
       return this;
     }
 

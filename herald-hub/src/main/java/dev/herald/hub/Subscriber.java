@@ -45,10 +45,12 @@ final class Subscriber {
   private final FanOut<Update> fanOut;
   private final Clock clock;
   private final Executor readers;
+  private final int maxTopics;
 
   Subscriber(JwtVerifier verifier, boolean anonymous, EventLog log, FanOut<Update> fanOut, Clock clock,
-      Executor readers) {
+      Executor readers, int maxTopics) {
     this.readers = readers;
+    this.maxTopics = maxTopics;
     this.verifier = verifier;
     this.anonymous = anonymous;
     this.log = log;
@@ -60,6 +62,11 @@ final class Subscriber {
     List<String> topics = exchange.query().getOrDefault("topic", List.of());
     if (topics.isEmpty()) {
       Responses.error(exchange, 400, "missing_topic", "give at least one 'topic' query parameter");
+      return;
+    }
+    if (topics.size() > maxTopics) {
+      Responses.error(exchange, 400, "too_many_topics",
+          "a subscription may have at most " + maxTopics + " topic selectors; this one has " + topics.size());
       return;
     }
     List<TopicSelector> selectors = new ArrayList<>(topics.size());

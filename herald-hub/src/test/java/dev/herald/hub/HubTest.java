@@ -258,6 +258,23 @@ class HubTest {
     }
 
     @Test
+    void subscriptionAtTheTopicLimitIsAccepted() throws Exception {
+      fixture = new HubFixture(builder -> builder.anonymous(true).maxTopicsPerSubscription(3));
+      try (EventIterator events = fixture.subscribe("a", "b", "c")) {
+        fixture.publishOk("topic", "c", "data", "x");
+        assertThat(events.next().data()).isEqualTo("x");
+      }
+    }
+
+    @Test
+    void subscriptionOverTheTopicLimitIs400() throws Exception {
+      fixture = new HubFixture(builder -> builder.anonymous(true).maxTopicsPerSubscription(3));
+      HttpResponse<String> response = fixture.get(fixture.subscribeUri("a", "b", "c", "d"));
+      assertThat(response.statusCode()).isEqualTo(400);
+      assertThat(response.body()).startsWith("too_many_topics: ");
+    }
+
+    @Test
     void malformedTemplateIs400() throws Exception {
       fixture = new HubFixture();
       HttpResponse<String> response = fixture.get(fixture.subscribeUri("https://example.com/{unclosed"));
