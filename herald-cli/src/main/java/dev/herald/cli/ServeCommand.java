@@ -114,6 +114,22 @@ final class ServeCommand implements Callable<Integer> {
       description = "Most topic selectors in one subscription; more gets 400 (default: ${DEFAULT-VALUE}).")
   private int maxTopics;
 
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "50000",
+      description = "Most open connections; more are answered 503 (default: ${DEFAULT-VALUE}).")
+  private int maxConnections;
+
+  @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "1000",
+      description = "Most open connections from one IP address; more are answered 429 (default: ${DEFAULT-VALUE}).")
+  private int maxConnectionsPerIp;
+
+  @Option(names = "--request-timeout", paramLabel = "DURATION", converter = Durations.class, defaultValue = "10s",
+      description = "Time a started request has to arrive completely, then 408 (slowloris guard; default: ${DEFAULT-VALUE}).")
+  private Duration requestTimeout;
+
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = Durations.class, defaultValue = "60s",
+      description = "Time a connection without a stream may stay silent (default: ${DEFAULT-VALUE}).")
+  private Duration idleTimeout;
+
   @Option(names = "--write-buffer-limit", paramLabel = "BYTES", defaultValue = "1048576",
       description = "Unsent bytes per subscriber before it is disconnected as too slow (default: ${DEFAULT-VALUE}).")
   private int writeBufferLimit;
@@ -150,6 +166,10 @@ final class ServeCommand implements Callable<Integer> {
           .maxUpdateSize(maxUpdateSize)
           .writeBufferHighWaterMark(writeBufferLimit)
           .maxTopicsPerSubscription(maxTopics)
+          .maxConnections(maxConnections)
+          .maxConnectionsPerAddress(maxConnectionsPerIp)
+          .requestTimeout(requestTimeout)
+          .idleTimeout(idleTimeout)
           .eventLog(log);
     } catch (IllegalArgumentException | java.io.IOException e) {
       log.close();

@@ -44,6 +44,10 @@ public final class Hub implements AutoCloseable {
         .heartbeat(builder.heartbeat)
         .maxBodySize(builder.maxUpdateSize)
         .writeBufferHighWaterMark(builder.writeBufferHighWaterMark)
+        .maxConnections(builder.maxConnections)
+        .maxConnectionsPerAddress(builder.maxConnectionsPerAddress)
+        .requestTimeout(builder.requestTimeout)
+        .idleTimeout(builder.idleTimeout)
         .handler(router::route)
         .start();
     this.fanOut = server.newFanOut();
@@ -76,6 +80,11 @@ public final class Hub implements AutoCloseable {
   /** Open subscriptions (an estimate while they come and go). */
   public int subscribers() {
     return fanOut.size();
+  }
+
+  /** Connections refused at a connection limit. */
+  public long connectionsRefused() {
+    return server.connectionsRefused();
   }
 
   /** Subscribers disconnected because they read too slowly. */
@@ -159,6 +168,10 @@ public final class Hub implements AutoCloseable {
     private EventLog log;
     private List<String> corsOrigins = List.of();
     private int maxTopics = DEFAULT_MAX_TOPICS;
+    private int maxConnections = HttpServer.DEFAULT_MAX_CONNECTIONS;
+    private int maxConnectionsPerAddress = HttpServer.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    private Duration requestTimeout = HttpServer.DEFAULT_REQUEST_TIMEOUT;
+    private Duration idleTimeout = HttpServer.DEFAULT_IDLE_TIMEOUT;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -233,6 +246,30 @@ public final class Hub implements AutoCloseable {
      */
     public Builder corsOrigins(List<String> origins) {
       this.corsOrigins = List.copyOf(origins);
+      return this;
+    }
+
+    /** Most open connections; more are answered 503 (default 50,000). */
+    public Builder maxConnections(int connections) {
+      this.maxConnections = connections;
+      return this;
+    }
+
+    /** Most open connections from one IP address; more are answered 429 (default 1,000). */
+    public Builder maxConnectionsPerAddress(int connections) {
+      this.maxConnectionsPerAddress = connections;
+      return this;
+    }
+
+    /** Time a started request has to arrive completely, then 408 (default 10 s; zero: none). */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** Time a non-streaming connection may stay silent (default 60 s; zero: none). */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 

@@ -176,6 +176,10 @@ public final class HttpExchange {
     boolean keepOpen = keepAlive && !config.closing();
     HttpUtil.setKeepAlive(response, keepOpen);
     var written = ctx.writeAndFlush(response);
+    ConnectionGuard guard = ctx.pipeline().get(ConnectionGuard.class);
+    if (guard != null) {
+      guard.responded();
+    }
     if (!keepOpen) {
       written.addListener(ChannelFutureListener.CLOSE);
     }

@@ -44,6 +44,14 @@ public final class HttpServer implements AutoCloseable {
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(20);
   /** Default per-connection limit of unsent bytes before a stream is closed as a slow consumer: 1 MiB. */
   public static final int DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK = 1024 * 1024;
+  /** Default most open connections. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 50_000;
+  /** Default most open connections from one IP address. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
+  /** Default time a started request has to arrive completely (slowloris guard). */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  /** Default time a connection may stay silent between requests. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   /** Default time {@link #close()} waits for connections to finish. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
@@ -76,6 +84,7 @@ public final class HttpServer implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel channel) {
             channel.pipeline()
+                .addLast(new ConnectionGuard(config))
                 .addLast(new HttpRequestDecoder(new HttpDecoderConfig()
                     .setMaxInitialLineLength(config.maxRequestLineLength)
                     .setMaxHeaderSize(config.maxHeaderSize)))
@@ -119,6 +128,16 @@ public final class HttpServer implements AutoCloseable {
     return config.streams.size();
   }
 
+  /** Connections refused at the total or per-address limit. */
+  public long connectionsRefused() {
+    return config.connectionsRefused.get();
+  }
+
+  /** Connections closed for silence or for a request that did not arrive in time. */
+  public long connectionsTimedOut() {
+    return config.connectionsTimedOut.get();
+  }
+
   /** Streams closed because their client read too slowly. */
   public long slowConsumersClosed() {
     return config.slowConsumersClosed.get();
@@ -158,8 +177,36 @@ public final class HttpServer implements AutoCloseable {
     Duration heartbeat = DEFAULT_HEARTBEAT;
     int writeBufferHighWaterMark = DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
     Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+    int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
     private Builder() {}
+
+    /** Most open connections; more are answered 503 and closed. */
+    public Builder maxConnections(int connections) {
+      this.maxConnections = requireAtLeast(connections, 1, "maxConnections");
+      return this;
+    }
+
+    /** Most open connections from one IP address; more are answered 429 and closed. */
+    public Builder maxConnectionsPerAddress(int connections) {
+      this.maxConnectionsPerAddress = requireAtLeast(connections, 1, "maxConnectionsPerAddress");
+      return this;
+    }
+
+    /** Time a started request has to arrive completely; then 408 ({@link Duration#ZERO}: no limit). */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = requireNotNegative(timeout, "requestTimeout");
+      return this;
+    }
+
+    /** Time a connection may send nothing between requests ({@link Duration#ZERO}: no limit). */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = requireNotNegative(timeout, "idleTimeout");
+      return this;
+    }
 
     /** Where to listen (default all interfaces, port 8080; port 0 picks a free one). */
     public Builder listen(InetSocketAddress address) {
@@ -224,6 +271,13 @@ public final class HttpServer implements AutoCloseable {
         throw new IllegalStateException("a handler is required");
       }
       return new HttpServer(this);
+    }
+
+    private static Duration requireNotNegative(Duration value, String name) {
+      if (Objects.requireNonNull(value, name).isNegative()) {
+        throw new IllegalArgumentException(name + " must not be negative: " + value);
+      }
+      return value;
     }
 
     private static int requireAtLeast(int value, int minimum, String name) {

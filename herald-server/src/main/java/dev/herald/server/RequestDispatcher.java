@@ -36,6 +36,10 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
     if (ctx.channel().hasAttr(SseStream.STREAM)) {
       return;
     }
+    ConnectionGuard guard = ctx.pipeline().get(ConnectionGuard.class);
+    if (guard != null) {
+      guard.requestReceived();
+    }
     if (request.decoderResult().isFailure()) {
       refuse(ctx, request.decoderResult().cause());
       return;

@@ -13,6 +13,13 @@ final class ServerConfig {
   final int writeBufferHighWaterMark;
   final ChannelGroup streams;
   final AtomicLong slowConsumersClosed = new AtomicLong();
+  final AtomicLong connectionsRefused = new AtomicLong();
+  final AtomicLong connectionsTimedOut = new AtomicLong();
+  final ConnectionGuard.Counts counts = new ConnectionGuard.Counts();
+  final int maxConnections;
+  final int maxConnectionsPerAddress;
+  final Duration requestTimeout;
+  final Duration idleTimeout;
   private volatile boolean closing;
 
   ServerConfig(HttpServer.Builder builder, ChannelGroup streams) {
@@ -22,6 +29,10 @@ final class ServerConfig {
     this.heartbeat = builder.heartbeat;
     this.writeBufferHighWaterMark = builder.writeBufferHighWaterMark;
     this.streams = streams;
+    this.maxConnections = builder.maxConnections;
+    this.maxConnectionsPerAddress = builder.maxConnectionsPerAddress;
+    this.requestTimeout = builder.requestTimeout;
+    this.idleTimeout = builder.idleTimeout;
   }
 
   boolean closing() {

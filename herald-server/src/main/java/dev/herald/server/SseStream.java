@@ -35,6 +35,10 @@ public final class SseStream {
     ctx.write(head);
     // From here on the body is pre-framed chunks shared between subscribers: bypass the encoder.
     ctx.pipeline().remove(HttpResponseEncoder.class);
+    ConnectionGuard guard = ctx.pipeline().get(ConnectionGuard.class);
+    if (guard != null) {
+      guard.streaming();
+    }
     SseStream stream = new SseStream(ctx.channel(), config);
     ctx.channel().attr(STREAM).set(stream);
     config.streams.add(ctx.channel());

@@ -1,0 +1,142 @@
+package dev.herald.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The first handler of every connection: refuses connections over the total and per-address limits,
+ * and closes connections that hold the server without sending a request. A connection that sends no
+ * byte for the idle timeout (after connecting or after its last response) is closed; one that starts a
+ * request but does not finish it within the request timeout (slowloris) gets 408 and is closed. Event
+ * streams are exempt from both once open: their liveness is the heartbeat's business.
+ */
+final class ConnectionGuard extends ChannelInboundHandlerAdapter {
+  /** Open connections, shared by every connection of one server. */
+  static final class Counts {
+    final AtomicInteger total = new AtomicInteger();
+    final ConcurrentHashMap<InetAddress, AtomicInteger> byAddress = new ConcurrentHashMap<>();
+  }
+
+  private final ServerConfig config;
+  private InetAddress address;
+  private boolean counted;
+  private boolean requestStarted;
+  private boolean exempt;
+  private ScheduledFuture<?> timer;
+  private ChannelHandlerContext context;
+
+  ConnectionGuard(ServerConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    context = ctx;
+    address = ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    int total = config.counts.total.incrementAndGet();
+    int mine = address == null ? 0
+        : config.counts.byAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+    counted = true;
+    if (total > config.maxConnections) {
+      config.connectionsRefused.incrementAndGet();
+      refuse(ctx, 503, "Service Unavailable", "too_many_connections: the server is at its connection limit; retry later");
+      return;
+    }
+    if (mine > config.maxConnectionsPerAddress) {
+      config.connectionsRefused.incrementAndGet();
+      refuse(ctx, 429, "Too Many Requests", "too_many_connections: this address has "
+          + config.maxConnectionsPerAddress + " connections open already");
+      return;
+    }
+    arm(ctx, config.idleTimeout.toNanos(), false);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    cancel();
+    if (counted) {
+      counted = false;
+      config.counts.total.decrementAndGet();
+      if (address != null) {
+        config.counts.byAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+      }
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!requestStarted && !exempt) {
+      requestStarted = true;
+      arm(ctx, config.requestTimeout.toNanos(), true);
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+
+  /** The whole request arrived: no request timeout while the application answers. */
+  void requestReceived() {
+    cancel();
+  }
+
+  /** A whole answer was written: the connection is idle until its next request. */
+  void responded() {
+    if (!exempt && context != null) {
+      requestStarted = false;
+      arm(context, config.idleTimeout.toNanos(), false);
+    }
+  }
+
+  /** The connection now carries an event stream: no more timeouts. */
+  void streaming() {
+    exempt = true;
+    cancel();
+  }
+
+  private void arm(ChannelHandlerContext ctx, long nanos, boolean request) {
+    cancel();
+    if (nanos > 0) {
+      timer = ctx.executor().schedule(() -> expire(ctx, request), nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void cancel() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  private void expire(ChannelHandlerContext ctx, boolean request) {
+    if (exempt || !ctx.channel().isActive()) {
+      return;
+    }
+    config.connectionsTimedOut.incrementAndGet();
+    if (request) {
+      refuse(ctx, 408, "Request Timeout", "request_timeout: the request did not arrive in time");
+    } else {
+      ctx.close();
+    }
+  }
+
+  /** Answers directly on the socket (before the HTTP codec) and closes. */
+  private static void refuse(ChannelHandlerContext ctx, int status, String reason, String message) {
+    byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
+    String head = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+    ByteBuf response = Unpooled.buffer(head.length() + body.length)
+        .writeBytes(head.getBytes(StandardCharsets.US_ASCII)).writeBytes(body);
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+}
