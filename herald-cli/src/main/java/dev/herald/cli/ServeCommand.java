@@ -118,8 +118,9 @@ final class ServeCommand implements Callable<Integer> {
       description = "Most open connections; more are answered 503 (default: ${DEFAULT-VALUE}).")
   private int maxConnections;
 
-  @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "1000",
-      description = "Most open connections from one IP address; more are answered 429 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "0",
+      description = "Most open connections from one IP address; more are answered 429. Default 0: no limit, "
+          + "since behind a proxy every client has the proxy's address.")
   private int maxConnectionsPerIp;
 
   @Option(names = "--request-timeout", paramLabel = "DURATION", converter = Durations.class, defaultValue = "10s",

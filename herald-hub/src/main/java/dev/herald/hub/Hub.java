@@ -255,7 +255,7 @@ public final class Hub implements AutoCloseable {
       return this;
     }
 
-    /** Most open connections from one IP address; more are answered 429 (default 1,000). */
+    /** Most open connections from one IP address, 0 for no limit (the default); more are answered 429. */
     public Builder maxConnectionsPerAddress(int connections) {
       this.maxConnectionsPerAddress = connections;
       return this;

@@ -52,7 +52,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
       refuse(ctx, 503, "Service Unavailable", "too_many_connections: the server is at its connection limit; retry later");
       return;
     }
-    if (mine > config.maxConnectionsPerAddress) {
+    if (config.maxConnectionsPerAddress > 0 && mine > config.maxConnectionsPerAddress) {
       config.connectionsRefused.incrementAndGet();
       refuse(ctx, 429, "Too Many Requests", "too_many_connections: this address has "
           + config.maxConnectionsPerAddress + " connections open already");

@@ -46,8 +46,11 @@ public final class HttpServer implements AutoCloseable {
   public static final int DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK = 1024 * 1024;
   /** Default most open connections. */
   public static final int DEFAULT_MAX_CONNECTIONS = 50_000;
-  /** Default most open connections from one IP address. */
-  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
+  /**
+   * Default most open connections from one IP address: 0, no limit, because a hub behind a proxy or
+   * load balancer sees every client at the proxy's address.
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 0;
   /** Default time a started request has to arrive completely (slowloris guard). */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
   /** Default time a connection may stay silent between requests. */
@@ -190,9 +193,9 @@ public final class HttpServer implements AutoCloseable {
       return this;
     }
 
-    /** Most open connections from one IP address; more are answered 429 and closed. */
+    /** Most open connections from one IP address (0: no limit); more are answered 429 and closed. */
     public Builder maxConnectionsPerAddress(int connections) {
-      this.maxConnectionsPerAddress = requireAtLeast(connections, 1, "maxConnectionsPerAddress");
+      this.maxConnectionsPerAddress = requireAtLeast(connections, 0, "maxConnectionsPerAddress");
       return this;
     }
 
