@@ -58,10 +58,11 @@ class ServeJarIT {
   @Test
   void publishedUpdatesReachCurlAndHeraldSubscribe() throws Exception {
     String token = Tokens.hmac(SECRET, List.of("*"), List.of(), Duration.ofHours(1), Instant.now());
-    Process curl = start("curl", "-sN", "--max-time", "15", endpoint + "?topic=demo");
+    // Both subscribers ask for all history, so however late their JVM or curl connects, they see both.
+    Process curl = start("curl", "-sN", "--max-time", "15", "-H", "Last-Event-ID: earliest",
+        endpoint + "?topic=demo");
     Process subscriber = start(java(), "-jar", jar(), "subscribe", "--json", "--max-events", "2", "--timeout",
-        "20s", endpoint + "?topic=demo");
-    Thread.sleep(2500);
+        "20s", "--last-event-id", "earliest", endpoint + "?topic=demo");
 
     Process cli = start(java(), "-jar", jar(), "publish", "--hub", endpoint, "--topic", "demo",
         "--data", "from herald", "--token", token);

@@ -143,7 +143,7 @@ class SubscribeCommandTest {
   void timeoutWithoutMaxEventsIsANormalEnd() {
     server.then(streamOf("data: a\n\n"));
 
-    assertThat(subscribe("--timeout", "300ms", url())).isZero();
+    assertThat(subscribe("--timeout", "2s", url())).isZero();
     assertThat(out.toString()).isEqualTo("event: message\ndata: a\n\n");
   }
 
@@ -151,7 +151,7 @@ class SubscribeCommandTest {
   void timeoutBeforeMaxEventsIsAFailure() {
     server.then(streamOf("data: a\n\n"));
 
-    assertThat(subscribe("--timeout", "300ms", "--max-events", "2", url())).isEqualTo(1);
+    assertThat(subscribe("--timeout", "2s", "--max-events", "2", url())).isEqualTo(1);
     assertThat(err.toString()).contains("timed out", "1 of 2 events");
   }
 
