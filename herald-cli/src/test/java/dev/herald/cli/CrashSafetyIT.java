@@ -112,7 +112,7 @@ class CrashSafetyIT {
             Instant.now()))
         .lastEventId("earliest").iterator()) {
       for (SseEvent event = events.poll(Duration.ofSeconds(10)); event != null;
-          event = events.poll(Duration.ofSeconds(2))) {
+          event = events.poll(Duration.ofSeconds(5))) {
         ids.add(event.id());
       }
     }

@@ -137,7 +137,9 @@ class EventIteratorTest {
         batch.append("data: ").append(i).append("\n\n");
       }
       ex.send(batch.toString());
-      ex.awaitClientClose(Duration.ofSeconds(20));
+      while (true) { // then comments, so that the stream is never silent on its own account
+        ex.pause(50).send(":\n");
+      }
     });
     List<EventSourceException> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
     EventSourceListener errorsOnly = new EventSourceListener() {

@@ -366,13 +366,13 @@ class EventSourceTest {
   @Test
   void closeDuringTheReconnectionDelayCancelsIt() throws Exception {
     server.then(ex -> ex.respond(503).end());
-    start(builder("/events").reconnectionTime(Duration.ofMillis(500)).errorPolicy(ErrorPolicy.RESILIENT));
+    start(builder("/events").reconnectionTime(Duration.ofSeconds(2)).errorPolicy(ErrorPolicy.RESILIENT));
     listener.expectError(HttpStatusException.class, true);
 
     source.close();
 
     listener.expectClosed();
-    listener.expectNothingFor(Duration.ofMillis(1000));
+    listener.expectNothingFor(Duration.ofMillis(2500));
     assertThat(server.connectionCount()).isEqualTo(1);
   }
 
@@ -432,7 +432,7 @@ class EventSourceTest {
       release.await(10, TimeUnit.SECONDS);
       ex.stream().end();
     }).then(ex -> ex.stream().awaitClientClose(Duration.ofSeconds(10)));
-    start(builder("/events").reconnectionTime(Duration.ofMillis(300)));
+    start(builder("/events").reconnectionTime(Duration.ofSeconds(1)));
 
     assertThat(source.readyState()).isEqualTo(ReadyState.CONNECTING);
     release.countDown();

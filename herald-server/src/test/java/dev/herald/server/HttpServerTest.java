@@ -53,9 +53,10 @@ class HttpServerTest {
   }
 
   private EventIterator subscribe(String topic) throws InterruptedException {
+    int before = app.fanOut.size(); // counted first: the new subscription may register at once
     EventIterator events = EventSource.builder(URI.create(app.url("/stream?topic=" + topic)))
         .errorPolicy(ErrorPolicy.NEVER).iterator();
-    awaitSubscribers(app.fanOut.size() + 1);
+    awaitSubscribers(before + 1);
     return events;
   }
 
