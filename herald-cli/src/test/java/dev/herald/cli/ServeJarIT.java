@@ -85,7 +85,8 @@ class ServeJarIT {
   @Test
   void stoppingTheHubEndsStreamsCleanly() throws Exception {
     Process curl = start("curl", "-sN", "--max-time", "30", endpoint + "?topic=demo");
-    Thread.sleep(1500);
+    assertThat(new String(curl.getInputStream().readNBytes(2), java.nio.charset.StandardCharsets.UTF_8))
+        .as("curl is connected: the stream's opening comment arrived").isEqualTo(": ");
 
     hub.destroy(); // SIGTERM
 

@@ -94,7 +94,9 @@ class TokenAndPublishCommandTest {
         .anonymous(true).start()) {
       String endpoint = "http://127.0.0.1:" + hub.address().getPort() + Hub.PATH;
       try (EventIterator events = EventSource.builder(URI.create(endpoint + "?topic=news")).iterator()) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
         while (events.readyState() != ReadyState.OPEN) {
+          assertThat(System.nanoTime()).as("the subscription opens in time").isLessThan(deadline);
           Thread.sleep(5);
         }
         int code = herald(Map.of(), "publish", "--hub", endpoint, "--topic", "news", "--data", "extra!",
