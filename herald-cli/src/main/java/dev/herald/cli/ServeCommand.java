@@ -67,6 +67,15 @@ final class ServeCommand implements Callable<Integer> {
       description = "Public key for subscriber tokens (overrides the general key or secret).")
   private java.nio.file.Path subscriberJwtKey;
 
+  @Option(names = "--jwt-clock-skew", paramLabel = "DURATION", converter = Durations.class, defaultValue = "5s",
+      description = "How far apart clocks may be when checking a token's exp and nbf (default: ${DEFAULT-VALUE}).")
+  private Duration jwtClockSkew;
+
+  @Option(names = "--publish-origin", paramLabel = "ORIGIN", split = ",",
+      description = "Origin a publish authenticated by the mercureAuthorization cookie may come from "
+          + "(CSRF protection; repeatable). Default: none, so cookie-authenticated publishes are refused.")
+  private java.util.List<String> publishOrigins = new java.util.ArrayList<>();
+
   @Option(names = "--anonymous", arity = "0..1", paramLabel = "true|false",
       description = "Allow subscribers without a token (public updates only). Default: false, "
           + "or true when no secret is configured.")
@@ -167,6 +176,8 @@ final class ServeCommand implements Callable<Integer> {
           .maxUpdateSize(maxUpdateSize)
           .writeBufferHighWaterMark(writeBufferLimit)
           .maxTopicsPerSubscription(maxTopics)
+          .jwtClockSkew(jwtClockSkew)
+          .publishOrigins(publishOrigins)
           .maxConnections(maxConnections)
           .maxConnectionsPerAddress(maxConnectionsPerIp)
           .requestTimeout(requestTimeout)

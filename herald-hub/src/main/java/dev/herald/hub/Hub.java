@@ -26,6 +26,8 @@ import java.util.concurrent.ThreadFactory;
 public final class Hub implements AutoCloseable {
   /** The Mercure endpoint. */
   public static final String PATH = "/.well-known/mercure";
+  /** Default tolerance for clocks that disagree when checking a token's {@code exp} and {@code nbf}. */
+  public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(5);
   /** Default most topic selectors in one subscription. */
   public static final int DEFAULT_MAX_TOPICS = 100;
 
@@ -57,9 +59,10 @@ public final class Hub implements AutoCloseable {
       }
     });
     this.readers = Executors.newFixedThreadPool(READER_THREADS, daemon("herald-log-reader"));
-    router.publisher = new Publisher(builder.publisherKey, log);
-    router.subscriber = new Subscriber(builder.subscriberKey, builder.anonymous, log, fanOut, builder.clock,
-        readers, builder.maxTopics);
+    router.publisher = new Publisher(builder.publisherKey.withClockSkew(builder.clockSkew), log,
+        builder.publishOrigins);
+    router.subscriber = new Subscriber(builder.subscriberKey.withClockSkew(builder.clockSkew), builder.anonymous,
+        log, fanOut, builder.clock, readers, builder.maxTopics);
   }
 
   /** A builder; at least a publisher key is required. */
@@ -168,6 +171,8 @@ public final class Hub implements AutoCloseable {
     private EventLog log;
     private List<String> corsOrigins = List.of();
     private int maxTopics = DEFAULT_MAX_TOPICS;
+    private Duration clockSkew = DEFAULT_CLOCK_SKEW;
+    private List<String> publishOrigins = List.of();
     private int maxConnections = HttpServer.DEFAULT_MAX_CONNECTIONS;
     private int maxConnectionsPerAddress = HttpServer.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
     private Duration requestTimeout = HttpServer.DEFAULT_REQUEST_TIMEOUT;
@@ -270,6 +275,25 @@ public final class Hub implements AutoCloseable {
     /** Time a non-streaming connection may stay silent (default 60 s; zero: none). */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** How far apart clocks may be when checking a token's {@code exp} and {@code nbf} (default 5 s). */
+    public Builder jwtClockSkew(Duration skew) {
+      if (skew.isNegative()) {
+        throw new IllegalArgumentException("jwtClockSkew must not be negative: " + skew);
+      }
+      this.clockSkew = skew;
+      return this;
+    }
+
+    /**
+     * Origins a publish authenticated by the {@code mercureAuthorization} cookie may come from: such a
+     * publish must carry an {@code Origin} (or {@code Referer}) on this list, else 403 (CSRF
+     * protection). Default: none, so cookie-authenticated publishing is refused.
+     */
+    public Builder publishOrigins(List<String> origins) {
+      this.publishOrigins = List.copyOf(origins);
       return this;
     }
 

@@ -23,10 +23,12 @@ final class Publisher {
   private static final System.Logger LOG = System.getLogger(Publisher.class.getName());
   private final JwtVerifier verifier;
   private final EventLog log;
+  private final List<String> publishOrigins;
 
-  Publisher(JwtVerifier verifier, EventLog log) {
+  Publisher(JwtVerifier verifier, EventLog log, List<String> publishOrigins) {
     this.verifier = verifier;
     this.log = log;
+    this.publishOrigins = publishOrigins;
   }
 
   void handle(HttpExchange exchange) {
@@ -36,14 +38,21 @@ final class Publisher {
       return;
     }
     Claims claims;
+    TokenLocator.Found token;
     try {
-      String token = TokenLocator.find(exchange);
+      token = TokenLocator.locate(exchange);
       if (token == null) {
         throw new AuthException("missing_token", "publishing needs a JWT (Authorization: Bearer ...)");
       }
-      claims = verifier.verify(token);
+      claims = verifier.verify(token.token());
     } catch (AuthException refusal) {
       Responses.unauthorized(exchange, refusal);
+      return;
+    }
+    if (token.source() == TokenLocator.Source.COOKIE && !fromAllowedOrigin(exchange)) {
+      // A browser sends cookies with any site's form post: without an allowed Origin this may be CSRF.
+      Responses.error(exchange, 403, "csrf",
+          "a publish authenticated by cookie must come from an allowed origin (--publish-origin)");
       return;
     }
     Update update;
@@ -71,6 +80,22 @@ final class Publisher {
         Responses.error(exchange, 503, "store_unavailable", "the update was not stored; retry shortly");
       }
     }));
+  }
+
+  private boolean fromAllowedOrigin(HttpExchange exchange) {
+    String origin = exchange.header("Origin");
+    if (origin == null) {
+      String referer = exchange.header("Referer");
+      if (referer != null) {
+        try {
+          java.net.URI uri = java.net.URI.create(referer);
+          origin = uri.getScheme() + "://" + uri.getRawAuthority();
+        } catch (IllegalArgumentException malformed) {
+          return false;
+        }
+      }
+    }
+    return origin != null && publishOrigins.contains(origin);
   }
 
   static byte[] encode(Update update) {

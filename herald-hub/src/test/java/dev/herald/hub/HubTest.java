@@ -305,6 +305,40 @@ class HubTest {
     }
 
     @Test
+    void tokenExpiredWithinTheClockSkewIsStillAccepted() throws Exception {
+      fixture = new HubFixture(builder -> builder.anonymous(true).jwtClockSkew(Duration.ofSeconds(30)));
+      String justExpired = Tokens.hmac(HubFixture.SECRET, List.of("*"), List.of(), Duration.ofSeconds(1),
+          Instant.now().minusSeconds(10));
+      assertThat(fixture.publish(justExpired, "topic", "t", "data", "x").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void cookieAuthenticatedPublishWithoutAnAllowedOriginIsRefusedAsCsrf() throws Exception {
+      fixture = new HubFixture(builder -> builder.anonymous(true).publishOrigins(List.of("https://app.example")));
+      HttpResponse<String> response = publishWithCookie(null);
+      assertThat(response.statusCode()).isEqualTo(403);
+      assertThat(response.body()).startsWith("csrf: ");
+      assertThat(publishWithCookie("https://evil.example").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void cookieAuthenticatedPublishFromAnAllowedOriginIsAccepted() throws Exception {
+      fixture = new HubFixture(builder -> builder.anonymous(true).publishOrigins(List.of("https://app.example")));
+      assertThat(publishWithCookie("https://app.example").statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> publishWithCookie(String origin) throws Exception {
+      java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(fixture.uri(Hub.PATH))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .header("Cookie", "mercureAuthorization=" + publisherToken())
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("topic=t&data=x"));
+      if (origin != null) {
+        request.header("Origin", origin);
+      }
+      return HubFixture.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void topicOutsideThePublishClaimIs403() throws Exception {
       fixture = new HubFixture();
       String token = token(List.of("https://example.com/books/{id}"), List.of());

@@ -16,6 +16,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -43,11 +44,24 @@ public final class JwtVerifier {
   private final JWSVerifier verifier;
   private final Set<JWSAlgorithm> accepted;
   private final Clock clock;
+  private final Duration clockSkew;
 
-  private JwtVerifier(JWSVerifier verifier, Set<JWSAlgorithm> accepted, Clock clock) {
+  private JwtVerifier(JWSVerifier verifier, Set<JWSAlgorithm> accepted, Clock clock, Duration clockSkew) {
     this.verifier = verifier;
     this.accepted = accepted;
     this.clock = clock;
+    this.clockSkew = clockSkew;
+  }
+
+  /**
+   * A copy that tolerates clocks this far apart: a token is still accepted up to {@code skew} after
+   * its {@code exp} and from {@code skew} before its {@code nbf}.
+   */
+  public JwtVerifier withClockSkew(Duration skew) {
+    if (skew.isNegative()) {
+      throw new IllegalArgumentException("clock skew must not be negative: " + skew);
+    }
+    return new JwtVerifier(verifier, accepted, clock, skew);
   }
 
   /**
@@ -59,11 +73,11 @@ public final class JwtVerifier {
   public static JwtVerifier publicKey(String pem, Clock clock) {
     PublicKey key = PemKeys.publicKey(pem);
     if (key instanceof RSAPublicKey rsa) {
-      return new JwtVerifier(new RSASSAVerifier(rsa), RSA, clock);
+      return new JwtVerifier(new RSASSAVerifier(rsa), RSA, clock, Duration.ZERO);
     }
     if (key instanceof ECPublicKey ec) {
       try {
-        return new JwtVerifier(new ECDSAVerifier(ec), EC, clock);
+        return new JwtVerifier(new ECDSAVerifier(ec), EC, clock, Duration.ZERO);
       } catch (JOSEException e) {
         throw new IllegalArgumentException("unusable EC key: " + e.getMessage(), e);
       }
@@ -83,7 +97,7 @@ public final class JwtVerifier {
           + " bytes (256 bits) for HS256; this one has " + key.length);
     }
     try {
-      return new JwtVerifier(new MACVerifier(key), HMAC, clock);
+      return new JwtVerifier(new MACVerifier(key), HMAC, clock, Duration.ZERO);
     } catch (JOSEException e) {
       throw new IllegalArgumentException("unusable JWT secret: " + e.getMessage(), e);
     }
@@ -120,11 +134,11 @@ public final class JwtVerifier {
     }
     Instant now = clock.instant();
     Date expires = claims.getExpirationTime();
-    if (expires != null && !now.isBefore(expires.toInstant())) {
+    if (expires != null && !now.isBefore(expires.toInstant().plus(clockSkew))) {
       throw new AuthException("invalid_token", "the token expired at " + expires.toInstant());
     }
     Date notBefore = claims.getNotBeforeTime();
-    if (notBefore != null && now.isBefore(notBefore.toInstant())) {
+    if (notBefore != null && now.plus(clockSkew).isBefore(notBefore.toInstant())) {
       throw new AuthException("invalid_token", "the token is not valid before " + notBefore.toInstant());
     }
     return mercureClaims(claims, expires == null ? null : expires.toInstant());

@@ -10,20 +10,32 @@ import dev.herald.server.HttpExchange;
 public final class TokenLocator {
   private TokenLocator() {}
 
+  /** Where a token was found. */
+  public enum Source { HEADER, QUERY, COOKIE }
+
+  /** A token and where it came from. */
+  public record Found(String token, Source source) {}
+
   /** The token, or {@code null} when the request carries none. */
   public static String find(HttpExchange exchange) throws AuthException {
+    Found found = locate(exchange);
+    return found == null ? null : found.token();
+  }
+
+  /** The token with its source, or {@code null} when the request carries none. */
+  public static Found locate(HttpExchange exchange) throws AuthException {
     String header = exchange.header("Authorization");
     if (header != null) {
       if (header.regionMatches(true, 0, "Bearer ", 0, 7) && header.length() > 7) {
-        return header.substring(7).strip();
+        return new Found(header.substring(7).strip(), Source.HEADER);
       }
       throw new AuthException("invalid_request", "the Authorization header must be 'Bearer <token>'");
     }
     String query = exchange.queryParameter("authorization");
     if (query != null && !query.isEmpty()) {
-      return query;
+      return new Found(query, Source.QUERY);
     }
     String cookie = exchange.cookie("mercureAuthorization");
-    return cookie == null || cookie.isEmpty() ? null : cookie;
+    return cookie == null || cookie.isEmpty() ? null : new Found(cookie, Source.COOKIE);
   }
 }

@@ -323,4 +323,28 @@ class JwtVerifierTest {
         .hasMessageContaining("mercure.subscribe: malformed URI template")
         .hasMessageContaining("unclosed");
   }
+
+  @Test
+  void clockSkewAcceptsATokenThatJustExpired() throws Exception {
+    java.time.Instant now = java.time.Instant.parse("2026-11-22T12:00:00Z");
+    java.time.Clock clock = java.time.Clock.fixed(now, java.time.ZoneOffset.UTC);
+    String token = Tokens.hmac(SKEW_SECRET, List.of("*"), List.of(), java.time.Duration.ofSeconds(10),
+        now.minusSeconds(13));
+    JwtVerifier strict = JwtVerifier.hmac(SKEW_SECRET, clock);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> strict.verify(token)).isInstanceOf(AuthException.class);
+    assertThat(strict.withClockSkew(java.time.Duration.ofSeconds(5)).verify(token).publish()).hasSize(1);
+  }
+
+  @Test
+  void clockSkewDoesNotAcceptATokenExpiredLongBefore() {
+    java.time.Instant now = java.time.Instant.parse("2026-11-22T12:00:00Z");
+    java.time.Clock clock = java.time.Clock.fixed(now, java.time.ZoneOffset.UTC);
+    String token = Tokens.hmac(SKEW_SECRET, List.of("*"), List.of(), java.time.Duration.ofSeconds(10),
+        now.minusSeconds(60));
+    JwtVerifier lenient = JwtVerifier.hmac(SKEW_SECRET, clock).withClockSkew(java.time.Duration.ofSeconds(5));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> lenient.verify(token))
+        .isInstanceOf(AuthException.class).hasMessageContaining("expired");
+  }
+
+  private static final String SKEW_SECRET = "skew-test-secret-that-is-long-enough!!";
 }
