@@ -46,6 +46,13 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
     }
     HttpExchange exchange = new HttpExchange(ctx, request, config);
     try {
+      exchange.path(); // decoded lazily: a broken %-escape must be the client's 400, not our 500
+      exchange.query();
+    } catch (IllegalArgumentException malformed) {
+      exchange.respond(400, "text/plain; charset=utf-8", "bad_request: malformed URI: " + malformed.getMessage() + "\n");
+      return;
+    }
+    try {
       handler.handle(exchange);
       if (!exchange.answered() && !exchange.deferred()) {
         throw new IllegalStateException("the handler returned without answering " + exchange);

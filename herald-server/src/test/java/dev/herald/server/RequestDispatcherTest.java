@@ -92,6 +92,13 @@ class RequestDispatcherTest {
   }
 
   @Test
+  void brokenPercentEncodingInTheUriIs400() {
+    pipeline(exchange -> exchange.respond(200, "text/plain", "unreachable " + exchange.query()));
+    assertThat(exchange("GET /x?topic=%E0%A4%A HTTP/1.1\r\nHost: h\r\n\r\n"))
+        .startsWith("HTTP/1.1 400 ").contains("malformed URI");
+  }
+
+  @Test
   void handlerThatThrowsGivesA500() {
     pipeline(exchange -> {
       throw new IllegalStateException("bug");
