@@ -115,7 +115,7 @@ final class Subscriber {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "reading history failed", e);
       exchange.execute(() -> Responses.error(exchange, 503, "store_unavailable",
-          "the event log could not be read; retry shortly", "Connection", "close"));
+          "the event log could not be read; retry shortly"));
       return;
     }
     exchange.execute(() -> {
