@@ -14,11 +14,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The first handler of every connection: refuses connections over the total and per-address limits,
- * and closes connections that hold the server without sending a request. A connection that sends no
- * byte for the idle timeout (after connecting or after its last response) is closed; one that starts a
- * request but does not finish it within the request timeout (slowloris) gets 408 and is closed. Event
- * streams are exempt from both once open: their liveness is the heartbeat's business.
+ * The first handler of every connection (behind TLS when configured): refuses connections over the
+ * total and per-address limits, and closes connections that hold the server without sending a
+ * request. A connection that sends no byte for the idle timeout (after connecting or after its last
+ * response) is closed; one that starts a request but does not finish it within the request timeout
+ * (slowloris) gets 408 and is closed. Event streams are exempt from both once open: their liveness is
+ * the heartbeat's business.
+ *
+ * <p>An HTTP/2 connection is idle only while it has no open stream; each of its streams has a guard
+ * of its own ({@link #forStream}) that resets the stream when its request does not arrive in time.
  */
 final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   /** Open connections, shared by every connection of one server. */
@@ -28,6 +32,11 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   }
 
   private final ServerConfig config;
+  private final boolean tls;
+  private final boolean stream;
+  private ConnectionGuard connection;
+  private boolean multiplexed;
+  private int openStreams;
   private InetAddress address;
   private boolean counted;
   private boolean requestStarted;
@@ -35,13 +44,35 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   private ScheduledFuture<?> timer;
   private ChannelHandlerContext context;
 
-  ConnectionGuard(ServerConfig config) {
+  ConnectionGuard(ServerConfig config, boolean tls) {
+    this(config, tls, false);
+  }
+
+  private ConnectionGuard(ServerConfig config, boolean tls, boolean stream) {
     this.config = config;
+    this.tls = tls;
+    this.stream = stream;
+  }
+
+  /** A guard for one HTTP/2 stream: only the request timeout, and it keeps its connection busy. */
+  static ConnectionGuard forStream(ServerConfig config) {
+    return new ConnectionGuard(config, false, true);
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     context = ctx;
+    if (stream) {
+      // A stream exists because its request has started.
+      connection = ctx.channel().parent().pipeline().get(ConnectionGuard.class);
+      if (connection != null) {
+        connection.streamOpened();
+      }
+      requestStarted = true;
+      arm(ctx, config.requestTimeout.toNanos(), true);
+      ctx.fireChannelActive();
+      return;
+    }
     address = ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
     int total = config.counts.total.incrementAndGet();
     int mine = address == null ? 0
@@ -65,6 +96,10 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     cancel();
+    if (connection != null) {
+      connection.streamClosed();
+      connection = null;
+    }
     if (counted) {
       counted = false;
       config.counts.total.decrementAndGet();
@@ -77,7 +112,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!requestStarted && !exempt) {
+    if (!requestStarted && !exempt && !multiplexed) {
       requestStarted = true;
       arm(ctx, config.requestTimeout.toNanos(), true);
     }
@@ -92,7 +127,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 
   /** A whole answer was written: the connection is idle until its next request. */
   void responded() {
-    if (!exempt && context != null) {
+    if (!exempt && !stream && context != null) {
       requestStarted = false;
       arm(context, config.idleTimeout.toNanos(), false);
     }
@@ -102,6 +137,27 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   void streaming() {
     exempt = true;
     cancel();
+  }
+
+  /** The connection now speaks HTTP/2: it is idle while no stream is open, and never "mid-request". */
+  void multiplexed() {
+    multiplexed = true;
+    requestStarted = false;
+    if (openStreams == 0 && context != null) {
+      arm(context, config.idleTimeout.toNanos(), false);
+    }
+  }
+
+  private void streamOpened() {
+    if (openStreams++ == 0) {
+      cancel();
+    }
+  }
+
+  private void streamClosed() {
+    if (--openStreams == 0 && context != null && context.channel().isActive()) {
+      arm(context, config.idleTimeout.toNanos(), false);
+    }
   }
 
   private void arm(ChannelHandlerContext ctx, long nanos, boolean request) {
@@ -123,15 +179,22 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
       return;
     }
     config.connectionsTimedOut.incrementAndGet();
-    if (request) {
+    if (request && !stream) {
       refuse(ctx, 408, "Request Timeout", "request_timeout: the request did not arrive in time");
     } else {
       ctx.close();
     }
   }
 
-  /** Answers directly on the socket (before the HTTP codec) and closes. */
-  private static void refuse(ChannelHandlerContext ctx, int status, String reason, String message) {
+  /**
+   * Answers directly on the socket (before the HTTP codec) and closes; over TLS, where a connection
+   * refused at accept has not chosen HTTP/1.1 or HTTP/2 yet, it only closes.
+   */
+  private void refuse(ChannelHandlerContext ctx, int status, String reason, String message) {
+    if (tls && !requestStarted) {
+      ctx.close();
+      return;
+    }
     byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
     String head = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: text/plain; charset=utf-8\r\n"
         + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";

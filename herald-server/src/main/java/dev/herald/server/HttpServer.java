@@ -2,7 +2,6 @@ package dev.herald.server;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -14,21 +13,20 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Netty HTTP/1.1 server for APIs that answer with whole responses or with event streams. Requests
- * are decoded with explicit limits (request line → 414, headers → 431, body → 413), handed to one
+ * A Netty HTTP server for APIs that answer with whole responses or with event streams. It speaks
+ * HTTP/1.1 and HTTP/2: over TLS ({@link Builder#tls}) the client's ALPN choice, in cleartext HTTP/2
+ * with prior knowledge (h2c) when the connection opens with its preface. Requests are decoded with
+ * explicit limits (request line → 414, headers → 431, body → 413), handed to one
  * {@link RequestHandler} on the connection's event loop, and event streams are fanned out through
  * {@link FanOut}. Uses epoll where available, NIO elsewhere. {@link #close()} ends every stream
  * cleanly (clients reconnect elsewhere) and waits a bounded time.
@@ -55,6 +53,8 @@ public final class HttpServer implements AutoCloseable {
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
   /** Default time a connection may stay silent between requests. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  /** Default most concurrent streams a client may open on one HTTP/2 connection (nginx's default). */
+  public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 128;
   /** Default time {@link #close()} waits for connections to finish. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
@@ -83,19 +83,7 @@ public final class HttpServer implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
             builder.writeBufferHighWaterMark / 2, builder.writeBufferHighWaterMark))
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel channel) {
-            channel.pipeline()
-                .addLast(new ConnectionGuard(config))
-                .addLast(new HttpRequestDecoder(new HttpDecoderConfig()
-                    .setMaxInitialLineLength(config.maxRequestLineLength)
-                    .setMaxHeaderSize(config.maxHeaderSize)))
-                .addLast(new HttpResponseEncoder())
-                .addLast(new HttpObjectAggregator(config.maxBodySize))
-                .addLast(new RequestDispatcher(handler, config));
-          }
-        });
+        .childHandler(new ConnectionInitializer(config, handler));
     try {
       this.serverChannel = bootstrap.bind(builder.address).sync().channel();
     } catch (RuntimeException | InterruptedException e) {
@@ -116,6 +104,11 @@ public final class HttpServer implements AutoCloseable {
     return (InetSocketAddress) serverChannel.localAddress();
   }
 
+  /** Whether connections use TLS (then URLs are {@code https}). */
+  public boolean secure() {
+    return config.sslContext != null;
+  }
+
   /** The I/O transport in use: {@code epoll} on Linux when its native library loads, else {@code nio}. */
   public String transport() {
     return transport;
@@ -129,6 +122,11 @@ public final class HttpServer implements AutoCloseable {
   /** Event streams currently open. */
   public int openStreams() {
     return config.streams.size();
+  }
+
+  /** TCP connections currently open (an HTTP/2 connection counts once, whatever its streams). */
+  public int openConnections() {
+    return config.counts.total.get();
   }
 
   /** Connections refused at the total or per-address limit. */
@@ -184,8 +182,28 @@ public final class HttpServer implements AutoCloseable {
     int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
     Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    SslContext sslContext;
+    int maxConcurrentStreams = DEFAULT_MAX_CONCURRENT_STREAMS;
 
     private Builder() {}
+
+    /**
+     * Serves TLS (1.3 and 1.2) with this PEM certificate chain and unencrypted PKCS#8 private key,
+     * offering HTTP/2 and HTTP/1.1 through ALPN.
+     *
+     * @throws IllegalArgumentException if a file cannot be read or used, saying which and why
+     */
+    public Builder tls(Path certificateChain, Path privateKey) {
+      this.sslContext = Tls.serverContext(Objects.requireNonNull(certificateChain, "certificateChain"),
+          Objects.requireNonNull(privateKey, "privateKey"));
+      return this;
+    }
+
+    /** Most concurrent streams a client may open on one HTTP/2 connection. */
+    public Builder maxConcurrentStreams(int streams) {
+      this.maxConcurrentStreams = requireAtLeast(streams, 1, "maxConcurrentStreams");
+      return this;
+    }
 
     /** Most open connections; more are answered 503 and closed. */
     public Builder maxConnections(int connections) {

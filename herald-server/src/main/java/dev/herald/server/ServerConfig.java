@@ -1,6 +1,7 @@
 package dev.herald.server;
 
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,6 +21,8 @@ final class ServerConfig {
   final int maxConnectionsPerAddress;
   final Duration requestTimeout;
   final Duration idleTimeout;
+  final SslContext sslContext;
+  final int maxConcurrentStreams;
   private volatile boolean closing;
 
   ServerConfig(HttpServer.Builder builder, ChannelGroup streams) {
@@ -33,6 +36,8 @@ final class ServerConfig {
     this.maxConnectionsPerAddress = builder.maxConnectionsPerAddress;
     this.requestTimeout = builder.requestTimeout;
     this.idleTimeout = builder.idleTimeout;
+    this.sslContext = builder.sslContext;
+    this.maxConcurrentStreams = builder.maxConcurrentStreams;
   }
 
   boolean closing() {

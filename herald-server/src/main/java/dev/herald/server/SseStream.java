@@ -3,6 +3,7 @@ package dev.herald.server;
 import dev.herald.sse.SseEncoder;
 import dev.herald.sse.SseEvent;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -10,11 +11,16 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AttributeKey;
 
 /**
- * An open {@code text/event-stream} response on one HTTP/1.1 connection. Every method must be
- * called on {@link #eventLoop()}. Writes are not flushed until {@link #flush()}, so a burst of events
+ * An open {@code text/event-stream} response: an HTTP/1.1 connection or one HTTP/2 stream. Every
+ * method must be called on {@link #eventLoop()}. Chunks come framed for HTTP/1.1
+ * ({@link SseChunks#frame}); an HTTP/2 stream sends the same shared memory minus the chunk framing as
+ * DATA frames, so one encoding still serves both protocols. Writes are not flushed until {@link #flush()}, so a burst of events
  * becomes one syscall. A connection whose unsent bytes pass the server's write-buffer high-water
  * mark is closed before more is queued: the client reconnects with its Last-Event-ID instead of
  * holding memory here.
@@ -24,17 +30,21 @@ public final class SseStream {
 
   private final Channel channel;
   private final ServerConfig config;
+  private final boolean http2;
   private long lastWriteNanos = System.nanoTime();
 
   private SseStream(Channel channel, ServerConfig config) {
     this.channel = channel;
     this.config = config;
+    this.http2 = channel instanceof Http2StreamChannel;
   }
 
   static SseStream open(ChannelHandlerContext ctx, HttpResponse head, ServerConfig config) {
     ctx.write(head);
-    // From here on the body is pre-framed chunks shared between subscribers: bypass the encoder.
-    ctx.pipeline().remove(HttpResponseEncoder.class);
+    if (ctx.pipeline().get(HttpResponseEncoder.class) != null) {
+      // From here on the body is pre-framed chunks shared between subscribers: bypass the encoder.
+      ctx.pipeline().remove(HttpResponseEncoder.class);
+    }
     ConnectionGuard guard = ctx.pipeline().get(ConnectionGuard.class);
     if (guard != null) {
       guard.streaming();
@@ -50,6 +60,11 @@ public final class SseStream {
   /** The event loop that owns this connection. */
   public EventLoop eventLoop() {
     return channel.eventLoop();
+  }
+
+  /** Whether this stream is one of several on an HTTP/2 connection (else it owns an HTTP/1.1 one). */
+  public boolean isHttp2() {
+    return http2;
   }
 
   /** Whether the connection is still open. */
@@ -81,9 +96,16 @@ public final class SseStream {
       closeAsSlowConsumer();
       return false;
     }
-    channel.write(chunk, channel.voidPromise());
+    channel.write(http2 ? dataFrame(chunk) : chunk, channel.voidPromise());
     lastWriteNanos = System.nanoTime();
     return true;
+  }
+
+  /** The chunk's payload, without the {@code <hex>CRLF} before and the CRLF after it. */
+  private static Http2DataFrame dataFrame(ByteBuf chunk) {
+    int start = chunk.readerIndex() + chunk.bytesBefore((byte) '\n') + 1;
+    chunk.readerIndex(start).writerIndex(chunk.writerIndex() - 2);
+    return new DefaultHttp2DataFrame(chunk);
   }
 
   /** Closes the connection at once and counts it as a slow consumer: the client reconnects. */
@@ -97,7 +119,8 @@ public final class SseStream {
    * socket: a long replay waits on it before writing its next page.
    */
   public ChannelFuture flushed() {
-    return channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER);
+    // An empty write's future completes after every write queued before it (same stream, in order).
+    return channel.writeAndFlush(http2 ? new DefaultHttp2DataFrame(false) : Unpooled.EMPTY_BUFFER);
   }
 
   /** Encodes and queues one event for this stream alone (replays, heartbeats). */
@@ -113,7 +136,8 @@ public final class SseStream {
   /** Ends the response cleanly (the last chunk) and closes the connection. */
   public void close() {
     if (channel.isActive()) {
-      channel.writeAndFlush(SseChunks.LAST.duplicate()).addListener(ChannelFutureListener.CLOSE);
+      Object end = http2 ? new DefaultHttp2DataFrame(true) : SseChunks.LAST.duplicate();
+      channel.writeAndFlush(end).addListener(ChannelFutureListener.CLOSE);
     }
   }
 

@@ -37,7 +37,7 @@ final class TestApp implements AutoCloseable {
   }
 
   String url(String pathAndQuery) {
-    return "http://127.0.0.1:" + server.address().getPort() + pathAndQuery;
+    return (server.secure() ? "https" : "http") + "://127.0.0.1:" + server.address().getPort() + pathAndQuery;
   }
 
   void publish(String topic, String data) {
