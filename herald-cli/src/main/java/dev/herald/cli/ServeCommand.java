@@ -144,6 +144,27 @@ final class ServeCommand implements Callable<Integer> {
       description = "Unsent bytes per subscriber before it is disconnected as too slow (default: ${DEFAULT-VALUE}).")
   private int writeBufferLimit;
 
+  @Option(names = "--tls-cert", paramLabel = "PEM_FILE",
+      description = "Serve HTTPS with this certificate chain (PEM); browsers get HTTP/2. Needs --tls-key.")
+  private java.nio.file.Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM_FILE",
+      description = "The certificate's private key (PEM, unencrypted PKCS#8).")
+  private java.nio.file.Path tlsKey;
+
+  @Option(names = "--max-streams-per-connection", paramLabel = "N", defaultValue = "128",
+      description = "Concurrent streams one HTTP/2 connection may open (default: ${DEFAULT-VALUE}).")
+  private int maxStreamsPerConnection;
+
+  @Option(names = "--publish-rate", paramLabel = "PER_SECOND", defaultValue = "0",
+      description = "Updates per second one token may publish, failed attempts per second one address may make;"
+          + " over it 429 with Retry-After (default: ${DEFAULT-VALUE}, no limit).")
+  private double publishRate;
+
+  @Option(names = "--publish-burst", paramLabel = "N",
+      description = "Publishes allowed in a burst above --publish-rate (default: twice the rate, at least 1).")
+  private Integer publishBurst;
+
   @CommandLine.Mixin
   private ConfigOption config;
 
@@ -182,7 +203,16 @@ final class ServeCommand implements Callable<Integer> {
           .maxConnectionsPerAddress(maxConnectionsPerIp)
           .requestTimeout(requestTimeout)
           .idleTimeout(idleTimeout)
+          .maxConcurrentStreams(maxStreamsPerConnection)
+          .publishRate(publishRate, publishBurst != null ? publishBurst
+              : (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.ceil(publishRate * 2))))
           .eventLog(log);
+      if ((tlsCert == null) != (tlsKey == null)) {
+        throw new IllegalArgumentException("give both --tls-cert and --tls-key, or neither");
+      }
+      if (tlsCert != null) {
+        builder.tls(tlsCert, tlsKey);
+      }
     } catch (IllegalArgumentException | java.io.IOException e) {
       log.close();
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -202,8 +232,9 @@ final class ServeCommand implements Callable<Integer> {
       stopped.countDown();
     }, "herald-shutdown"));
 
-    String url = "http://" + displayHost(hub.address()) + ":" + hub.address().getPort() + Hub.PATH;
-    Log.info(err, "hub started", "url", url, "transport", hub.transport(), "store", describeStore(),
+    String url = hub.url();
+    Log.info(err, "hub started", "url", url, "transport", hub.transport(),
+        "protocols", hub.secure() ? "h2,http/1.1 (TLS)" : "http/1.1,h2c", "store", describeStore(),
         "anonymous", Boolean.toString(allowAnonymous),
         "secret", generated ? "generated" : "configured");
     if (generated) {
@@ -259,10 +290,6 @@ final class ServeCommand implements Callable<Integer> {
     err.println("Configure --jwt-secret (or HERALD_JWT_SECRET) for tokens that outlive this run.");
     err.println();
     err.flush();
-  }
-
-  private static String displayHost(InetSocketAddress address) {
-    return address.getAddress().isAnyLocalAddress() ? "localhost" : address.getHostString();
   }
 
   /** A role's verification material: an HMAC secret or a PEM public key file. */

@@ -9,6 +9,7 @@ import dev.herald.server.FanOut;
 import dev.herald.server.HttpExchange;
 import dev.herald.server.HttpServer;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +42,7 @@ public final class Hub implements AutoCloseable {
     this.log = builder.log != null ? builder.log
         : new MemoryEventLog(MemoryEventLog.DEFAULT_CAPACITY, new IdGenerator());
     Router router = new Router(new Cors(builder.corsOrigins));
-    this.server = HttpServer.builder()
+    HttpServer.Builder serverBuilder = HttpServer.builder()
         .listen(builder.address)
         .heartbeat(builder.heartbeat)
         .maxBodySize(builder.maxUpdateSize)
@@ -50,8 +51,12 @@ public final class Hub implements AutoCloseable {
         .maxConnectionsPerAddress(builder.maxConnectionsPerAddress)
         .requestTimeout(builder.requestTimeout)
         .idleTimeout(builder.idleTimeout)
-        .handler(router::route)
-        .start();
+        .maxConcurrentStreams(builder.maxConcurrentStreams)
+        .handler(router::route);
+    if (builder.tlsCertificate != null) {
+      serverBuilder.tls(builder.tlsCertificate, builder.tlsKey);
+    }
+    this.server = serverBuilder.start();
     this.fanOut = server.newFanOut();
     log.onAppend(entries -> {
       for (Entry entry : entries) {
@@ -59,8 +64,10 @@ public final class Hub implements AutoCloseable {
       }
     });
     this.readers = Executors.newFixedThreadPool(READER_THREADS, daemon("herald-log-reader"));
+    RateLimiter limiter = builder.publishRate > 0
+        ? new RateLimiter(builder.publishRate, builder.publishBurst, System::nanoTime) : null;
     router.publisher = new Publisher(builder.publisherKey.withClockSkew(builder.clockSkew), log,
-        builder.publishOrigins);
+        builder.publishOrigins, limiter);
     router.subscriber = new Subscriber(builder.subscriberKey.withClockSkew(builder.clockSkew), builder.anonymous,
         log, fanOut, builder.clock, readers, builder.maxTopics);
   }
@@ -73,6 +80,21 @@ public final class Hub implements AutoCloseable {
   /** Where the hub listens. */
   public InetSocketAddress address() {
     return server.address();
+  }
+
+  /** Whether the hub serves HTTPS (with HTTP/2 through ALPN). */
+  public boolean secure() {
+    return server.secure();
+  }
+
+  /** The hub's URL for this host, e.g. {@code https://localhost:8443/.well-known/mercure}. */
+  public String url() {
+    InetSocketAddress address = server.address();
+    String host = address.getAddress().isAnyLocalAddress() ? "localhost" : address.getHostString();
+    if (host.indexOf(':') >= 0) {
+      host = "[" + host + "]";
+    }
+    return (secure() ? "https" : "http") + "://" + host + ":" + address.getPort() + PATH;
   }
 
   /** The server's I/O transport ({@code epoll} or {@code nio}). */
@@ -171,6 +193,11 @@ public final class Hub implements AutoCloseable {
     private EventLog log;
     private List<String> corsOrigins = List.of();
     private int maxTopics = DEFAULT_MAX_TOPICS;
+    private Path tlsCertificate;
+    private Path tlsKey;
+    private int maxConcurrentStreams = HttpServer.DEFAULT_MAX_CONCURRENT_STREAMS;
+    private double publishRate;
+    private int publishBurst;
     private Duration clockSkew = DEFAULT_CLOCK_SKEW;
     private List<String> publishOrigins = List.of();
     private int maxConnections = HttpServer.DEFAULT_MAX_CONNECTIONS;
@@ -309,6 +336,42 @@ public final class Hub implements AutoCloseable {
     /** The event log (default: in memory, newest 10,000 updates). The hub closes it. */
     public Builder eventLog(EventLog log) {
       this.log = Objects.requireNonNull(log, "log");
+      return this;
+    }
+
+    /**
+     * Serves HTTPS (TLS 1.3/1.2) with this PEM certificate chain and PKCS#8 key; browsers get HTTP/2
+     * through ALPN. Checked at once.
+     *
+     * @throws IllegalArgumentException if a file cannot be read or the key does not fit the certificate
+     */
+    public Builder tls(Path certificateChain, Path privateKey) {
+      HttpServer.builder().tls(certificateChain, privateKey); // fails here, naming the file, not at start()
+      this.tlsCertificate = certificateChain;
+      this.tlsKey = privateKey;
+      return this;
+    }
+
+    /** Most concurrent streams (subscriptions, requests) per HTTP/2 connection (default 128). */
+    public Builder maxConcurrentStreams(int streams) {
+      if (streams < 1) {
+        throw new IllegalArgumentException("maxConcurrentStreams must be at least 1: " + streams);
+      }
+      this.maxConcurrentStreams = streams;
+      return this;
+    }
+
+    /**
+     * Limits publishing to {@code perSecond} updates per token, with bursts of {@code burst}; over it,
+     * 429 with {@code Retry-After}. Failed publish attempts count against the client's address at the
+     * same rate. Default: no limit ({@code perSecond} 0).
+     */
+    public Builder publishRate(double perSecond, int burst) {
+      if (perSecond < 0 || Double.isNaN(perSecond) || (perSecond > 0 && burst < 1)) {
+        throw new IllegalArgumentException("publish rate must be >= 0 with a burst >= 1: " + perSecond + ", " + burst);
+      }
+      this.publishRate = perSecond;
+      this.publishBurst = burst;
       return this;
     }
 

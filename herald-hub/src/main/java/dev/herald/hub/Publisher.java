@@ -24,11 +24,14 @@ final class Publisher {
   private final JwtVerifier verifier;
   private final EventLog log;
   private final List<String> publishOrigins;
+  private final RateLimiter limiter;
 
-  Publisher(JwtVerifier verifier, EventLog log, List<String> publishOrigins) {
+  /** {@code limiter}: publishes per token (and failed attempts per client address), or null for none. */
+  Publisher(JwtVerifier verifier, EventLog log, List<String> publishOrigins, RateLimiter limiter) {
     this.verifier = verifier;
     this.log = log;
     this.publishOrigins = publishOrigins;
+    this.limiter = limiter;
   }
 
   void handle(HttpExchange exchange) {
@@ -46,7 +49,13 @@ final class Publisher {
       }
       claims = verifier.verify(token.token());
     } catch (AuthException refusal) {
-      Responses.unauthorized(exchange, refusal);
+      // Failed attempts are charged to the address: guessing tokens is throttled like publishing.
+      if (!rateLimited(exchange, "address " + exchange.remoteAddress())) {
+        Responses.unauthorized(exchange, refusal);
+      }
+      return;
+    }
+    if (rateLimited(exchange, "token " + fingerprint(token.token()))) {
       return;
     }
     if (token.source() == TokenLocator.Source.COOKIE && !fromAllowedOrigin(exchange)) {
@@ -80,6 +89,32 @@ final class Publisher {
         Responses.error(exchange, 503, "store_unavailable", "the update was not stored; retry shortly");
       }
     }));
+  }
+
+  /** Answers 429 with Retry-After and returns true when {@code key} is over its publish rate. */
+  private boolean rateLimited(HttpExchange exchange, String key) {
+    if (limiter == null) {
+      return false;
+    }
+    long waitNanos = limiter.tryAcquire(key);
+    if (waitNanos == 0) {
+      return false;
+    }
+    long seconds = Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999L));
+    Responses.error(exchange, 429, "rate_limited", "too many publishes; retry in " + seconds + " s",
+        "Retry-After", Long.toString(seconds));
+    return true;
+  }
+
+  /** A digest of the token, so the limiter's memory never holds a usable token. */
+  private static String fingerprint(String token) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.Base64.getEncoder().withoutPadding().encodeToString(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JDK", e);
+    }
   }
 
   private boolean fromAllowedOrigin(HttpExchange exchange) {
