@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /** {@code herald serve} from the built jar in a child JVM, with the endpoint it logged on start. */
 final class HubProcess implements AutoCloseable {
-  private static final Pattern URL = Pattern.compile("url=(http://\\S+)");
+  private static final Pattern URL = Pattern.compile("url=(https?://\\S+)");
 
   final Process process;
   final String endpoint;
