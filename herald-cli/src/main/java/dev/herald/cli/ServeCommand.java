@@ -156,6 +156,15 @@ final class ServeCommand implements Callable<Integer> {
       description = "Concurrent streams one HTTP/2 connection may open (default: ${DEFAULT-VALUE}).")
   private int maxStreamsPerConnection;
 
+  @Option(names = "--max-header-size", paramLabel = "BYTES", defaultValue = "16384",
+      description = "Largest request header block; larger gets 431 (default: ${DEFAULT-VALUE}).")
+  private int maxHeaderSize;
+
+  @Option(names = "--max-request-line", paramLabel = "BYTES", defaultValue = "8192",
+      description = "Longest request line, the subscription's topic selectors included; longer gets 414"
+          + " (default: ${DEFAULT-VALUE}).")
+  private int maxRequestLine;
+
   @Option(names = "--publish-rate", paramLabel = "PER_SECOND", defaultValue = "0",
       description = "Updates per second one token may publish, failed attempts per second one address may make;"
           + " over it 429 with Retry-After (default: ${DEFAULT-VALUE}, no limit).")
@@ -204,6 +213,8 @@ final class ServeCommand implements Callable<Integer> {
           .requestTimeout(requestTimeout)
           .idleTimeout(idleTimeout)
           .maxConcurrentStreams(maxStreamsPerConnection)
+          .maxHeaderSize(maxHeaderSize)
+          .maxRequestLineLength(maxRequestLine)
           .publishRate(publishRate, publishBurst != null ? publishBurst
               : (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.ceil(publishRate * 2))))
           .eventLog(log);

@@ -52,6 +52,8 @@ public final class Hub implements AutoCloseable {
         .requestTimeout(builder.requestTimeout)
         .idleTimeout(builder.idleTimeout)
         .maxConcurrentStreams(builder.maxConcurrentStreams)
+        .maxHeaderSize(builder.maxHeaderSize)
+        .maxRequestLineLength(builder.maxRequestLineLength)
         .handler(router::route);
     if (builder.tlsCertificate != null) {
       serverBuilder.tls(builder.tlsCertificate, builder.tlsKey);
@@ -196,6 +198,8 @@ public final class Hub implements AutoCloseable {
     private Path tlsCertificate;
     private Path tlsKey;
     private int maxConcurrentStreams = HttpServer.DEFAULT_MAX_CONCURRENT_STREAMS;
+    private int maxHeaderSize = HttpServer.DEFAULT_MAX_HEADER_SIZE;
+    private int maxRequestLineLength = HttpServer.DEFAULT_MAX_REQUEST_LINE_LENGTH;
     private double publishRate;
     private int publishBurst;
     private Duration clockSkew = DEFAULT_CLOCK_SKEW;
@@ -349,6 +353,20 @@ public final class Hub implements AutoCloseable {
       HttpServer.builder().tls(certificateChain, privateKey); // fails here, naming the file, not at start()
       this.tlsCertificate = certificateChain;
       this.tlsKey = privateKey;
+      return this;
+    }
+
+    /** Largest request header block in bytes; larger gets 431 (default 16 KiB, at least 256). */
+    public Builder maxHeaderSize(int bytes) {
+      HttpServer.builder().maxHeaderSize(bytes); // the server's bounds, checked now
+      this.maxHeaderSize = bytes;
+      return this;
+    }
+
+    /** Longest request line (method, URI with the topic selectors, version); longer gets 414 (default 8 KiB). */
+    public Builder maxRequestLineLength(int bytes) {
+      HttpServer.builder().maxRequestLineLength(bytes);
+      this.maxRequestLineLength = bytes;
       return this;
     }
 

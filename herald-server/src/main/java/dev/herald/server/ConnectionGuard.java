@@ -200,6 +200,8 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
     ByteBuf response = Unpooled.buffer(head.length() + body.length)
         .writeBytes(head.getBytes(StandardCharsets.US_ASCII)).writeBytes(body);
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    // A slow request may still be arriving: linger so the 408 is not lost to a reset. A connection
+    // refused at accept has sent nothing yet and is simply closed, freeing its slot at once.
+    ctx.writeAndFlush(response).addListener(requestStarted ? LingeringClose.INSTANCE : ChannelFutureListener.CLOSE);
   }
 }
