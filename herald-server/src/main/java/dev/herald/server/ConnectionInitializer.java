@@ -7,7 +7,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -57,7 +56,7 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
             .setMaxInitialLineLength(config.maxRequestLineLength)
             .setMaxHeaderSize(config.maxHeaderSize)))
         .addLast(new HttpResponseEncoder())
-        .addLast(new HttpObjectAggregator(config.maxBodySize))
+        .addLast(new BodyAggregator(config.maxBodySize))
         .addLast(new RequestDispatcher(handler, config));
   }
 
@@ -80,7 +79,7 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
             stream.pipeline()
                 .addLast(ConnectionGuard.forStream(config))
                 .addLast(new Http2StreamFrameToHttpObjectCodec(true))
-                .addLast(new HttpObjectAggregator(config.maxBodySize))
+                .addLast(new BodyAggregator(config.maxBodySize))
                 .addLast(new RequestDispatcher(handler, config));
           }
         }));
