@@ -264,6 +264,34 @@ class Http2Test {
   }
 
   @Test
+  void http2HeadersOverTheLimitGet431AndTheConnectionLives() throws Exception {
+    app = new TestApp(HttpServer.builder().maxHeaderSize(1024).maxRequestLineLength(256));
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    try {
+      Channel connection = h2cConnection(group, Http2Settings.defaultSettings());
+      BlockingQueue<Object> frames = new LinkedBlockingQueue<>();
+      Http2StreamChannel stream = openStream(connection, frames);
+      // Just over the 1,280-byte header list limit: refused per stream. (Past 1.25 times the limit
+      // Netty treats it as a connection error and sends GOAWAY.)
+      stream.writeAndFlush(new DefaultHttp2HeadersFrame(get("/stream?topic=t").add("x-big", "b".repeat(1100)), true));
+
+      Http2HeadersFrame answer = (Http2HeadersFrame) frames.poll(10, TimeUnit.SECONDS);
+      assertThat(answer.headers().status().toString()).isEqualTo("431");
+      Http2StreamChannel next = openStream(connection, frames);
+      next.writeAndFlush(new DefaultHttp2HeadersFrame(get("/nothing"), true));
+      Object nextAnswer = frames.poll(10, TimeUnit.SECONDS);
+      while (!(nextAnswer instanceof Http2HeadersFrame)) {
+        nextAnswer = frames.poll(10, TimeUnit.SECONDS);
+        assertThat(nextAnswer).as("an answer on the next stream").isNotNull();
+      }
+      assertThat(((Http2HeadersFrame) nextAnswer).headers().status().toString()).isEqualTo("404");
+      connection.close().sync();
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+
+  @Test
   void http2ConnectionWithoutStreamsIsClosedWhenIdle() throws Exception {
     app = new TestApp(HttpServer.builder().idleTimeout(Duration.ofMillis(300)));
     try (Socket socket = new Socket("127.0.0.1", app.server.address().getPort())) {
@@ -341,7 +369,9 @@ class Http2Test {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel channel) {
-            channel.pipeline().addLast(Http2FrameCodecBuilder.forClient().initialSettings(settings).build(),
+            // The client ignores the server's header-list limit, so that tests can cross it.
+            channel.pipeline().addLast(Http2FrameCodecBuilder.forClient().initialSettings(settings)
+                    .encoderIgnoreMaxHeaderListSize(true).build(),
                 new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
           }
         })
