@@ -252,6 +252,30 @@ public final class Hub implements AutoCloseable {
       return this;
     }
 
+    /**
+     * A JWKS URL (http or https) whose RSA and EC keys verify both publisher and subscriber tokens,
+     * chosen by the token's {@code kid}; one cache serves both roles. The set is fetched on the first
+     * token, cached and refetched per {@link dev.herald.hub.auth.JwksPolicy#DEFAULT}, never on an event loop.
+     */
+    public Builder jwksUrl(java.net.URI url) {
+      JwtVerifier keys = JwtVerifier.jwks(url, clock);
+      this.publisherKey = keys;
+      this.subscriberKey = keys;
+      return this;
+    }
+
+    /** A JWKS URL whose keys verify publishers' tokens (see {@link #jwksUrl}). */
+    public Builder publisherJwksUrl(java.net.URI url) {
+      this.publisherKey = JwtVerifier.jwks(url, clock);
+      return this;
+    }
+
+    /** A JWKS URL whose keys verify subscribers' tokens (see {@link #jwksUrl}). */
+    public Builder subscriberJwksUrl(java.net.URI url) {
+      this.subscriberKey = JwtVerifier.jwks(url, clock);
+      return this;
+    }
+
     /** Whether subscribers without a token may receive public updates (default no). */
     public Builder anonymous(boolean allowed) {
       this.anonymous = allowed;

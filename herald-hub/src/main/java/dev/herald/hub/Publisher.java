@@ -40,14 +40,12 @@ final class Publisher {
           "publish with Content-Type application/x-www-form-urlencoded");
       return;
     }
-    Claims claims;
     TokenLocator.Found token;
     try {
       token = TokenLocator.locate(exchange);
       if (token == null) {
         throw new AuthException("missing_token", "publishing needs a JWT (Authorization: Bearer ...)");
       }
-      claims = verifier.verify(token.token());
     } catch (AuthException refusal) {
       // Failed attempts are charged to the address: guessing tokens is throttled like publishing.
       if (!rateLimited(exchange, "address " + exchange.remoteAddress())) {
@@ -58,17 +56,32 @@ final class Publisher {
     if (rateLimited(exchange, "token " + fingerprint(token.token()))) {
       return;
     }
-    if (token.source() == TokenLocator.Source.COOKIE && !fromAllowedOrigin(exchange)) {
+    // Parsed now, answered after the token: the body is released once handle returns, and verifying
+    // may have to wait for a JWKS fetch.
+    Update update = null;
+    String invalid = null;
+    try {
+      update = UpdateForm.parse(exchange.form());
+    } catch (IllegalArgumentException e) {
+      invalid = e.getMessage();
+    }
+    Update parsed = update;
+    String problem = invalid;
+    boolean fromAllowedOrigin = token.source() != TokenLocator.Source.COOKIE || fromAllowedOrigin(exchange);
+    Verified.then(exchange, verifier.verifyAsync(token.token()),
+        claims -> publish(exchange, claims, fromAllowedOrigin, parsed, problem));
+  }
+
+  private void publish(HttpExchange exchange, Claims claims, boolean fromAllowedOrigin, Update update,
+      String invalid) {
+    if (!fromAllowedOrigin) {
       // A browser sends cookies with any site's form post: without an allowed Origin this may be CSRF.
       Responses.error(exchange, 403, "csrf",
           "a publish authenticated by cookie must come from an allowed origin (--publish-origin)");
       return;
     }
-    Update update;
-    try {
-      update = UpdateForm.parse(exchange.form());
-    } catch (IllegalArgumentException invalid) {
-      Responses.error(exchange, 400, "invalid_update", invalid.getMessage());
+    if (invalid != null) {
+      Responses.error(exchange, 400, "invalid_update", invalid);
       return;
     }
     for (String topic : update.topics()) {

@@ -14,7 +14,12 @@ final class Responses {
   }
 
   static void unauthorized(HttpExchange exchange, AuthException refusal) {
-    String description = refusal.getMessage().replace("\"", "'");
+    // RFC 6750 allows only printable ASCII without " and \ here; parts of a message may come from the
+    // token (its alg, kid, claims), and a header must never carry a line break from a client.
+    StringBuilder description = new StringBuilder(refusal.getMessage().length());
+    for (char c : refusal.getMessage().toCharArray()) {
+      description.append(c == '"' ? '\'' : c >= 0x20 && c < 0x7f && c != '\\' ? c : '?');
+    }
     error(exchange, 401, refusal.code(), refusal.getMessage(), "WWW-Authenticate",
         "Bearer realm=\"herald\", error=\"" + refusal.code() + "\", error_description=\"" + description + "\"");
   }

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -78,18 +79,14 @@ final class Subscriber {
         return;
       }
     }
-    Claims claims;
-    try {
-      claims = authorize(exchange);
-    } catch (AuthException refusal) {
-      Responses.unauthorized(exchange, refusal);
-      return;
-    }
+    String lastEventId = exchange.header("Last-Event-ID");
+    String cursor = lastEventId != null ? lastEventId : exchange.queryParameter("lastEventID");
+    boolean wantsReset = exchange.query().containsKey(RESET_PARAMETER);
+    Verified.then(exchange, authorize(exchange), claims -> subscribe(exchange, selectors, claims, cursor, wantsReset));
+  }
 
-    String cursor = exchange.header("Last-Event-ID");
-    if (cursor == null) {
-      cursor = exchange.queryParameter("lastEventID");
-    }
+  private void subscribe(HttpExchange exchange, List<TopicSelector> selectors, Claims claims, String cursor,
+      boolean wantsReset) {
     Predicate<Update> filter = update -> TopicSelector.anyMatches(selectors, update.topics())
         && (!update.isPrivate() || TopicSelector.anyMatches(claims.subscribe(), update.topics()));
     // Registered before history is read: what is published meanwhile is held, not lost.
@@ -101,9 +98,7 @@ final class Subscriber {
       return;
     }
     exchange.deferAnswer();
-    String from = cursor;
-    boolean wantsReset = exchange.query().containsKey(RESET_PARAMETER);
-    readers.execute(() -> readFirstPage(exchange, subscription, filter, claims, from, wantsReset));
+    readers.execute(() -> readFirstPage(exchange, subscription, filter, claims, cursor, wantsReset));
   }
 
   /** On a reader thread: the first page of history, then the stream opens on the event loop. */
@@ -229,15 +224,19 @@ final class Subscriber {
     }
   }
 
-  private Claims authorize(HttpExchange exchange) throws AuthException {
-    String token = TokenLocator.find(exchange);
-    if (token == null) {
-      if (!anonymous) {
-        throw new AuthException("missing_token", "this hub does not allow anonymous subscribers");
-      }
-      return Claims.ANONYMOUS;
+  /** The subscriber's claims; complete at once unless a JWKS must be fetched first. */
+  private CompletableFuture<Claims> authorize(HttpExchange exchange) {
+    String token;
+    try {
+      token = TokenLocator.find(exchange);
+    } catch (AuthException refusal) {
+      return CompletableFuture.failedFuture(refusal);
     }
-    return verifier.verify(token);
+    if (token == null) {
+      return anonymous ? CompletableFuture.completedFuture(Claims.ANONYMOUS) : CompletableFuture.failedFuture(
+          new AuthException("missing_token", "this hub does not allow anonymous subscribers"));
+    }
+    return verifier.verifyAsync(token);
   }
 
   private void closeAtExpiry(SseStream stream, Claims claims) {

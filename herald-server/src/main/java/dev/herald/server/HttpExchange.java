@@ -226,9 +226,11 @@ public final class HttpExchange {
     }
   }
 
-  /** For debugging. */
+  /** For logs: method and path, without the query, which may carry a token ({@code authorization=}). */
   @Override
   public String toString() {
-    return method() + " " + request.uri();
+    String target = request.uri();
+    int query = target.indexOf('?');
+    return method() + " " + (query < 0 ? target : target.substring(0, query) + "?...");
   }
 }
