@@ -67,6 +67,19 @@ final class ServeCommand implements Callable<Integer> {
       description = "Public key for subscriber tokens (overrides the general key or secret).")
   private java.nio.file.Path subscriberJwtKey;
 
+  @Option(names = "--jwt-jwks-url", paramLabel = "URL", converter = JwksUrl.class,
+      description = "JWKS (http or https) whose RSA and EC keys verify publisher and subscriber tokens, chosen by "
+          + "kid; cached 5 min, refetched for an unknown kid at most every 30 s (overrides keys and secrets).")
+  private java.net.URI jwtJwksUrl;
+
+  @Option(names = "--publisher-jwt-jwks-url", paramLabel = "URL", converter = JwksUrl.class,
+      description = "JWKS for publisher tokens (overrides every general setting).")
+  private java.net.URI publisherJwtJwksUrl;
+
+  @Option(names = "--subscriber-jwt-jwks-url", paramLabel = "URL", converter = JwksUrl.class,
+      description = "JWKS for subscriber tokens (overrides every general setting).")
+  private java.net.URI subscriberJwtJwksUrl;
+
   @Option(names = "--jwt-clock-skew", paramLabel = "DURATION", converter = Durations.class, defaultValue = "5s",
       description = "How far apart clocks may be when checking a token's exp and nbf (default: ${DEFAULT-VALUE}).")
   private Duration jwtClockSkew;
@@ -181,13 +194,15 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     EventLog log = openLog();
-    Credential publisher = Credential.pick(publisherJwtKey, publisherJwtSecret, jwtKey, jwtSecret);
-    Credential subscriber = Credential.pick(subscriberJwtKey, subscriberJwtSecret, jwtKey, jwtSecret);
+    Credential publisher = Credential.pick(publisherJwtJwksUrl, publisherJwtKey, publisherJwtSecret,
+        jwtJwksUrl, jwtKey, jwtSecret);
+    Credential subscriber = Credential.pick(subscriberJwtJwksUrl, subscriberJwtKey, subscriberJwtSecret,
+        jwtJwksUrl, jwtKey, jwtSecret);
     boolean generated = publisher == null && subscriber == null;
     String generatedSecret = null;
     if (generated) {
       generatedSecret = randomSecret();
-      publisher = new Credential(generatedSecret, null);
+      publisher = new Credential(generatedSecret, null, null);
       subscriber = publisher;
     } else if (publisher == null || subscriber == null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "configure keys or secrets for both "
@@ -198,8 +213,12 @@ final class ServeCommand implements Callable<Integer> {
     Hub.Builder builder;
     try {
       builder = Hub.builder().listen(listen);
-      publisher.applyToPublishers(builder);
-      subscriber.applyToSubscribers(builder);
+      if (publisher.jwks() != null && publisher.jwks().equals(subscriber.jwks())) {
+        builder.jwksUrl(publisher.jwks()); // one cache, one fetch, for both roles
+      } else {
+        publisher.applyToPublishers(builder);
+        subscriber.applyToSubscribers(builder);
+      }
       builder.anonymous(allowAnonymous)
           .corsOrigins(corsOrigins)
           .heartbeat(heartbeat)
@@ -303,24 +322,36 @@ final class ServeCommand implements Callable<Integer> {
     err.flush();
   }
 
-  /** A role's verification material: an HMAC secret or a PEM public key file. */
-  private record Credential(String secret, java.nio.file.Path keyFile) {
-    /** The most specific setting given: the role's key, its secret, the general key, the general secret. */
-    static Credential pick(java.nio.file.Path roleKey, String roleSecret, java.nio.file.Path key, String secret) {
+  /** A role's verification material: an HMAC secret, a PEM public key file or a JWKS URL. */
+  private record Credential(String secret, java.nio.file.Path keyFile, java.net.URI jwks) {
+    /**
+     * The most specific setting given: the role's JWKS, key or secret, then the general JWKS, key or
+     * secret.
+     */
+    static Credential pick(java.net.URI roleJwks, java.nio.file.Path roleKey, String roleSecret,
+        java.net.URI jwks, java.nio.file.Path key, String secret) {
+      if (roleJwks != null) {
+        return new Credential(null, null, roleJwks);
+      }
       if (roleKey != null) {
-        return new Credential(null, roleKey);
+        return new Credential(null, roleKey, null);
       }
       if (roleSecret != null) {
-        return new Credential(roleSecret, null);
+        return new Credential(roleSecret, null, null);
+      }
+      if (jwks != null) {
+        return new Credential(null, null, jwks);
       }
       if (key != null) {
-        return new Credential(null, key);
+        return new Credential(null, key, null);
       }
-      return secret != null ? new Credential(secret, null) : null;
+      return secret != null ? new Credential(secret, null, null) : null;
     }
 
     void applyToPublishers(Hub.Builder builder) throws java.io.IOException {
-      if (secret != null) {
+      if (jwks != null) {
+        builder.publisherJwksUrl(jwks);
+      } else if (secret != null) {
         builder.publisherJwtSecret(secret);
       } else {
         builder.publisherJwtPublicKey(read(keyFile));
@@ -328,7 +359,9 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     void applyToSubscribers(Hub.Builder builder) throws java.io.IOException {
-      if (secret != null) {
+      if (jwks != null) {
+        builder.subscriberJwksUrl(jwks);
+      } else if (secret != null) {
         builder.subscriberJwtSecret(secret);
       } else {
         builder.subscriberJwtPublicKey(read(keyFile));

@@ -83,6 +83,20 @@ class TokenAndPublishCommandTest {
   }
 
   @Test
+  void aJwksUrlThatIsNotHttpIsAUsageError() {
+    assertThat(herald(Map.of(), "serve", "--jwt-jwks-url", "ftp://issuer.example/jwks.json")).isEqualTo(2);
+    assertThat(err.toString()).contains("--jwt-jwks-url").contains("must be an http or https URL");
+  }
+
+  @Test
+  void aJwksUrlFromTheEnvironmentIsCheckedToo() {
+    assertThat(herald(Map.of("HERALD_SUBSCRIBER_JWT_JWKS_URL", "not a url"), "serve")).isEqualTo(2);
+    assertThat(err.toString()).contains("--subscriber-jwt-jwks-url").contains("not a URL");
+    assertThat(herald(Map.of("HERALD_PUBLISHER_JWT_JWKS_URL", "/relative/jwks.json"), "serve")).isEqualTo(2);
+    assertThat(err.toString()).contains("--publisher-jwt-jwks-url").contains("http or https");
+  }
+
+  @Test
   void shortSecretIsRefused() {
     assertThat(herald(Map.of(), "token", "--jwt-secret", "short", "--publish", "*")).isEqualTo(2);
     assertThat(err.toString()).contains("at least 32 bytes");

@@ -67,6 +67,17 @@ class RequestDispatcherTest {
   }
 
   @Test
+  void theExchangeAsLoggedLeavesOutTheQueryWhereTokensTravel() {
+    List<String> logged = new ArrayList<>();
+    pipeline(exchange -> {
+      logged.add(exchange.toString());
+      exchange.respond(200, "text/plain", "ok");
+    });
+    exchange("GET /.well-known/mercure?topic=t&authorization=eyJhbGciOiJIUzI1NiJ9.e30.c2ln HTTP/1.1\r\nHost: h\r\n\r\n");
+    assertThat(logged).containsExactly("GET /.well-known/mercure?...");
+  }
+
+  @Test
   void formBodyIsDecoded() {
     List<String> topics = new ArrayList<>();
     pipeline(exchange -> {
