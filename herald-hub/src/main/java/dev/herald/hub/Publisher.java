@@ -47,13 +47,7 @@ final class Publisher {
         throw new AuthException("missing_token", "publishing needs a JWT (Authorization: Bearer ...)");
       }
     } catch (AuthException refusal) {
-      // Failed attempts are charged to the address: guessing tokens is throttled like publishing.
-      if (!rateLimited(exchange, "address " + exchange.remoteAddress())) {
-        Responses.unauthorized(exchange, refusal);
-      }
-      return;
-    }
-    if (rateLimited(exchange, "token " + fingerprint(token.token()))) {
+      refuse(exchange, refusal);
       return;
     }
     // Parsed now, answered after the token: the body is released once handle returns, and verifying
@@ -68,12 +62,27 @@ final class Publisher {
     Update parsed = update;
     String problem = invalid;
     boolean fromAllowedOrigin = token.source() != TokenLocator.Source.COOKIE || fromAllowedOrigin(exchange);
+    String tokenKey = limiter == null ? null : "token " + fingerprint(token.token());
     Verified.then(exchange, verifier.verifyAsync(token.token()),
-        claims -> publish(exchange, claims, fromAllowedOrigin, parsed, problem));
+        claims -> publish(exchange, claims, tokenKey, fromAllowedOrigin, parsed, problem),
+        refusal -> refuse(exchange, refusal));
   }
 
-  private void publish(HttpExchange exchange, Claims claims, boolean fromAllowedOrigin, Update update,
-      String invalid) {
+  /**
+   * Answers 401, or 429 when the address is over its rate: failed attempts are charged to the address
+   * (not to the token, which an attacker can vary), so guessing tokens is throttled like publishing.
+   */
+  private void refuse(HttpExchange exchange, AuthException refusal) {
+    if (!rateLimited(exchange, "address " + exchange.remoteAddress())) {
+      Responses.unauthorized(exchange, refusal);
+    }
+  }
+
+  private void publish(HttpExchange exchange, Claims claims, String tokenKey, boolean fromAllowedOrigin,
+      Update update, String invalid) {
+    if (tokenKey != null && rateLimited(exchange, tokenKey)) {
+      return;
+    }
     if (!fromAllowedOrigin) {
       // A browser sends cookies with any site's form post: without an allowed Origin this may be CSRF.
       Responses.error(exchange, 403, "csrf",

@@ -18,10 +18,16 @@ final class Verified {
 
   private Verified() {}
 
-  /** Runs {@code next} with the claims on the exchange's event loop, or answers the refusal. */
+  /** Runs {@code next} with the claims on the exchange's event loop, or answers the refusal 401. */
   static void then(HttpExchange exchange, CompletableFuture<Claims> verification, Consumer<Claims> next) {
+    then(exchange, verification, next, refusal -> Responses.unauthorized(exchange, refusal));
+  }
+
+  /** Runs {@code next} with the claims on the exchange's event loop, or {@code refused} with the reason. */
+  static void then(HttpExchange exchange, CompletableFuture<Claims> verification, Consumer<Claims> next,
+      Consumer<AuthException> refused) {
     if (verification.isDone()) {
-      finish(exchange, verification, next);
+      finish(verification, next, refused);
       return;
     }
     // Read everything the continuation needs before returning: the request body is released then.
@@ -31,7 +37,7 @@ final class Verified {
         return;
       }
       try {
-        finish(exchange, verification, next);
+        finish(verification, next, refused);
       } catch (RuntimeException e) { // the dispatcher no longer guards us here: say so, do not leak
         LOG.log(System.Logger.Level.ERROR, "request failed after verification: " + exchange, e);
         try {
@@ -43,14 +49,15 @@ final class Verified {
     }));
   }
 
-  private static void finish(HttpExchange exchange, CompletableFuture<Claims> verification, Consumer<Claims> next) {
+  private static void finish(CompletableFuture<Claims> verification, Consumer<Claims> next,
+      Consumer<AuthException> refused) {
     Claims claims;
     try {
       claims = verification.join();
     } catch (CompletionException e) {
       AuthException refusal = e.getCause() instanceof AuthException auth ? auth
           : new AuthException("invalid_token", "the token cannot be verified now; retry shortly");
-      Responses.unauthorized(exchange, refusal);
+      refused.accept(refusal);
       return;
     }
     next.accept(claims);

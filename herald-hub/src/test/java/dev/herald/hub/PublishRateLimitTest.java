@@ -70,11 +70,12 @@ class PublishRateLimitTest {
   @Test
   void failedAttemptsAreThrottledPerAddress() throws Exception {
     fixture = new HubFixture(builder -> builder.anonymous(true).publishRate(0.01, 2));
-    String forged = "eyJhbGciOiJIUzI1NiJ9.eyJtZXJjdXJlIjp7InB1Ymxpc2giOlsiKiJdfX0.forged-signature";
+    // A different forged token each time: the address pays, whatever the token says.
+    String forged = "eyJhbGciOiJIUzI1NiJ9.eyJtZXJjdXJlIjp7InB1Ymxpc2giOlsiKiJdfX0.forged-signature-";
 
-    assertThat(fixture.publish(forged, "topic", "t").statusCode()).isEqualTo(401);
-    assertThat(fixture.publish(forged, "topic", "t").statusCode()).isEqualTo(401);
-    assertThat(fixture.publish(forged, "topic", "t").statusCode()).isEqualTo(429);
+    assertThat(fixture.publish(forged + 1, "topic", "t").statusCode()).isEqualTo(401);
+    assertThat(fixture.publish(forged + 2, "topic", "t").statusCode()).isEqualTo(401);
+    assertThat(fixture.publish(forged + 3, "topic", "t").statusCode()).isEqualTo(429);
     assertThat(fixture.publish(HubFixture.publisherToken(), "topic", "t").statusCode())
         .as("a valid token has its own bucket").isEqualTo(200);
   }
