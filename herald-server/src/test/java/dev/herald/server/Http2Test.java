@@ -144,6 +144,20 @@ class Http2Test {
   }
 
   @Test
+  void bodiesLargerThanTheFlowControlWindowArriveWhole() throws Exception {
+    app = new TestApp(tls());
+    String big = "y".repeat(300_000); // past the 64 KiB initial window both ways
+
+    HttpResponse<String> echoed = client(HttpClient.Version.HTTP_2).send(
+        HttpRequest.newBuilder(URI.create(app.url("/echo")))
+            .POST(HttpRequest.BodyPublishers.ofString(big)).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(echoed.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(echoed.statusCode()).isEqualTo(200);
+    assertThat(echoed.body()).isEqualTo(big);
+  }
+
+  @Test
   void twentyEventSourcesShareOneHttp2Connection() throws Exception {
     app = new TestApp(tls());
     HttpClient client = client(HttpClient.Version.HTTP_2);
