@@ -35,6 +35,8 @@ public final class Hub implements AutoCloseable {
   private final HttpServer server;
   private final EventLog log;
   private final FanOut<Update> fanOut;
+  private final HubMetrics metrics;
+  private volatile boolean closing;
   private final ExecutorService readers;
   private static final int READER_THREADS = 2;
 
@@ -60,18 +62,22 @@ public final class Hub implements AutoCloseable {
     }
     this.server = serverBuilder.start();
     this.fanOut = server.newFanOut();
+    this.metrics = new HubMetrics(server, fanOut, log, builder.clock);
     log.onAppend(entries -> {
       for (Entry entry : entries) {
         fanOut.publish(entry.update(), entry.sequence(), Publisher.encode(entry.update()));
+        metrics.published();
       }
     });
+    router.metrics = metrics;
+    router.listening = () -> !closing;
     this.readers = Executors.newFixedThreadPool(READER_THREADS, daemon("herald-log-reader"));
     RateLimiter limiter = builder.publishRate > 0
         ? new RateLimiter(builder.publishRate, builder.publishBurst, System::nanoTime) : null;
     router.publisher = new Publisher(builder.publisherKey.withClockSkew(builder.clockSkew), log,
-        builder.publishOrigins, limiter);
+        builder.publishOrigins, limiter, metrics);
     router.subscriber = new Subscriber(builder.subscriberKey.withClockSkew(builder.clockSkew), builder.anonymous,
-        log, fanOut, builder.clock, readers, builder.maxTopics);
+        log, fanOut, builder.clock, readers, builder.maxTopics, metrics);
   }
 
   /** A builder; at least a publisher key is required. */
@@ -122,6 +128,7 @@ public final class Hub implements AutoCloseable {
   /** Ends every stream cleanly, stops the server, closes the log. */
   @Override
   public void close() {
+    closing = true; // unready first, so that a load balancer stops sending before streams end
     try {
       server.close();
     } finally {
@@ -143,6 +150,8 @@ public final class Hub implements AutoCloseable {
     private final Cors cors;
     volatile Publisher publisher;
     volatile Subscriber subscriber;
+    volatile HubMetrics metrics;
+    volatile java.util.function.BooleanSupplier listening;
 
     Router(Cors cors) {
       this.cors = cors;
@@ -171,15 +180,39 @@ public final class Hub implements AutoCloseable {
               "Allow", "GET, POST, OPTIONS");
         }
       } else if (path.equals("/healthz")) {
-        Responses.text(exchange, "ok\n");
+        exchange.respond(200, Responses.JSON, "{\"status\":\"ok\"}\n");
+      } else if (path.equals("/readyz")) {
+        readiness(exchange);
+      } else if (path.equals("/metrics") && exchange.method().equals("GET")) {
+        exchange.respond(200, HubMetrics.contentType(), metrics.scrape());
       } else if (path.equals("/") && exchange.method().equals("GET")) {
         Responses.text(exchange, "Herald hub (Mercure protocol).\n"
             + "Subscribe: GET " + PATH + "?topic=<selector>\n"
             + "Publish:   POST " + PATH + " (form: topic, data, id, type, retry, private; Bearer JWT)\n"
-            + "Health:    GET /healthz\n");
+            + "Health:    GET /healthz, GET /readyz\n"
+            + "Metrics:   GET /metrics (Prometheus)\n");
       } else {
         Responses.error(exchange, 404, "not_found", "no such resource; the hub is at " + PATH);
       }
+    }
+
+    /** 200 when the hub can take publishes (listening, the log writable), else 503; JSON either way. */
+    private void readiness(HttpExchange exchange) {
+      boolean storeOk;
+      String storeDetail;
+      try {
+        storeOk = metrics.stats().writable();
+        storeDetail = storeOk ? "writable" : "the last write to the event log failed";
+      } catch (RuntimeException e) {
+        storeOk = false;
+        storeDetail = "the event log cannot be read: " + e.getMessage();
+      }
+      boolean accepting = listening.getAsBoolean();
+      boolean isReady = accepting && storeOk;
+      String body = "{\"status\":\"" + (isReady ? "ready" : "unready") + "\",\"checks\":{"
+          + "\"listening\":{\"ok\":" + accepting + "},"
+          + "\"store\":{\"ok\":" + storeOk + ",\"detail\":" + Json.string(storeDetail) + "}}}\n";
+      exchange.respond(isReady ? 200 : 503, Responses.JSON, body);
     }
   }
 

@@ -25,9 +25,12 @@ final class Publisher {
   private final EventLog log;
   private final List<String> publishOrigins;
   private final RateLimiter limiter;
+  private final HubMetrics metrics;
 
   /** {@code limiter}: publishes per token (and failed attempts per client address), or null for none. */
-  Publisher(JwtVerifier verifier, EventLog log, List<String> publishOrigins, RateLimiter limiter) {
+  Publisher(JwtVerifier verifier, EventLog log, List<String> publishOrigins, RateLimiter limiter,
+      HubMetrics metrics) {
+    this.metrics = metrics;
     this.verifier = verifier;
     this.log = log;
     this.publishOrigins = publishOrigins;
@@ -36,7 +39,7 @@ final class Publisher {
 
   void handle(HttpExchange exchange) {
     if (!exchange.contentType().equals("application/x-www-form-urlencoded")) {
-      Responses.error(exchange, 415, "unsupported_media_type",
+      fail(exchange, 415, "unsupported_media_type",
           "publish with Content-Type application/x-www-form-urlencoded");
       return;
     }
@@ -74,6 +77,7 @@ final class Publisher {
    */
   private void refuse(HttpExchange exchange, AuthException refusal) {
     if (!rateLimited(exchange, "address " + exchange.remoteAddress())) {
+      metrics.publishError(refusal.code());
       Responses.unauthorized(exchange, refusal);
     }
   }
@@ -85,17 +89,17 @@ final class Publisher {
     }
     if (!fromAllowedOrigin) {
       // A browser sends cookies with any site's form post: without an allowed Origin this may be CSRF.
-      Responses.error(exchange, 403, "csrf",
+      fail(exchange, 403, "csrf",
           "a publish authenticated by cookie must come from an allowed origin (--publish-origin)");
       return;
     }
     if (invalid != null) {
-      Responses.error(exchange, 400, "invalid_update", invalid);
+      fail(exchange, 400, "invalid_update", invalid);
       return;
     }
     for (String topic : update.topics()) {
       if (!TopicSelector.anyMatches(claims.publish(), List.of(topic))) {
-        Responses.error(exchange, 403, "forbidden", "the token may not publish to topic '" + topic + "'");
+        fail(exchange, 403, "forbidden", "the token may not publish to topic '" + topic + "'");
         return;
       }
     }
@@ -105,12 +109,18 @@ final class Publisher {
       if (cause == null) {
         Responses.text(exchange, entries.get(0).update().id());
       } else if (cause instanceof DuplicateIdException conflict) {
-        Responses.error(exchange, 409, "id_conflict", conflict.getMessage());
+        fail(exchange, 409, "id_conflict", conflict.getMessage());
       } else {
         LOG.log(System.Logger.Level.ERROR, "append failed", cause);
-        Responses.error(exchange, 503, "store_unavailable", "the update was not stored; retry shortly");
+        fail(exchange, 503, "store_unavailable", "the update was not stored; retry shortly");
       }
     }));
+  }
+
+  /** Answers an error and counts it by its code. */
+  private void fail(HttpExchange exchange, int status, String code, String message, String... headers) {
+    metrics.publishError(code);
+    Responses.error(exchange, status, code, message, headers);
   }
 
   /** Answers 429 with Retry-After and returns true when {@code key} is over its publish rate. */
@@ -123,7 +133,7 @@ final class Publisher {
       return false;
     }
     long seconds = Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999L));
-    Responses.error(exchange, 429, "rate_limited", "too many publishes; retry in " + seconds + " s",
+    fail(exchange, 429, "rate_limited", "too many publishes; retry in " + seconds + " s",
         "Retry-After", Long.toString(seconds));
     return true;
   }

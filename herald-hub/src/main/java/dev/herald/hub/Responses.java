@@ -6,6 +6,7 @@ import dev.herald.server.HttpExchange;
 /** The hub's error answers: {@code code: message} as text, with a Bearer challenge on 401. */
 final class Responses {
   private static final String TEXT = "text/plain; charset=utf-8";
+  static final String JSON = "application/json";
 
   private Responses() {}
 

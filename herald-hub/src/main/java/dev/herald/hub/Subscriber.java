@@ -47,9 +47,11 @@ final class Subscriber {
   private final Clock clock;
   private final Executor readers;
   private final int maxTopics;
+  private final HubMetrics metrics;
 
   Subscriber(JwtVerifier verifier, boolean anonymous, EventLog log, FanOut<Update> fanOut, Clock clock,
-      Executor readers, int maxTopics) {
+      Executor readers, int maxTopics, HubMetrics metrics) {
+    this.metrics = metrics;
     this.readers = readers;
     this.maxTopics = maxTopics;
     this.verifier = verifier;
@@ -62,11 +64,11 @@ final class Subscriber {
   void handle(HttpExchange exchange) {
     List<String> topics = exchange.query().getOrDefault("topic", List.of());
     if (topics.isEmpty()) {
-      Responses.error(exchange, 400, "missing_topic", "give at least one 'topic' query parameter");
+      fail(exchange, 400, "missing_topic", "give at least one 'topic' query parameter");
       return;
     }
     if (topics.size() > maxTopics) {
-      Responses.error(exchange, 400, "too_many_topics",
+      fail(exchange, 400, "too_many_topics",
           "a subscription may have at most " + maxTopics + " topic selectors; this one has " + topics.size());
       return;
     }
@@ -75,14 +77,18 @@ final class Subscriber {
       try {
         selectors.add(TopicSelector.parse(topic));
       } catch (IllegalArgumentException malformed) {
-        Responses.error(exchange, 400, "invalid_topic", malformed.getMessage());
+        fail(exchange, 400, "invalid_topic", malformed.getMessage());
         return;
       }
     }
     String lastEventId = exchange.header("Last-Event-ID");
     String cursor = lastEventId != null ? lastEventId : exchange.queryParameter("lastEventID");
     boolean wantsReset = exchange.query().containsKey(RESET_PARAMETER);
-    Verified.then(exchange, authorize(exchange), claims -> subscribe(exchange, selectors, claims, cursor, wantsReset));
+    Verified.then(exchange, authorize(exchange), claims -> subscribe(exchange, selectors, claims, cursor, wantsReset),
+        refusal -> {
+          metrics.subscribeError(refusal.code());
+          Responses.unauthorized(exchange, refusal);
+        });
   }
 
   private void subscribe(HttpExchange exchange, List<TopicSelector> selectors, Claims claims, String cursor,
@@ -109,7 +115,7 @@ final class Subscriber {
       replay = log.readAfter(cursor, REPLAY_PAGE);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "reading history failed", e);
-      exchange.execute(() -> Responses.error(exchange, 503, "store_unavailable",
+      exchange.execute(() -> fail(exchange, 503, "store_unavailable",
           "the event log could not be read; retry shortly"));
       return;
     }
@@ -118,6 +124,7 @@ final class Subscriber {
         return;
       }
       boolean found = replay.cursorFound() && !cursor.equals(EventLog.EARLIEST);
+      metrics.replayStarted(replay.cursorFound());
       SseStream stream = exchange.openStream("Cache-Control", CACHE_CONTROL,
           "Last-Event-ID", found ? cursor : EventLog.EARLIEST);
       subscription.attach(stream);
@@ -166,8 +173,9 @@ final class Subscriber {
           return;
         }
         last = entry.sequence();
-        if (filter.test(entry.update())) {
-          stream.write(SseChunks.frame(PooledByteBufAllocator.DEFAULT, Publisher.encode(entry.update())));
+        if (filter.test(entry.update())
+            && stream.write(SseChunks.frame(PooledByteBufAllocator.DEFAULT, Publisher.encode(entry.update())))) {
+          metrics.replayed(1);
         }
       }
       if (last < upTo && page.size() == REPLAY_PAGE) {
@@ -194,29 +202,22 @@ final class Subscriber {
     }
   }
 
+  /** Answers an error and counts it by its code. */
+  private void fail(HttpExchange exchange, int status, String code, String message, String... headers) {
+    metrics.subscribeError(code);
+    Responses.error(exchange, status, code, message, headers);
+  }
+
   /**
    * The opt-in signal that history no longer reaches the client's cursor: a named event without an
    * id (so the client's last event ID is not disturbed), sent before the retained history.
    */
   static SseEvent resetEvent(String cursor) {
     return SseEvent.builder().type(RESET_EVENT)
-        .data("{\"lastEventID\":" + jsonString(cursor) + ",\"reason\":\"history does not reach this id\"}")
+        .data("{\"lastEventID\":" + Json.string(cursor) + ",\"reason\":\"history does not reach this id\"}")
         .build();
   }
 
-  private static String jsonString(String value) {
-    StringBuilder out = new StringBuilder("\"");
-    for (char c : value.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        out.append('\\').append(c);
-      } else if (c < 0x20) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    return out.append('"').toString();
-  }
 
   private void goLive(Subscription<Update> subscription, Claims claims) {
     if (subscription.goLive()) {

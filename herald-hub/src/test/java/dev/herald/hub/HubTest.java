@@ -451,7 +451,8 @@ class HubTest {
       assertThat(fixture.get(fixture.uri("/nope")).statusCode()).isEqualTo(404);
       HttpResponse<String> health = fixture.get(fixture.uri("/healthz"));
       assertThat(health.statusCode()).isEqualTo(200);
-      assertThat(health.body()).isEqualTo("ok\n");
+      assertThat(health.body()).isEqualTo("{\"status\":\"ok\"}\n");
+      assertThat(health.headers().firstValue("Content-Type")).hasValue("application/json");
     }
   }
 

@@ -24,8 +24,7 @@ public final class FanOut<E> {
 
   FanOut(Iterable<EventExecutor> loops, ServerConfig config) {
     for (EventExecutor executor : loops) {
-      LoopShard<E> shard = new LoopShard<>((EventLoop) executor, config.heartbeat,
-          config.writeBufferHighWaterMark);
+      LoopShard<E> shard = new LoopShard<>((EventLoop) executor, config);
       shards.put(executor, shard);
       all.add(shard);
     }

@@ -129,6 +129,31 @@ public final class HttpServer implements AutoCloseable {
     return config.counts.total.get();
   }
 
+  /** Event streams open over HTTP/1.1 connections. */
+  public int openHttp1Streams() {
+    return config.http1Streams.get();
+  }
+
+  /** Event streams open as HTTP/2 streams. */
+  public int openHttp2Streams() {
+    return config.http2Streams.get();
+  }
+
+  /** Events written to subscriptions by {@link FanOut} (replays and heartbeats not included). */
+  public long deliveries() {
+    return config.deliveries.sum();
+  }
+
+  /** Bytes of event-stream bodies queued for clients (chunk framing included on HTTP/1.1). */
+  public long bytesWritten() {
+    return config.bytesWritten.sum();
+  }
+
+  /** Heartbeat comments sent to idle streams. */
+  public long heartbeatsSent() {
+    return config.heartbeats.sum();
+  }
+
   /** Connections refused at the total or per-address limit. */
   public long connectionsRefused() {
     return config.connectionsRefused.get();

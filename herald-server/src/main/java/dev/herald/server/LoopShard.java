@@ -19,10 +19,13 @@ final class LoopShard<E> {
   private boolean flushScheduled;
 
   private final int holdLimitBytes;
+  private final ServerConfig config;
 
-  LoopShard(EventLoop loop, Duration heartbeat, int holdLimitBytes) {
+  LoopShard(EventLoop loop, ServerConfig config) {
     this.loop = loop;
-    this.holdLimitBytes = holdLimitBytes;
+    this.config = config;
+    this.holdLimitBytes = config.writeBufferHighWaterMark;
+    Duration heartbeat = config.heartbeat;
     if (!heartbeat.isZero()) {
       long nanos = heartbeat.toNanos();
       loop.scheduleAtFixedRate(() -> heartbeat(nanos), nanos, Math.max(nanos / 4, 1), TimeUnit.NANOSECONDS);
@@ -42,6 +45,7 @@ final class LoopShard<E> {
 
   /** Writes the shared chunk to every subscription that wants the event; releases the caller's reference. */
   void deliver(E event, long sequence, ByteBuf chunk) {
+    int delivered = 0;
     try {
       for (int i = 0, n = subscriptions.size(); i < n; i++) {
         Subscription<E> subscription = subscriptions.get(i);
@@ -53,12 +57,14 @@ final class LoopShard<E> {
         } else {
           subscription.writtenUpTo(sequence);
           if (subscription.stream().write(chunk.retainedDuplicate())) {
+            delivered++;
             markDirty(subscription.stream());
           }
         }
       }
     } finally {
       chunk.release();
+      config.deliveries.add(delivered); // once per update and loop, not per subscriber
     }
   }
 
@@ -98,6 +104,7 @@ final class LoopShard<E> {
       if (stream != null && stream.isOpen() && stream.idleNanos() >= intervalNanos) {
         stream.send(dev.herald.sse.SseEvent.comment(""));
         stream.flush();
+        config.heartbeats.increment();
       }
     }
   }

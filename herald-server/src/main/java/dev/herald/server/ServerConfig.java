@@ -3,7 +3,9 @@ package dev.herald.server;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /** Settings and shared state of one running {@link HttpServer}, handed to its handlers. */
 final class ServerConfig {
@@ -16,6 +18,11 @@ final class ServerConfig {
   final AtomicLong slowConsumersClosed = new AtomicLong();
   final AtomicLong connectionsRefused = new AtomicLong();
   final AtomicLong connectionsTimedOut = new AtomicLong();
+  final LongAdder deliveries = new LongAdder();
+  final LongAdder bytesWritten = new LongAdder();
+  final LongAdder heartbeats = new LongAdder();
+  final AtomicInteger http1Streams = new AtomicInteger();
+  final AtomicInteger http2Streams = new AtomicInteger();
   final ConnectionGuard.Counts counts = new ConnectionGuard.Counts();
   final int maxConnections;
   final int maxConnectionsPerAddress;

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AttributeKey;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An open {@code text/event-stream} response: an HTTP/1.1 connection or one HTTP/2 stream. Every
@@ -51,6 +52,9 @@ public final class SseStream {
     }
     SseStream stream = new SseStream(ctx.channel(), config);
     ctx.channel().attr(STREAM).set(stream);
+    AtomicInteger open = stream.http2 ? config.http2Streams : config.http1Streams;
+    open.incrementAndGet();
+    ctx.channel().closeFuture().addListener(closed -> open.decrementAndGet());
     config.streams.add(ctx.channel());
     stream.send(SseEvent.comment(""));
     stream.flush();
@@ -96,6 +100,7 @@ public final class SseStream {
       closeAsSlowConsumer();
       return false;
     }
+    config.bytesWritten.add(chunk.readableBytes());
     channel.write(http2 ? dataFrame(chunk) : chunk, channel.voidPromise());
     lastWriteNanos = System.nanoTime();
     return true;

@@ -56,6 +56,22 @@ public interface EventLog extends AutoCloseable {
   /** The sequence of the newest entry, 0 when empty. */
   long lastSequence();
 
+  /** What the log holds now. Cheap enough to call every second; may read from disk. */
+  LogStats stats();
+
+  /**
+   * Sets who hears about each stored group of appends: how many updates it held and how long its
+   * storing took (for the append-latency and batch-size metrics). Called on the writing thread.
+   */
+  default void onCommit(CommitListener listener) {}
+
+  /** Hears about stored groups of appends; see {@link #onCommit}. */
+  @FunctionalInterface
+  interface CommitListener {
+    /** A group of {@code updates} updates was stored in {@code nanos}. */
+    void committed(int updates, long nanos);
+  }
+
   @Override
   void close();
 }

@@ -35,6 +35,7 @@ public final class MemoryEventLog implements EventLog {
   }
 
   private Consumer<List<Entry>> listener = entries -> { };
+  private volatile CommitListener commitListener = (updates, nanos) -> { };
 
   @Override
   public synchronized void onAppend(Consumer<List<Entry>> listener) {
@@ -44,7 +45,10 @@ public final class MemoryEventLog implements EventLog {
   @Override
   public CompletableFuture<List<Entry>> appendAsync(List<Update> updates) {
     try {
-      return CompletableFuture.completedFuture(appendNow(updates));
+      long start = System.nanoTime();
+      List<Entry> appended = appendNow(updates);
+      commitListener.committed(updates.size(), System.nanoTime() - start);
+      return CompletableFuture.completedFuture(appended);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -117,6 +121,19 @@ public final class MemoryEventLog implements EventLog {
   @Override
   public synchronized long lastSequence() {
     return lastSequence;
+  }
+
+  @Override
+  public synchronized LogStats stats() {
+    return new LogStats("memory", entries.size(), null, null,
+        entries.isEmpty() ? null : entries.peekFirst().update().id(),
+        entries.isEmpty() ? null : entries.peekLast().update().id(), null,
+        new Retention(capacity, 0, java.time.Duration.ZERO), true);
+  }
+
+  @Override
+  public void onCommit(CommitListener listener) {
+    commitListener = Objects.requireNonNull(listener, "listener");
   }
 
   @Override

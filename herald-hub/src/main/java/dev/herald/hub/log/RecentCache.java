@@ -117,6 +117,16 @@ public final class RecentCache implements EventLog {
   }
 
   @Override
+  public LogStats stats() {
+    return store.stats();
+  }
+
+  @Override
+  public void onCommit(CommitListener listener) {
+    store.onCommit(listener);
+  }
+
+  @Override
   public void close() {
     store.close();
   }

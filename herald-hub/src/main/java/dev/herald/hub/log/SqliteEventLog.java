@@ -37,11 +37,13 @@ public final class SqliteEventLog implements EventLog {
 
   private final Path file;
   private final SqliteWriter writer;
+  private final Retention retention;
   private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
 
-  private SqliteEventLog(Path file, SqliteWriter writer) {
+  private SqliteEventLog(Path file, SqliteWriter writer, Retention retention) {
     this.file = file;
     this.writer = writer;
+    this.retention = retention;
   }
 
   /**
@@ -66,7 +68,7 @@ public final class SqliteEventLog implements EventLog {
             + "size INTEGER NOT NULL)");
         statement.execute("CREATE INDEX IF NOT EXISTS events_created_at ON events (created_at)");
       }
-      SqliteEventLog log = new SqliteEventLog(file, new SqliteWriter(connection, retention, ids));
+      SqliteEventLog log = new SqliteEventLog(file, new SqliteWriter(connection, retention, ids), retention);
       for (int i = 0; i < READERS; i++) {
         Connection reader = connect(file);
         try (Statement statement = reader.createStatement()) {
@@ -147,6 +149,53 @@ public final class SqliteEventLog implements EventLog {
   /** Enforces retention now instead of waiting for the background pass; returns entries removed. */
   public long trimNow() {
     return writer.trimNow();
+  }
+
+  @Override
+  public LogStats stats() {
+    String[] ends = new String[2];
+    long[] earliestMillis = {-1};
+    boolean readable = true;
+    try {
+      withReader(connection -> {
+        try (Statement statement = connection.createStatement()) {
+          try (ResultSet row = statement.executeQuery("SELECT id, created_at FROM events ORDER BY seq LIMIT 1")) {
+            if (row.next()) {
+              ends[0] = row.getString(1);
+              earliestMillis[0] = row.getLong(2);
+            }
+          }
+          try (ResultSet row = statement.executeQuery("SELECT id FROM events ORDER BY seq DESC LIMIT 1")) {
+            if (row.next()) {
+              ends[1] = row.getString(1);
+            }
+          }
+        }
+        return null;
+      });
+    } catch (IllegalStateException unreadable) {
+      readable = false;
+    }
+    return new LogStats("sqlite", writer.storedEvents(), writer.storedBytes(), fileBytes(), ends[0], ends[1],
+        earliestMillis[0] < 0 ? null : java.time.Instant.ofEpochMilli(earliestMillis[0]), retention,
+        readable && !writer.lastWriteFailed() && !writer.closed());
+  }
+
+  private Long fileBytes() {
+    long total = 0;
+    for (String suffix : new String[] {"", "-wal"}) {
+      try {
+        total += Files.size(Path.of(file + suffix));
+      } catch (java.io.IOException missing) {
+        // no write-ahead log right after a checkpoint
+      }
+    }
+    return total;
+  }
+
+  @Override
+  public void onCommit(CommitListener listener) {
+    writer.onCommit(listener);
   }
 
   @Override

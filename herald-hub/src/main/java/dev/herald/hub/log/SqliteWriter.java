@@ -35,9 +35,12 @@ final class SqliteWriter {
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile Consumer<List<Entry>> listener = entries -> { };
+  private volatile EventLog.CommitListener commitListener = (updates, nanos) -> { };
+  private volatile boolean lastWriteFailed;
+  private volatile long storedEvents;
   private volatile long lastSequence;
   private volatile boolean closed;
-  private long storedBytes;
+  private volatile long storedBytes; // written by this thread only, read by stats()
   private PreparedStatement insert;
   private PreparedStatement byId;
   private long lastTrimNanos = System.nanoTime();
@@ -52,10 +55,12 @@ final class SqliteWriter {
     this.ids = ids;
     connection.setAutoCommit(false);
     try (Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery("SELECT COALESCE(MAX(seq), 0), COALESCE(SUM(size), 0) FROM events")) {
+        ResultSet row = statement.executeQuery(
+            "SELECT COALESCE(MAX(seq), 0), COALESCE(SUM(size), 0), COUNT(*) FROM events")) {
       row.next();
       lastSequence = row.getLong(1);
       storedBytes = row.getLong(2);
+      storedEvents = row.getLong(3);
     }
     connection.commit();
     thread = new Thread(this::run, "herald-log-writer");
@@ -65,6 +70,30 @@ final class SqliteWriter {
 
   void onAppend(Consumer<List<Entry>> listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  void onCommit(EventLog.CommitListener listener) {
+    this.commitListener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /** Entries stored now (kept up to date by this thread: no query). */
+  long storedEvents() {
+    return storedEvents;
+  }
+
+  /** Bytes of update content stored now. */
+  long storedBytes() {
+    return storedBytes;
+  }
+
+  /** Whether the log has been closed. */
+  boolean closed() {
+    return closed;
+  }
+
+  /** Whether the last group commit failed (cleared by the next that succeeds). */
+  boolean lastWriteFailed() {
+    return lastWriteFailed;
   }
 
   long lastSequence() {
@@ -157,6 +186,7 @@ final class SqliteWriter {
     if (group.isEmpty()) {
       return;
     }
+    long started = System.nanoTime();
     long sequence = lastSequence;
     long bytes = storedBytes;
     List<List<Entry>> results = new ArrayList<>(group.size());
@@ -220,12 +250,25 @@ final class SqliteWriter {
       connection.commit();
     } catch (SQLException e) {
       rollbackQuietly();
+      lastWriteFailed = true;
+      LOG.log(System.Logger.Level.ERROR, "storing " + group.size() + " append(s) failed: " + e.getMessage());
       IllegalStateException failure = new IllegalStateException("storing updates failed: " + e.getMessage(), e);
       group.forEach(request -> request.result().completeExceptionally(failure));
       return;
     }
+    storedEvents += sequence - lastSequence;
     lastSequence = sequence;
     storedBytes = bytes;
+    lastWriteFailed = false;
+    int updates = 0;
+    for (Request request : group) {
+      updates += request.updates().size();
+    }
+    try {
+      commitListener.committed(updates, System.nanoTime() - started);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "commit listener failed", e);
+    }
     for (int i = 0; i < group.size(); i++) {
       if (!fresh.get(i).isEmpty()) {
         try {
@@ -266,9 +309,10 @@ final class SqliteWriter {
       }
       if (removed > 0) {
         try (Statement statement = connection.createStatement();
-            ResultSet row = statement.executeQuery("SELECT COALESCE(SUM(size), 0) FROM events")) {
+            ResultSet row = statement.executeQuery("SELECT COALESCE(SUM(size), 0), COUNT(*) FROM events")) {
           row.next();
           storedBytes = row.getLong(1);
+          storedEvents = row.getLong(2);
         }
         connection.commit();
         try (Statement statement = connection.createStatement()) {

@@ -39,6 +39,16 @@ public class ForwardingEventLog implements EventLog {
   }
 
   @Override
+  public LogStats stats() {
+    return log.stats();
+  }
+
+  @Override
+  public void onCommit(CommitListener listener) {
+    log.onCommit(listener);
+  }
+
+  @Override
   public void close() {
     log.close();
   }

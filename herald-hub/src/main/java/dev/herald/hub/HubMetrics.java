@@ -1,0 +1,188 @@
+package dev.herald.hub;
+
+import dev.herald.hub.log.EventLog;
+import dev.herald.hub.log.LogStats;
+import dev.herald.server.FanOut;
+import dev.herald.server.HttpServer;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The hub's metrics in a Prometheus registry of its own: counters the hub's handlers increment,
+ * values read from the server, fan-out and log at scrape time, and the JVM's. Names follow the
+ * Prometheus conventions: {@code herald_} prefix, base units, {@code _total} on counters. The store's
+ * figures are read once per scrape (they may touch the disk) and cached for a second.
+ */
+final class HubMetrics {
+  private static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final EventLog log;
+  private final Clock clock;
+  private final Counter published;
+  private final Counter publishErrors;
+  private final Counter subscribeErrors;
+  private final Counter replays;
+  private final Counter replayedEvents;
+  private final Counter replayResets;
+  private final Histogram commitSeconds;
+  private final Histogram commitBatch;
+  final LatencyWindow commitLatency = new LatencyWindow(4096);
+  private volatile LogStats cachedStats;
+  private volatile long cachedAtNanos;
+
+  HubMetrics(HttpServer server, FanOut<?> fanOut, EventLog log, Clock clock) {
+    this.log = log;
+    this.clock = clock;
+    published = Counter.builder().name("herald_updates_published_total")
+        .help("Updates accepted and stored (idempotent repeats excluded)").register(registry);
+    publishErrors = Counter.builder().name("herald_publish_errors_total")
+        .help("Publishes refused, by reason (the error code in the response)").labelNames("reason").register(registry);
+    subscribeErrors = Counter.builder().name("herald_subscribe_errors_total")
+        .help("Subscriptions refused, by reason (the error code in the response)").labelNames("reason")
+        .register(registry);
+    replays = Counter.builder().name("herald_replays_total")
+        .help("Subscriptions that asked for history (Last-Event-ID or lastEventID)").register(registry);
+    replayedEvents = Counter.builder().name("herald_replayed_events_total")
+        .help("Updates written to subscribers from history").register(registry);
+    replayResets = Counter.builder().name("herald_replay_resets_total")
+        .help("Replays whose cursor was no longer retained: they started from the earliest update").register(registry);
+    commitSeconds = Histogram.builder().name("herald_store_commit_seconds").unit(Unit.SECONDS)
+        .help("Time to store one group of appends").classicOnly()
+        .classicUpperBounds(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+        .register(registry);
+    commitBatch = Histogram.builder().name("herald_store_commit_batch_size")
+        .help("Updates stored per group commit").classicOnly()
+        .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024).register(registry);
+    log.onCommit((updates, nanos) -> {
+      commitSeconds.observe(nanos / 1e9);
+      commitBatch.observe(updates);
+      commitLatency.record(nanos);
+    });
+
+    GaugeWithCallback.builder().name("herald_subscribers")
+        .help("Event streams open, by protocol").labelNames("protocol")
+        .callback(callback -> {
+          callback.call(server.openHttp1Streams(), "http1");
+          callback.call(server.openHttp2Streams(), "http2");
+        }).register(registry);
+    gauge("herald_subscriptions", "Subscriptions registered with the fan-out", fanOut::size);
+    gauge("herald_connections", "TCP connections open", server::openConnections);
+    counter("herald_connections_refused_total", "Connections refused at a connection limit",
+        server::connectionsRefused);
+    counter("herald_connections_timed_out_total",
+        "Connections closed for silence or a request that did not arrive in time", server::connectionsTimedOut);
+    counter("herald_updates_delivered_total", "Updates written to live subscriptions", server::deliveries);
+    counter("herald_bytes_written_total", "Bytes of event-stream bodies queued for subscribers", server::bytesWritten);
+    counter("herald_slow_consumer_disconnects_total", "Subscribers disconnected for reading too slowly",
+        server::slowConsumersClosed);
+    counter("herald_heartbeats_total", "Heartbeat comments sent to idle streams", server::heartbeatsSent);
+
+    gauge("herald_store_events", "Updates retained in the log", () -> stats().events());
+    gauge("herald_store_content_bytes", "Bytes of update content retained", () -> orNaN(stats().contentBytes()));
+    gauge("herald_store_file_bytes", "Bytes of the log on disk", () -> orNaN(stats().fileBytes()));
+    gauge("herald_store_oldest_update_age_seconds", "Age of the oldest update retained", () -> {
+      LogStats stats = stats();
+      return stats.earliestTime() == null ? Double.NaN
+          : Duration.between(stats.earliestTime(), clock.instant()).toMillis() / 1000.0;
+    });
+    gauge("herald_store_writable", "1 when the log's last write succeeded, else 0",
+        () -> stats().writable() ? 1 : 0);
+    JvmMetrics.builder().register(registry);
+  }
+
+  private void gauge(String name, String help, DoubleSupplier value) {
+    GaugeWithCallback.builder().name(name).help(help)
+        .callback(callback -> callback.call(value.getAsDouble())).register(registry);
+  }
+
+  private void counter(String name, String help, DoubleSupplier value) {
+    CounterWithCallback.builder().name(name).help(help)
+        .callback(callback -> callback.call(value.getAsDouble())).register(registry);
+  }
+
+  private static double orNaN(Long value) {
+    return value == null ? Double.NaN : value;
+  }
+
+  /** The log's figures, read at most once a second. */
+  LogStats stats() {
+    long now = System.nanoTime();
+    LogStats stats = cachedStats;
+    if (stats == null || now - cachedAtNanos > 1_000_000_000L) {
+      stats = log.stats();
+      cachedStats = stats;
+      cachedAtNanos = now;
+    }
+    return stats;
+  }
+
+  void published() {
+    published.inc();
+  }
+
+  void publishError(String reason) {
+    publishErrors.labelValues(reason).inc();
+  }
+
+  void subscribeError(String reason) {
+    subscribeErrors.labelValues(reason).inc();
+  }
+
+  void replayStarted(boolean cursorFound) {
+    replays.inc();
+    if (!cursorFound) {
+      replayResets.inc();
+    }
+  }
+
+  void replayed(int events) {
+    if (events > 0) {
+      replayedEvents.inc(events);
+    }
+  }
+
+  long publishedCount() {
+    return (long) published.get();
+  }
+
+  long replayCount() {
+    return (long) replays.get();
+  }
+
+  long replayedEventCount() {
+    return (long) replayedEvents.get();
+  }
+
+  double publishErrorCount(String reason) {
+    return publishErrors.labelValues(reason).get();
+  }
+
+  /** The Prometheus text exposition format's media type. */
+  static String contentType() {
+    return TEXT_FORMAT;
+  }
+
+  /** Everything, in the Prometheus text exposition format. */
+  String scrape() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+    try {
+      new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a byte array stream does not fail
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,204 @@
+package dev.herald.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.client.EventIterator;
+import dev.herald.client.EventSource;
+import dev.herald.hub.log.ForwardingEventLog;
+import dev.herald.hub.log.IdGenerator;
+import dev.herald.hub.log.LogStats;
+import dev.herald.hub.log.MemoryEventLog;
+import dev.herald.hub.log.Retention;
+import dev.herald.hub.log.SqliteEventLog;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code /metrics} in the Prometheus text format, {@code /healthz} and {@code /readyz}. */
+class MetricsTest {
+  @TempDir
+  Path dir;
+  private HubFixture fixture;
+
+  @AfterEach
+  void stop() {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  private void startWithSqlite() throws InterruptedException {
+    SqliteEventLog log = SqliteEventLog.open(dir.resolve("events.db"), SqliteEventLog.Durability.OS,
+        Retention.DEFAULT, new IdGenerator());
+    fixture = new HubFixture(builder -> builder.anonymous(true).eventLog(log));
+  }
+
+  private String scrape() throws Exception {
+    HttpResponse<String> response = fixture.get(fixture.uri("/metrics"));
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+
+  /** The value of one sample, e.g. {@code herald_subscribers{protocol="http1"}}; fails if absent. */
+  private static double sample(String text, String series) {
+    Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(text);
+    assertThat(matcher.find()).as("a sample %s in%n%s", series, text).isTrue();
+    return Double.parseDouble(matcher.group(1));
+  }
+
+  /** Scrapes until {@code series} reaches {@code expected} (deliveries are counted on the event loops). */
+  private double awaitSample(String series, double expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    double value;
+    while ((value = sample(scrape(), series)) != expected && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    return value;
+  }
+
+  @Test
+  void metricsAreInThePrometheusTextFormat() throws Exception {
+    fixture = new HubFixture();
+    HttpResponse<String> response = fixture.get(fixture.uri("/metrics"));
+
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+        type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
+    assertThat(response.body())
+        .contains("# TYPE herald_updates_published_total counter")
+        .contains("# HELP herald_subscribers ")
+        .contains("# TYPE herald_store_commit_seconds histogram")
+        .contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  void publishesAndDeliveriesAreCounted() throws Exception {
+    startWithSqlite();
+    try (EventIterator a = fixture.subscribe("t"); EventIterator b = fixture.subscribe("t")) {
+      for (int i = 0; i < 3; i++) {
+        fixture.publishOk("topic", "t", "data", "u" + i);
+      }
+
+      assertThat(a.poll(Duration.ofSeconds(10)).data()).isEqualTo("u0");
+      assertThat(b.poll(Duration.ofSeconds(10)).data()).isEqualTo("u0");
+      assertThat(awaitSample("herald_updates_delivered_total", 6)).isEqualTo(6);
+      String text = scrape();
+      assertThat(sample(text, "herald_updates_published_total")).isEqualTo(3);
+      assertThat(sample(text, "herald_subscribers{protocol=\"http1\"}")).isEqualTo(2);
+      assertThat(sample(text, "herald_subscribers{protocol=\"http2\"}")).isZero();
+      assertThat(sample(text, "herald_subscriptions")).isEqualTo(2);
+      assertThat(sample(text, "herald_bytes_written_total")).isPositive();
+    }
+  }
+
+  @Test
+  void idempotentRepeatsAreNotCountedAsPublished() throws Exception {
+    fixture = new HubFixture();
+    fixture.publishOk("topic", "t", "id", "once", "data", "x");
+    fixture.publishOk("topic", "t", "id", "once", "data", "x");
+
+    assertThat(sample(scrape(), "herald_updates_published_total")).isEqualTo(1);
+  }
+
+  @Test
+  void publishErrorsAreCountedByReason() throws Exception {
+    fixture = new HubFixture();
+    fixture.publish(HubFixture.token(List.of("https://example.com/only"), List.of()), "topic", "t");
+    fixture.publish(null, "topic", "t");
+    fixture.publish(HubFixture.publisherToken(), "data", "no topic");
+
+    String text = scrape();
+    assertThat(sample(text, "herald_publish_errors_total{reason=\"forbidden\"}")).isEqualTo(1);
+    assertThat(sample(text, "herald_publish_errors_total{reason=\"missing_token\"}")).isEqualTo(1);
+    assertThat(sample(text, "herald_publish_errors_total{reason=\"invalid_update\"}")).isEqualTo(1);
+  }
+
+  @Test
+  void subscribeErrorsAreCountedByReason() throws Exception {
+    fixture = new HubFixture(builder -> builder.anonymous(false));
+    fixture.get(fixture.subscribeUri("t"));
+    fixture.get(fixture.uri(Hub.PATH));
+
+    String text = scrape();
+    assertThat(sample(text, "herald_subscribe_errors_total{reason=\"missing_token\"}")).isEqualTo(1);
+    assertThat(sample(text, "herald_subscribe_errors_total{reason=\"missing_topic\"}")).isEqualTo(1);
+  }
+
+  @Test
+  void replaysAndResetsAreCounted() throws Exception {
+    startWithSqlite();
+    String first = fixture.publishOk("topic", "t", "data", "1");
+    fixture.publishOk("topic", "t", "data", "2");
+    try (EventIterator resumed = fixture.subscribe(EventSource.builder(fixture.subscribeUri("t")).lastEventId(first));
+        EventIterator lost = fixture.subscribe(EventSource.builder(fixture.subscribeUri("t")).lastEventId("gone"))) {
+      assertThat(resumed.poll(Duration.ofSeconds(10)).data()).isEqualTo("2");
+      assertThat(lost.poll(Duration.ofSeconds(10)).data()).isEqualTo("1");
+      assertThat(lost.poll(Duration.ofSeconds(10)).data()).isEqualTo("2");
+
+      String text = scrape();
+      assertThat(sample(text, "herald_replays_total")).isEqualTo(2);
+      assertThat(sample(text, "herald_replay_resets_total")).isEqualTo(1);
+      assertThat(sample(text, "herald_replayed_events_total")).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void storeFiguresComeFromTheLog() throws Exception {
+    startWithSqlite();
+    for (int i = 0; i < 4; i++) {
+      fixture.publishOk("topic", "t", "data", "0123456789");
+    }
+
+    String text = scrape();
+    assertThat(sample(text, "herald_store_events")).isEqualTo(4);
+    assertThat(sample(text, "herald_store_content_bytes")).isPositive();
+    assertThat(sample(text, "herald_store_file_bytes")).isPositive();
+    assertThat(sample(text, "herald_store_writable")).isEqualTo(1);
+    assertThat(sample(text, "herald_store_oldest_update_age_seconds")).isGreaterThanOrEqualTo(0);
+    assertThat(sample(text, "herald_store_commit_seconds_count")).isGreaterThanOrEqualTo(1);
+    assertThat(sample(text, "herald_store_commit_batch_size_sum")).isEqualTo(4);
+  }
+
+  @Test
+  void healthIsJson() throws Exception {
+    fixture = new HubFixture();
+    HttpResponse<String> response = fixture.get(fixture.uri("/healthz"));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("{\"status\":\"ok\"}\n");
+  }
+
+  @Test
+  void readyWhenListeningWithAWritableLog() throws Exception {
+    fixture = new HubFixture();
+    HttpResponse<String> response = fixture.get(fixture.uri("/readyz"));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(response.body()).startsWith("{\"status\":\"ready\"").contains("\"store\":{\"ok\":true");
+  }
+
+  @Test
+  void unreadyWhenTheLogCannotWrite() throws Exception {
+    MemoryEventLog memory = new MemoryEventLog(100, new IdGenerator());
+    ForwardingEventLog failing = new ForwardingEventLog(memory) {
+      @Override
+      public LogStats stats() {
+        LogStats real = super.stats();
+        return new LogStats(real.kind(), real.events(), null, null, null, null, null, real.retention(), false);
+      }
+    };
+    fixture = new HubFixture(builder -> builder.anonymous(true).eventLog(failing));
+    HttpResponse<String> response = fixture.get(fixture.uri("/readyz"));
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.body()).startsWith("{\"status\":\"unready\"")
+        .contains("\"store\":{\"ok\":false,\"detail\":\"the last write to the event log failed\"}");
+  }
+}
