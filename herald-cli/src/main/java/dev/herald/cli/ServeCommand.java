@@ -178,6 +178,18 @@ final class ServeCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   private int maxRequestLine;
 
+  @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
+      description = "One line per event as logfmt text or as JSON (default: ${DEFAULT-VALUE}).")
+  private String logFormat;
+
+  @Option(names = "--log-level", paramLabel = "debug|info|warn|error", defaultValue = "info",
+      description = "The least severe events logged (default: ${DEFAULT-VALUE}).")
+  private String logLevel;
+
+  @Option(names = "--no-ui", negatable = false,
+      description = "Serve no dashboard at / (nor its stats stream).")
+  private boolean noUi;
+
   @Option(names = "--publish-rate", paramLabel = "PER_SECOND", defaultValue = "0",
       description = "Updates per second one token may publish, failed attempts per second one address may make;"
           + " over it 429 with Retry-After (default: ${DEFAULT-VALUE}, no limit).")
@@ -193,6 +205,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    configureLogging(err);
     EventLog log = openLog();
     Credential publisher = Credential.pick(publisherJwtJwksUrl, publisherJwtKey, publisherJwtSecret,
         jwtJwksUrl, jwtKey, jwtSecret);
@@ -232,6 +245,9 @@ final class ServeCommand implements Callable<Integer> {
           .requestTimeout(requestTimeout)
           .idleTimeout(idleTimeout)
           .maxConcurrentStreams(maxStreamsPerConnection)
+          .ui(!noUi)
+          // A development hub (generated secret) shows its figures to anyone; else a token is needed.
+          .uiOpen(generated)
           .maxHeaderSize(maxHeaderSize)
           .maxRequestLineLength(maxRequestLine)
           .publishRate(publishRate, publishBurst != null ? publishBurst
@@ -259,6 +275,7 @@ final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       Log.info(err, "hub stopping", "subscribers", Integer.toString(hub.subscribers()));
       hub.close();
+      Log.info(err, "hub stopped");
       stopped.countDown();
     }, "herald-shutdown"));
 
@@ -267,11 +284,33 @@ final class ServeCommand implements Callable<Integer> {
         "protocols", hub.secure() ? "h2,http/1.1 (TLS)" : "http/1.1,h2c", "store", describeStore(),
         "anonymous", Boolean.toString(allowAnonymous),
         "secret", generated ? "generated" : "configured");
-    if (generated) {
+    if (generated && logFormat.equalsIgnoreCase("text")) {
       printQuickStart(err, url, generatedSecret);
+    } else if (generated) {
+      Log.info(err, "the secret is generated for this run: start with --log-format text to see a ready token,"
+          + " or configure --jwt-secret");
     }
     stopped.await();
     return 0;
+  }
+
+  private void configureLogging(PrintWriter err) {
+    Log.Format format = switch (logFormat.toLowerCase(java.util.Locale.ROOT)) {
+      case "text" -> Log.Format.TEXT;
+      case "json" -> Log.Format.JSON;
+      default -> throw new CommandLine.ParameterException(spec.commandLine(),
+          "--log-format must be text or json (got '" + logFormat + "')");
+    };
+    Log.Level level = switch (logLevel.toLowerCase(java.util.Locale.ROOT)) {
+      case "debug" -> Log.Level.DEBUG;
+      case "info" -> Log.Level.INFO;
+      case "warn", "warning" -> Log.Level.WARN;
+      case "error" -> Log.Level.ERROR;
+      default -> throw new CommandLine.ParameterException(spec.commandLine(),
+          "--log-level must be debug, info, warn or error (got '" + logLevel + "')");
+    };
+    Log.configure(format, level);
+    LogHandler.install(err);
   }
 
   private EventLog openLog() {

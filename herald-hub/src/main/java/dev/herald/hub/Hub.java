@@ -36,6 +36,7 @@ public final class Hub implements AutoCloseable {
   private final EventLog log;
   private final FanOut<Update> fanOut;
   private final HubMetrics metrics;
+  private final StatsStream stats;
   private volatile boolean closing;
   private final ExecutorService readers;
   private static final int READER_THREADS = 2;
@@ -71,6 +72,14 @@ public final class Hub implements AutoCloseable {
     });
     router.metrics = metrics;
     router.listening = () -> !closing;
+    if (builder.ui) {
+      this.stats = new StatsStream(server, metrics, builder.clock,
+          builder.subscriberKey.withClockSkew(builder.clockSkew), builder.uiOpen);
+      router.stats = stats;
+      router.files = new StaticFiles();
+    } else {
+      this.stats = null;
+    }
     this.readers = Executors.newFixedThreadPool(READER_THREADS, daemon("herald-log-reader"));
     RateLimiter limiter = builder.publishRate > 0
         ? new RateLimiter(builder.publishRate, builder.publishBurst, System::nanoTime) : null;
@@ -129,6 +138,9 @@ public final class Hub implements AutoCloseable {
   @Override
   public void close() {
     closing = true; // unready first, so that a load balancer stops sending before streams end
+    if (stats != null) {
+      stats.close();
+    }
     try {
       server.close();
     } finally {
@@ -152,6 +164,8 @@ public final class Hub implements AutoCloseable {
     volatile Subscriber subscriber;
     volatile HubMetrics metrics;
     volatile java.util.function.BooleanSupplier listening;
+    volatile StatsStream stats;
+    volatile StaticFiles files;
 
     Router(Cors cors) {
       this.cors = cors;
@@ -185,6 +199,10 @@ public final class Hub implements AutoCloseable {
         readiness(exchange);
       } else if (path.equals("/metrics") && exchange.method().equals("GET")) {
         exchange.respond(200, HubMetrics.contentType(), metrics.scrape());
+      } else if (files != null && files.has(path) && exchange.method().equals("GET")) {
+        files.serve(exchange, path);
+      } else if (stats != null && path.equals(StatsStream.PATH) && exchange.method().equals("GET")) {
+        stats.handle(exchange);
       } else if (path.equals("/") && exchange.method().equals("GET")) {
         Responses.text(exchange, "Herald hub (Mercure protocol).\n"
             + "Subscribe: GET " + PATH + "?topic=<selector>\n"
@@ -235,6 +253,8 @@ public final class Hub implements AutoCloseable {
     private int maxRequestLineLength = HttpServer.DEFAULT_MAX_REQUEST_LINE_LENGTH;
     private double publishRate;
     private int publishBurst;
+    private boolean ui = true;
+    private boolean uiOpen;
     private Duration clockSkew = DEFAULT_CLOCK_SKEW;
     private List<String> publishOrigins = List.of();
     private int maxConnections = HttpServer.DEFAULT_MAX_CONNECTIONS;
@@ -447,6 +467,24 @@ public final class Hub implements AutoCloseable {
       }
       this.publishRate = perSecond;
       this.publishBurst = burst;
+      return this;
+    }
+
+    /**
+     * Whether {@code GET /} serves the dashboard and {@code /.well-known/herald/stats} its live figures
+     * (default yes); without it, {@code /} is a short text about the endpoints.
+     */
+    public Builder ui(boolean enabled) {
+      this.ui = enabled;
+      return this;
+    }
+
+    /**
+     * Whether the dashboard's live figures are open to anyone (a development hub) or need a
+     * subscriber token allowed to subscribe to {@code herald:stats} (the default).
+     */
+    public Builder uiOpen(boolean open) {
+      this.uiOpen = open;
       return this;
     }
 

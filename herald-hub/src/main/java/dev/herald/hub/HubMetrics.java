@@ -170,6 +170,25 @@ final class HubMetrics {
     return publishErrors.labelValues(reason).get();
   }
 
+  /**
+   * Publish errors in the dashboard's groups: {@code unauthorized} (no, bad or malformed token),
+   * {@code forbidden} (topic not allowed, CSRF), {@code invalid} (form, media type, id conflict),
+   * {@code rate_limited}, {@code store_unavailable}.
+   */
+  double publishErrorGroup(String group) {
+    String[] reasons = switch (group) {
+      case "unauthorized" -> new String[] {"missing_token", "invalid_token", "invalid_request"};
+      case "forbidden" -> new String[] {"forbidden", "csrf"};
+      case "invalid" -> new String[] {"invalid_update", "unsupported_media_type", "id_conflict"};
+      default -> new String[] {group};
+    };
+    double total = 0;
+    for (String reason : reasons) {
+      total += publishErrorCount(reason);
+    }
+    return total;
+  }
+
   /** The Prometheus text exposition format's media type. */
   static String contentType() {
     return TEXT_FORMAT;

@@ -78,6 +78,8 @@ final class Publisher {
   private void refuse(HttpExchange exchange, AuthException refusal) {
     if (!rateLimited(exchange, "address " + exchange.remoteAddress())) {
       metrics.publishError(refusal.code());
+      LOG.log(System.Logger.Level.INFO, "publish refused: reason=" + refusal.code() + " address="
+          + exchange.remoteAddress()); // the reason only: never the token
       Responses.unauthorized(exchange, refusal);
     }
   }

@@ -87,6 +87,8 @@ final class Subscriber {
     Verified.then(exchange, authorize(exchange), claims -> subscribe(exchange, selectors, claims, cursor, wantsReset),
         refusal -> {
           metrics.subscribeError(refusal.code());
+          LOG.log(System.Logger.Level.INFO, "subscription refused: reason=" + refusal.code() + " address="
+              + exchange.remoteAddress()); // the reason only: never the token
           Responses.unauthorized(exchange, refusal);
         });
   }

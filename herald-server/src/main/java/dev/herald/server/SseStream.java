@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SseStream {
   static final AttributeKey<SseStream> STREAM = AttributeKey.valueOf("herald.stream");
 
+  private static final System.Logger LOG = System.getLogger(SseStream.class.getName());
+
   private final Channel channel;
   private final ServerConfig config;
   private final boolean http2;
@@ -116,6 +118,8 @@ public final class SseStream {
   /** Closes the connection at once and counts it as a slow consumer: the client reconnects. */
   void closeAsSlowConsumer() {
     config.slowConsumersClosed.incrementAndGet();
+    LOG.log(System.Logger.Level.INFO, "subscriber disconnected as too slow: address=" + remoteAddress()
+        + " protocol=" + (http2 ? "h2" : "http/1.1") + " unsent_limit_bytes=" + config.writeBufferHighWaterMark);
     channel.close();
   }
 
@@ -144,6 +148,11 @@ public final class SseStream {
       Object end = http2 ? new DefaultHttp2DataFrame(true) : SseChunks.LAST.duplicate();
       channel.writeAndFlush(end).addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  private String remoteAddress() {
+    return channel.remoteAddress() instanceof java.net.InetSocketAddress inet
+        ? inet.getAddress().getHostAddress() : String.valueOf(channel.remoteAddress());
   }
 
   /** Nanoseconds since the last write. */
