@@ -3,6 +3,7 @@ package dev.herald.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -69,6 +70,41 @@ final class Chromium implements AutoCloseable {
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
     return new Chromium(process, profile, log);
+  }
+
+  /**
+   * Starts headless Chromium on {@code about:blank} with the DevTools Protocol on a port the browser
+   * picks ({@code --remote-debugging-port=0}, so parallel tests never collide); see {@link #devToolsPort}.
+   */
+  static Chromium openForDevTools(String... extraFlags) throws IOException {
+    List<String> flags = new ArrayList<>(List.of("--remote-debugging-address=127.0.0.1",
+        "--remote-debugging-port=0", "--hide-scrollbars", "--force-color-profile=srgb",
+        "--window-size=1280,900"));
+    flags.addAll(List.of(extraFlags));
+    return open("about:blank", flags.toArray(String[]::new));
+  }
+
+  /**
+   * The DevTools port, read from {@code DevToolsActivePort} in the profile directory, which the
+   * browser writes once it listens (first line: the port; second: the browser target's path).
+   */
+  int devToolsPort(Duration timeout) throws IOException, InterruptedException {
+    Path file = profile.resolve("DevToolsActivePort");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException("Chromium exited with " + process.exitValue() + " before listening:\n" + logTail());
+      }
+      if (Files.exists(file)) {
+        List<String> lines = Files.readAllLines(file);
+        // The file may be seen before its first line is complete: only a whole number counts.
+        if (!lines.isEmpty() && lines.get(0).matches("\\d+") && lines.size() >= 2) {
+          return Integer.parseInt(lines.get(0));
+        }
+      }
+      Thread.sleep(25);
+    }
+    throw new IOException("Chromium wrote no DevToolsActivePort within " + timeout + ":\n" + logTail());
   }
 
   /** The end of the browser's own output, for a failure message. */
