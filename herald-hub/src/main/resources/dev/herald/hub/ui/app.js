@@ -128,11 +128,12 @@
     text('stat-store-events', count(st.events));
     text('stat-store-age', known(st.oldestAgeSeconds) ? duration(st.oldestAgeSeconds) + ' ago' : DASH);
     text('stat-store-range', st.earliestId || st.latestId ? (st.earliestId || DASH) + ' \u2192 ' + (st.latestId || DASH) : DASH);
+    // A bound of 0 means "no bound" on the hub's side.
     var r = st.retention || {}, limits = [];
-    if (known(r.events)) limits.push(count(r.events) + ' events');
-    if (known(r.bytes)) limits.push(bytes(r.bytes));
-    if (known(r.ageSeconds)) limits.push(duration(r.ageSeconds));
-    text('stat-store-retention', limits.length ? 'up to ' + limits.join(' \u00b7 ') : DASH);
+    if (known(r.events) && r.events > 0) limits.push(count(r.events) + ' events');
+    if (known(r.bytes) && r.bytes > 0) limits.push(bytes(r.bytes));
+    if (known(r.ageSeconds) && r.ageSeconds > 0) limits.push(duration(r.ageSeconds));
+    text('stat-store-retention', limits.length ? 'up to ' + limits.join(' \u00b7 ') : (st.retention ? 'no bound' : DASH));
   }
 
   function renderErrors(errors) {
