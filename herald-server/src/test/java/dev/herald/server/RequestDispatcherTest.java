@@ -7,7 +7,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -44,7 +43,7 @@ class RequestDispatcherTest {
     channel = new EmbeddedChannel(
         new HttpRequestDecoder(new HttpDecoderConfig().setMaxInitialLineLength(128).setMaxHeaderSize(512)),
         new HttpResponseEncoder(),
-        new HttpObjectAggregator(64),
+        new BodyAggregator(64),
         new RequestDispatcher(handler, config));
     return channel;
   }
@@ -100,6 +99,30 @@ class RequestDispatcherTest {
   void headersOverTheLimitAre431() {
     pipeline(exchange -> exchange.respond(200, "text/plain", "unreachable"));
     assertThat(exchange("GET / HTTP/1.1\r\nX: " + "b".repeat(600) + "\r\n\r\n")).startsWith("HTTP/1.1 431 ");
+  }
+
+  @Test
+  void bodyOverTheLimitIs413WithAReasonAndCloses() {
+    pipeline(exchange -> exchange.respond(200, "text/plain", "unreachable"));
+    assertThat(exchange("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 65\r\n\r\n" + "b".repeat(65)))
+        .startsWith("HTTP/1.1 413 ").endsWith("\r\n\r\nbody_too_large: the request body exceeds the server's limit of 64 bytes\n");
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void announcedBodyOverTheLimitIs413WithAReasonAndCloses() {
+    pipeline(exchange -> exchange.respond(200, "text/plain", "unreachable"));
+    assertThat(exchange("POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 65\r\n\r\n"))
+        .startsWith("HTTP/1.1 413 ").endsWith("\r\n\r\nbody_too_large: the request body exceeds the server's limit of 64 bytes\n");
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void announcedBodyWithinTheLimitGets100Continue() {
+    pipeline(exchange -> exchange.respond(200, "text/plain", "got " + exchange.bodyText()));
+    assertThat(exchange("POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n"))
+        .startsWith("HTTP/1.1 100 Continue\r\n");
+    assertThat(exchange("x")).startsWith("HTTP/1.1 200 ").endsWith("got x");
   }
 
   @Test
