@@ -16,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Hands each complete request to the application's {@link RequestHandler}, after answering what the
- * decoder already refused (414, 431, 400). Once a connection carries an event stream, anything more
- * the client sends is dropped.
+ * decoder already refused (414, 431, 400) and what HTTP/1.1 says to refuse but the decoder lets
+ * through: another major version on the HTTP/1.1 parser (505), a transfer coding other than chunked
+ * (501), a control character in the request target (400). Every refusal closes the connection. Once a
+ * connection carries an event stream, anything more the client sends is dropped.
  */
 final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final System.Logger LOG = System.getLogger(RequestDispatcher.class.getName());
@@ -43,6 +45,25 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
       refuse(ctx, request.decoderResult().cause());
       return;
     }
+    if (request.protocolVersion().majorVersion() != 1) {
+      // Netty's decoder takes any HTTP/x.y and would serve "GET / HTTP/2.0" as HTTP/1.1 keep-alive.
+      // (HTTP/2 streams reach here as 1.1 requests; real HTTP/2 is told apart before this parser.)
+      refuse(ctx, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+          "http_version_not_supported: this parser speaks HTTP/1.1 and HTTP/1.0");
+      return;
+    }
+    if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+      // The aggregator has removed "chunked"; what is left (gzip, ...) is a coding the body still carries
+      // and nobody here undoes: read as plain, it would be misread (RFC 9112, section 6.1).
+      refuse(ctx, HttpResponseStatus.NOT_IMPLEMENTED, "not_implemented: the only transfer coding supported is chunked");
+      return;
+    }
+    if (hasControlCharacter(request.uri())) {
+      // The decoder checks only the ends of the request line; a NUL or other control character inside
+      // is no URI (a raw NUL in ?topic= opened a subscription to a topic holding a NUL).
+      refuse(ctx, HttpResponseStatus.BAD_REQUEST, "bad_request: control character in the request target");
+      return;
+    }
     HttpExchange exchange = new HttpExchange(ctx, request, config);
     try {
       exchange.path(); // decoded lazily: a broken %-escape must be the client's 400, not our 500
@@ -66,6 +87,16 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
     }
   }
 
+  private static boolean hasControlCharacter(String uri) {
+    for (int i = 0; i < uri.length(); i++) {
+      char c = uri.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void refuse(ChannelHandlerContext ctx, Throwable cause) {
     HttpResponseStatus status;
     String reason;
@@ -82,6 +113,11 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
       status = HttpResponseStatus.BAD_REQUEST;
       reason = "bad_request: malformed HTTP request";
     }
+    refuse(ctx, status, reason);
+  }
+
+  /** Answers {@code reason} as text with {@code status}, then closes: after a refusal the framing is suspect. */
+  private static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String reason) {
     byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         Unpooled.wrappedBuffer(body));

@@ -126,6 +126,37 @@ class RequestDispatcherTest {
   }
 
   @Test
+  void anotherMajorHttpVersionIs505AndCloses() {
+    pipeline(exchange -> exchange.respond(200, "text/plain", "unreachable"));
+    assertThat(exchange("GET / HTTP/2.0\r\nHost: h\r\n\r\n")).startsWith("HTTP/1.1 505 ")
+        .contains("http_version_not_supported");
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void transferCodingOtherThanChunkedIs501AndCloses() {
+    pipeline(exchange -> exchange.respond(200, "text/plain", "unreachable"));
+    assertThat(exchange("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n"))
+        .startsWith("HTTP/1.1 501 ").contains("not_implemented");
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void chunkedAloneIsServed() {
+    pipeline(exchange -> exchange.respond(200, "text/plain", "got " + exchange.bodyText()));
+    assertThat(exchange("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n"))
+        .startsWith("HTTP/1.1 200 ").endsWith("got x");
+  }
+
+  @Test
+  void controlCharacterInTheRequestTargetIs400AndCloses() {
+    pipeline(exchange -> exchange.respond(200, "text/plain", "unreachable"));
+    assertThat(exchange("GET /x?topic=a\u0000b HTTP/1.1\r\nHost: h\r\n\r\n")).startsWith("HTTP/1.1 400 ")
+        .contains("control character");
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
   void brokenPercentEncodingInTheUriIs400() {
     pipeline(exchange -> exchange.respond(200, "text/plain", "unreachable " + exchange.query()));
     assertThat(exchange("GET /x?topic=%E0%A4%A HTTP/1.1\r\nHost: h\r\n\r\n"))
