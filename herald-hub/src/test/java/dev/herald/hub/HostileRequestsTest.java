@@ -101,7 +101,7 @@ class HostileRequestsTest {
       connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n" + "a:b\r\n".repeat(3000) + "\r\n");
       Response response = connection.response();
       assertThat(response.status()).isEqualTo(200);
-      assertThat(response.body()).isEqualTo("ok\n");
+      assertThat(response.body()).isEqualTo("{\"status\":\"ok\"}\n");
     }
   }
 
