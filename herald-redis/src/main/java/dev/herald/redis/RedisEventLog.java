@@ -1,0 +1,337 @@
+package dev.herald.redis;
+
+import dev.herald.hub.Update;
+import dev.herald.hub.log.DuplicateIdException;
+import dev.herald.hub.log.Entry;
+import dev.herald.hub.log.EventLog;
+import dev.herald.hub.log.IdGenerator;
+import dev.herald.hub.log.LogStats;
+import dev.herald.hub.log.Replay;
+import dev.herald.hub.log.Retention;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.XTrimArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The hub's event log in one Redis Stream, shared by every hub node that opens it. An append runs a
+ * script that, atomically, checks publisher-chosen ids for repeats and conflicts (cluster-wide), takes
+ * the next numbers of a shared counter as sequences, adds the entries with {@code <sequence>-0} as
+ * their stream ids, and indexes their event ids. Each node follows the stream with a blocking
+ * {@code XREAD} ({@link Tail}) and hands new entries, in sequence order, to its fan-out: every node's
+ * subscribers see the same sequence, whichever node took the publish. Replays read with
+ * {@code XRANGE}.
+ *
+ * <p>Unlike a single-process log, the {@link #onAppend} listener hears about an append when the tail
+ * reads it, which may be just after the append's future completed. While Redis is unreachable,
+ * appends fail within the command timeout (nothing is acknowledged that Redis did not store) and the
+ * tail retries, resuming after the last sequence it delivered.
+ */
+public final class RedisEventLog implements EventLog {
+  private static final System.Logger LOG = System.getLogger(RedisEventLog.class.getName());
+  private static final String SCRIPT = loadScript();
+  private static final Duration AGE_TRIM_INTERVAL = Duration.ofSeconds(5);
+
+  private final RedisLogSettings settings;
+  private final IdGenerator ids;
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> commands;
+  private final StatefulRedisConnection<String, String> tailConnection;
+  private final Tail tail;
+  private final ScheduledExecutorService trimmer;
+  private final String scriptSha;
+  private volatile CommitListener commitListener = (updates, nanos) -> { };
+  private volatile boolean lastWriteFailed;
+
+  private RedisEventLog(RedisLogSettings settings, IdGenerator ids, RedisClient client,
+      StatefulRedisConnection<String, String> commands, StatefulRedisConnection<String, String> tailConnection) {
+    this.settings = settings;
+    this.ids = ids;
+    this.client = client;
+    this.commands = commands;
+    this.tailConnection = tailConnection;
+    this.scriptSha = commands.sync().scriptLoad(SCRIPT);
+    this.tail = new Tail(tailConnection, settings, lastSequence());
+    this.trimmer = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "herald-redis-retention");
+      thread.setDaemon(true);
+      return thread;
+    });
+    if (!settings.maxAge().isZero()) {
+      trimmer.scheduleWithFixedDelay(this::trimByAge, 0, AGE_TRIM_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Connects to Redis and starts following the stream from its current end.
+   *
+   * @throws IllegalStateException if Redis cannot be reached or refuses the connection, saying why
+   */
+  public static RedisEventLog open(RedisLogSettings settings, IdGenerator ids) {
+    RedisClient client = RedisClient.create(RedisURI.create(settings.uri()));
+    client.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        // Fail at once while disconnected: a publish must be refused, not queued until Redis returns.
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+        .socketOptions(SocketOptions.builder().connectTimeout(settings.commandTimeout()).build())
+        .build());
+    StatefulRedisConnection<String, String> commands = null;
+    try {
+      commands = client.connect();
+      StatefulRedisConnection<String, String> tailConnection = client.connect();
+      tailConnection.setTimeout(Tail.BLOCK.plus(settings.commandTimeout()));
+      RedisEventLog log = new RedisEventLog(settings, ids, client, commands, tailConnection);
+      log.tail.start();
+      return log;
+    } catch (RedisException e) {
+      if (commands != null) {
+        commands.close();
+      }
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      throw new IllegalStateException("cannot use Redis at " + settings.safeUri() + ": " + rootMessage(e), e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<List<Entry>> appendAsync(List<Update> updates) {
+    List<Update> withIds = new ArrayList<>(updates.size());
+    List<String> argv = new ArrayList<>(3 + updates.size() * 7);
+    argv.add(Long.toString(settings.maxEvents()));
+    argv.add(Long.toString(System.currentTimeMillis()));
+    argv.add(Integer.toString(updates.size()));
+    Map<String, Update> batchIds = new HashMap<>();
+    for (Update update : updates) {
+      boolean chosen = update.id() != null;
+      Update withId = chosen ? update : update.withId(ids.next());
+      if (chosen) {
+        Update earlier = batchIds.putIfAbsent(update.id(), update);
+        if (earlier != null && !sameContent(earlier, update)) {
+          return CompletableFuture.failedFuture(new DuplicateIdException(update.id()));
+        }
+      }
+      withIds.add(withId);
+      StreamEntries.addArguments(argv, withId, chosen);
+    }
+    String[] keys = {settings.streamKey(), settings.sequenceKey(), settings.idsKey()};
+    long started = System.nanoTime();
+    CompletableFuture<List<Object>> result = runScript(keys, argv.toArray(new String[0]));
+    return result.handle((reply, error) -> {
+      if (error != null) {
+        lastWriteFailed = true;
+        throw new IllegalStateException("storing updates in Redis failed: " + rootMessage(error), error);
+      }
+      lastWriteFailed = false;
+      if (!reply.isEmpty() && "conflict".equals(reply.get(0))) {
+        throw new DuplicateIdException(String.valueOf(reply.get(1)));
+      }
+      commitListener.committed(updates.size(), System.nanoTime() - started);
+      List<Entry> entries = new ArrayList<>(reply.size());
+      for (int i = 0; i < reply.size(); i++) {
+        long sequence = Math.abs((Long) reply.get(i));
+        entries.add(new Entry(sequence, withIds.get(i)));
+      }
+      return entries;
+    });
+  }
+
+  /** EVALSHA, falling back to EVAL when Redis lost its script cache (a restart). */
+  private CompletableFuture<List<Object>> runScript(String[] keys, String[] argv) {
+    CompletableFuture<List<Object>> result = new CompletableFuture<>();
+    try {
+      commands.async().<List<Object>>evalsha(scriptSha, ScriptOutputType.MULTI, keys, argv)
+          .whenComplete((reply, error) -> {
+            if (error instanceof RedisNoScriptException) {
+              commands.async().<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI, keys, argv)
+                  .whenComplete((again, failure) -> complete(result, again, failure));
+            } else {
+              complete(result, reply, error);
+            }
+          });
+    } catch (RedisException rejected) { // disconnected: rejected at once
+      result.completeExceptionally(rejected);
+    }
+    return result;
+  }
+
+  private static <T> void complete(CompletableFuture<T> future, T value, Throwable error) {
+    if (error != null) {
+      future.completeExceptionally(error);
+    } else {
+      future.complete(value);
+    }
+  }
+
+  private static boolean sameContent(Update a, Update b) {
+    return a.topics().equals(b.topics()) && a.data().equals(b.data()) && a.isPrivate() == b.isPrivate()
+        && Objects.equals(a.type(), b.type()) && Objects.equals(a.retryMillis(), b.retryMillis());
+  }
+
+  @Override
+  public void onAppend(Consumer<List<Entry>> listener) {
+    tail.onEntries(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void onCommit(CommitListener listener) {
+    this.commitListener = Objects.requireNonNull(listener, "listener");
+  }
+
+  @Override
+  public Replay readAfter(String lastEventId, int limit) {
+    RedisCommands<String, String> redis = sync();
+    long upTo = lastSequence(); // first: every sequence up to it is in the stream already
+    long after = 0;
+    boolean found = EARLIEST.equals(lastEventId);
+    if (!found) {
+      Double score = redis.zscore(settings.idsKey(), lastEventId);
+      if (score != null) {
+        after = score.longValue();
+        found = true;
+      }
+    }
+    List<Entry> entries = readAfterSequence(after, limit);
+    if (found && after > 0) {
+      // The ids index may outlive a trimmed entry briefly: a cursor older than the earliest entry
+      // retained leaves a gap, so it counts as not found.
+      long next = entries.isEmpty() ? upTo + 1 : entries.get(0).sequence();
+      if (after < upTo && next != after + 1) {
+        found = false;
+        entries = readAfterSequence(0, limit);
+      }
+    }
+    return new Replay(found, entries, upTo);
+  }
+
+  @Override
+  public List<Entry> readAfterSequence(long sequence, int limit) {
+    List<StreamMessage<String, String>> messages = sync().xrange(settings.streamKey(),
+        Range.create((sequence + 1) + "-0", "+"), Limit.from(limit));
+    List<Entry> entries = new ArrayList<>(messages.size());
+    for (StreamMessage<String, String> message : messages) {
+      entries.add(StreamEntries.entry(message));
+    }
+    return entries;
+  }
+
+  @Override
+  public long lastSequence() {
+    String counter = sync().get(settings.sequenceKey());
+    return counter == null ? 0 : Long.parseLong(counter);
+  }
+
+  @Override
+  public LogStats stats() {
+    try {
+      RedisCommands<String, String> redis = sync();
+      long events = redis.xlen(settings.streamKey());
+      List<StreamMessage<String, String>> first = redis.xrange(settings.streamKey(), Range.create("-", "+"),
+          Limit.from(1));
+      List<StreamMessage<String, String>> last = redis.xrevrange(settings.streamKey(), Range.create("-", "+"),
+          Limit.from(1));
+      Long memory = events == 0 ? 0L : redis.memoryUsage(settings.streamKey());
+      long at = first.isEmpty() ? -1 : StreamEntries.storedAt(first.get(0));
+      return new LogStats("redis", events, memory, null,
+          first.isEmpty() ? null : first.get(0).getBody().get("id"),
+          last.isEmpty() ? null : last.get(0).getBody().get("id"),
+          at < 0 ? null : Instant.ofEpochMilli(at), retention(), tail.healthy() && !lastWriteFailed);
+    } catch (RedisException e) {
+      return new LogStats("redis", 0, null, null, null, null, null, retention(), false);
+    }
+  }
+
+  private Retention retention() {
+    return new Retention(settings.maxEvents(), 0, settings.maxAge());
+  }
+
+  /** Drops entries older than the age bound, oldest first, a page at a time. */
+  private void trimByAge() {
+    try {
+      RedisCommands<String, String> redis = sync();
+      long cutoff = System.currentTimeMillis() - settings.maxAge().toMillis();
+      for (int page = 0; page < 100; page++) {
+        List<StreamMessage<String, String>> oldest = redis.xrange(settings.streamKey(), Range.create("-", "+"),
+            Limit.from(200));
+        String keepFrom = null;
+        for (StreamMessage<String, String> message : oldest) {
+          if (StreamEntries.storedAt(message) >= cutoff) {
+            keepFrom = message.getId();
+            break;
+          }
+        }
+        if (oldest.isEmpty() || oldest.get(0).getId().equals(keepFrom)) {
+          return;
+        }
+        long keep = keepFrom != null ? StreamEntries.sequence(keepFrom)
+            : StreamEntries.sequence(oldest.get(oldest.size() - 1).getId()) + 1;
+        redis.xtrim(settings.streamKey(), XTrimArgs.Builder.minId(keep + "-0"));
+        redis.zremrangebyscore(settings.idsKey(), Range.create(Double.NEGATIVE_INFINITY, (double) keep - 1));
+        if (keepFrom != null) {
+          return;
+        }
+      }
+    } catch (RedisException e) {
+      LOG.log(System.Logger.Level.DEBUG, "age retention pass skipped: " + e.getMessage());
+    } catch (RuntimeException e) { // a scheduled task that throws is never run again
+      LOG.log(System.Logger.Level.ERROR, "age retention pass failed", e);
+    }
+  }
+
+  private RedisCommands<String, String> sync() {
+    return commands.sync();
+  }
+
+  @Override
+  public void close() {
+    trimmer.shutdownNow();
+    tail.close();
+    tailConnection.close();
+    commands.close();
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+
+  private static String loadScript() {
+    try (InputStream in = RedisEventLog.class.getResourceAsStream("append.lua")) {
+      if (in == null) {
+        throw new IllegalStateException("append.lua is missing from the build");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+}

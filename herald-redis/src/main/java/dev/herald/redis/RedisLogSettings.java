@@ -1,0 +1,71 @@
+package dev.herald.redis;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where and how a {@link RedisEventLog} keeps the hub's history.
+ *
+ * @param uri            {@code redis://[user:password@]host:port[/db]} or {@code rediss://...} (TLS)
+ * @param keyPrefix      prefix of the log's keys; they are {@code {prefix}:stream}, {@code {prefix}:seq}
+ *                       and {@code {prefix}:ids}, the braces making Redis Cluster place all three in one
+ *                       slot, as the append script needs
+ * @param maxEvents      updates kept (approximately, trimmed in whole stream nodes); 0 for no bound
+ * @param maxAge         oldest update kept; {@link Duration#ZERO} for no bound
+ * @param commandTimeout longest wait for Redis before a publish fails (and answers 503)
+ */
+public record RedisLogSettings(URI uri, String keyPrefix, long maxEvents, Duration maxAge, Duration commandTimeout) {
+  /** The default key prefix. */
+  public static final String DEFAULT_PREFIX = "herald";
+  /** The default command timeout: publishes fail fast while Redis is away. */
+  public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
+  /** Validates the settings. */
+  public RedisLogSettings {
+    Objects.requireNonNull(uri, "uri");
+    if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+      throw new IllegalArgumentException("a Redis URI starts with redis:// or rediss:// (got '" + uri + "')");
+    }
+    if (uri.getHost() == null) {
+      throw new IllegalArgumentException("the Redis URI names no host: '" + uri + "'");
+    }
+    if (keyPrefix == null || keyPrefix.isEmpty() || keyPrefix.contains("{") || keyPrefix.contains("}")) {
+      throw new IllegalArgumentException("the key prefix must be non-empty and without braces: '" + keyPrefix + "'");
+    }
+    if (maxEvents < 0 || maxAge.isNegative()) {
+      throw new IllegalArgumentException("retention bounds must not be negative");
+    }
+    if (commandTimeout.isNegative() || commandTimeout.isZero()) {
+      throw new IllegalArgumentException("the command timeout must be positive: " + commandTimeout);
+    }
+  }
+
+  /** Settings with the default prefix and timeout. */
+  public static RedisLogSettings of(URI uri, long maxEvents, Duration maxAge) {
+    return new RedisLogSettings(uri, DEFAULT_PREFIX, maxEvents, maxAge, DEFAULT_COMMAND_TIMEOUT);
+  }
+
+  /** These settings with another key prefix. */
+  public RedisLogSettings withKeyPrefix(String prefix) {
+    return new RedisLogSettings(uri, prefix, maxEvents, maxAge, commandTimeout);
+  }
+
+  String streamKey() {
+    return "{" + keyPrefix + "}:stream";
+  }
+
+  String sequenceKey() {
+    return "{" + keyPrefix + "}:seq";
+  }
+
+  String idsKey() {
+    return "{" + keyPrefix + "}:ids";
+  }
+
+  /** The URI without its password, for messages and logs. */
+  String safeUri() {
+    return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+        + (uri.getPath() == null ? "" : uri.getPath());
+  }
+}

@@ -1,0 +1,262 @@
+package dev.herald.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.herald.hub.Update;
+import dev.herald.hub.log.DuplicateIdException;
+import dev.herald.hub.log.Entry;
+import dev.herald.hub.log.EventLog;
+import dev.herald.hub.log.IdGenerator;
+import dev.herald.hub.log.LogStats;
+import dev.herald.hub.log.Replay;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The event-log contract on a real redis-server, with one or two "nodes" (logs) on one stream. */
+class RedisEventLogTest {
+  private static RedisServer redis;
+  private static int prefixes;
+  private final List<RedisEventLog> logs = new ArrayList<>();
+  private RedisLogSettings settings;
+
+  @BeforeAll
+  static void startRedis() throws Exception {
+    redis = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  @AfterEach
+  void closeLogs() {
+    logs.forEach(RedisEventLog::close);
+  }
+
+  /** A node on a stream of this test's own (a fresh key prefix). */
+  private RedisEventLog node(long maxEvents, Duration maxAge) {
+    if (settings == null) {
+      settings = RedisLogSettings.of(redis.uri(), maxEvents, maxAge).withKeyPrefix("test" + (++prefixes));
+    }
+    RedisEventLog log = RedisEventLog.open(settings, new IdGenerator());
+    logs.add(log);
+    return log;
+  }
+
+  private RedisEventLog node() {
+    return node(0, Duration.ZERO);
+  }
+
+  private static Update update(String data) {
+    return new Update(null, List.of("https://example.com/t"), data, false, null, null);
+  }
+
+  private static Update update(String id, String data) {
+    return new Update(id, List.of("https://example.com/t"), data, false, null, null);
+  }
+
+  private static List<Entry> listen(EventLog log) {
+    List<Entry> heard = new CopyOnWriteArrayList<>();
+    log.onAppend(heard::addAll);
+    return heard;
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void appendsGetAscendingSequencesAndIds() {
+    RedisEventLog log = node();
+    List<Entry> first = log.append(List.of(update("a"), update("b")));
+    List<Entry> second = log.append(List.of(update("c")));
+
+    assertThat(first).extracting(Entry::sequence).containsExactly(1L, 2L);
+    assertThat(second).extracting(Entry::sequence).containsExactly(3L);
+    assertThat(first.get(0).update().id()).hasSize(26);
+    assertThat(log.lastSequence()).isEqualTo(3);
+  }
+
+  @Test
+  void everyNodeHearsEveryAppendInOrder() throws Exception {
+    RedisEventLog a = node();
+    RedisEventLog b = node();
+    List<Entry> heardByA = listen(a);
+    List<Entry> heardByB = listen(b);
+    for (int i = 0; i < 50; i++) {
+      (i % 2 == 0 ? a : b).append(List.of(update("u" + i)));
+    }
+
+    await(() -> heardByA.size() == 50 && heardByB.size() == 50, "both nodes to hear 50 updates");
+    assertThat(heardByA).extracting(Entry::sequence).containsExactlyElementsOf(
+        java.util.stream.LongStream.rangeClosed(1, 50).boxed().toList());
+    assertThat(heardByB).isEqualTo(heardByA);
+  }
+
+  @Test
+  void aRepeatedIdWithTheSameContentIsIdempotentOnAnyNode() throws Exception {
+    RedisEventLog a = node();
+    RedisEventLog b = node();
+    List<Entry> heard = listen(a);
+    Entry stored = a.append(List.of(update("order-1", "x"))).get(0);
+    Entry repeated = b.append(List.of(update("order-1", "x"))).get(0);
+    a.append(List.of(update("after")));
+
+    await(() -> heard.size() == 2, "two entries");
+    assertThat(repeated.sequence()).isEqualTo(stored.sequence());
+    assertThat(heard).extracting(entry -> entry.update().data()).containsExactly("x", "after");
+  }
+
+  @Test
+  void aRepeatedIdWithOtherContentFailsAndStoresNothingOfTheBatch() {
+    RedisEventLog a = node();
+    RedisEventLog b = node();
+    a.append(List.of(update("order-1", "x")));
+
+    assertThatThrownBy(() -> b.append(List.of(update("fine"), update("order-1", "other"))))
+        .isInstanceOf(DuplicateIdException.class);
+    assertThat(a.lastSequence()).isEqualTo(1);
+  }
+
+  @Test
+  void readAfterAnIdReturnsWhatFollows() {
+    RedisEventLog log = node();
+    List<Entry> entries = log.append(List.of(update("a"), update("b"), update("c")));
+    Replay replay = log.readAfter(entries.get(0).update().id(), 10);
+
+    assertThat(replay.cursorFound()).isTrue();
+    assertThat(replay.entries()).extracting(entry -> entry.update().data()).containsExactly("b", "c");
+    assertThat(replay.upToSequence()).isEqualTo(3);
+    assertThat(replay.entries().get(0).update()).isEqualTo(entries.get(1).update());
+  }
+
+  @Test
+  void readAfterEarliestReturnsEverythingAndCountsAsFound() {
+    RedisEventLog log = node();
+    log.append(List.of(update("a"), update("b")));
+
+    Replay replay = log.readAfter(EventLog.EARLIEST, 1);
+    assertThat(replay.cursorFound()).isTrue();
+    assertThat(replay.entries()).extracting(entry -> entry.update().data()).containsExactly("a");
+  }
+
+  @Test
+  void readAfterAnUnknownIdStartsAtTheEarliestAndSaysSo() {
+    RedisEventLog log = node();
+    log.append(List.of(update("a")));
+
+    Replay replay = log.readAfter("never-seen", 10);
+    assertThat(replay.cursorFound()).isFalse();
+    assertThat(replay.entries()).extracting(entry -> entry.update().data()).containsExactly("a");
+  }
+
+  @Test
+  void fieldsSurviveTheRoundTrip() {
+    RedisEventLog log = node();
+    Update full = new Update("full-1", List.of("https://example.com/a", "https://example.com/b"),
+        "line one\nline two ünïcode", true, "price", 2500L);
+    log.append(List.of(full));
+
+    assertThat(log.readAfter(EventLog.EARLIEST, 10).entries().get(0).update()).isEqualTo(full);
+  }
+
+  @Test
+  void theStreamIsBoundedByCount() {
+    RedisEventLog log = node(100, Duration.ZERO);
+    for (int i = 0; i < 20; i++) {
+      List<Update> batch = new ArrayList<>();
+      for (int j = 0; j < 50; j++) {
+        batch.add(update("u" + (i * 50 + j)));
+      }
+      log.append(batch);
+    }
+    LogStats stats = log.stats();
+    Replay trimmed = log.readAfter(log.readAfterSequence(0, 1).get(0).update().id(), 1);
+
+    // Trimming is approximate (whole stream nodes), never below the bound.
+    assertThat(stats.events()).isBetween(100L, 300L);
+    assertThat(log.readAfter("u-never", 1).cursorFound()).isFalse();
+    assertThat(trimmed.cursorFound()).isTrue();
+    assertThat(log.lastSequence()).isEqualTo(1000);
+  }
+
+  @Test
+  void aCursorTrimmedAwayIsNotFound() {
+    RedisEventLog log = node(100, Duration.ZERO);
+    String first = log.append(List.of(update("first"))).get(0).update().id();
+    for (int i = 0; i < 10; i++) {
+      List<Update> batch = new ArrayList<>();
+      for (int j = 0; j < 100; j++) {
+        batch.add(update("u"));
+      }
+      log.append(batch);
+    }
+
+    Replay replay = log.readAfter(first, 5);
+    assertThat(replay.cursorFound()).isFalse();
+    assertThat(replay.entries().get(0).sequence()).isGreaterThan(2);
+  }
+
+  @Test
+  void oldUpdatesAreTrimmedByAge() throws Exception {
+    RedisEventLog log = node(0, Duration.ofSeconds(2));
+    String old = log.append(List.of(update("old"))).get(0).update().id();
+
+    await(() -> log.stats().events() == 0, "the old update to go (the age pass runs every 5 s)");
+    log.append(List.of(update("young")));
+    assertThat(log.readAfter(EventLog.EARLIEST, 10).entries()).extracting(entry -> entry.update().data())
+        .containsExactly("young");
+    assertThat(log.readAfter(old, 10).cursorFound()).as("its id is forgotten with it").isFalse();
+  }
+
+  @Test
+  void statsDescribeTheStream() {
+    RedisEventLog log = node(1000, Duration.ofDays(1));
+    List<Entry> entries = log.append(List.of(update("a"), update("b")));
+    LogStats stats = log.stats();
+
+    assertThat(stats.kind()).isEqualTo("redis");
+    assertThat(stats.events()).isEqualTo(2);
+    assertThat(stats.earliestId()).isEqualTo(entries.get(0).update().id());
+    assertThat(stats.latestId()).isEqualTo(entries.get(1).update().id());
+    assertThat(stats.earliestTime()).isNotNull();
+    assertThat(stats.contentBytes()).isPositive();
+    assertThat(stats.writable()).isTrue();
+  }
+
+  @Test
+  void theLogRefusesToOpenWithoutRedis() throws Exception {
+    RedisLogSettings nowhere = RedisLogSettings.of(java.net.URI.create("redis://127.0.0.1:1"), 0, Duration.ZERO);
+
+    assertThatThrownBy(() -> RedisEventLog.open(nowhere, new IdGenerator()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("redis://127.0.0.1:1");
+  }
+
+  @Test
+  void appendFailuresAreReportedNotThrownAtTheCaller() {
+    RedisEventLog log = node();
+    assertThat(log.appendAsync(List.of(update("a"))).handle((ok, error) -> error)).succeedsWithin(Duration.ofSeconds(10))
+        .isNull();
+    assertThatThrownBy(() -> log.appendAsync(List.of(update("dup", "a"), update("dup", "b"))).join())
+        .isInstanceOf(CompletionException.class).hasCauseInstanceOf(DuplicateIdException.class);
+  }
+}
