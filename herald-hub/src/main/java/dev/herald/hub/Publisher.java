@@ -114,7 +114,7 @@ final class Publisher {
         fail(exchange, 409, "id_conflict", conflict.getMessage());
       } else {
         LOG.log(System.Logger.Level.ERROR, "append failed", cause);
-        fail(exchange, 503, "store_unavailable", "the update was not stored; retry shortly");
+        fail(exchange, 503, "store_unavailable", "the update was not stored; retry shortly", "Retry-After", "1");
       }
     }));
   }

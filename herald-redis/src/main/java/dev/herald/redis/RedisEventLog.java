@@ -22,6 +22,9 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.XTrimArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -94,7 +97,11 @@ public final class RedisEventLog implements EventLog {
    * @throws IllegalStateException if Redis cannot be reached or refuses the connection, saying why
    */
   public static RedisEventLog open(RedisLogSettings settings, IdGenerator ids) {
-    RedisClient client = RedisClient.create(RedisURI.create(settings.uri()));
+    // Reconnect within 2 s of Redis coming back (Lettuce's default waits up to 30 s), on 2 I/O threads.
+    ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+        .build();
+    RedisClient client = RedisClient.create(resources, RedisURI.create(settings.uri()));
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
         // Fail at once while disconnected: a publish must be refused, not queued until Redis returns.
@@ -115,6 +122,7 @@ public final class RedisEventLog implements EventLog {
         commands.close();
       }
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
       throw new IllegalStateException("cannot use Redis at " + settings.safeUri() + ": " + rootMessage(e), e);
     }
   }
@@ -314,6 +322,7 @@ public final class RedisEventLog implements EventLog {
     tailConnection.close();
     commands.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    client.getResources().shutdown(0, 2, TimeUnit.SECONDS);
   }
 
   private static String loadScript() {

@@ -1,0 +1,175 @@
+package dev.herald.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.client.ErrorPolicy;
+import dev.herald.client.EventIterator;
+import dev.herald.client.EventSource;
+import dev.herald.client.ReadyState;
+import dev.herald.hub.Hub;
+import dev.herald.hub.auth.Tokens;
+import dev.herald.hub.log.IdGenerator;
+import dev.herald.sse.SseEvent;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three hubs in one JVM, each with its own connections to one Redis: what is published to any node
+ * reaches the subscribers of every node, in one order, once; a subscriber resumes on another node with
+ * its Last-Event-ID; a Redis outage refuses publishes (503 with Retry-After) but drops no subscriber.
+ */
+class ClusterTest {
+  private static final String SECRET = "cluster-test-secret-long-enough!!!!!";
+  private static final String TOPIC = "https://example.com/cluster";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private RedisServer redis;
+  private final List<Hub> hubs = new ArrayList<>();
+  private final List<EventIterator> subscribers = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    redis = RedisServer.start();
+    RedisLogSettings settings = new RedisLogSettings(redis.uri(), "cluster", 0, Duration.ZERO, Duration.ofSeconds(1));
+    for (int i = 0; i < 3; i++) {
+      hubs.add(Hub.builder().listen(new InetSocketAddress("127.0.0.1", 0)).jwtSecret(SECRET).anonymous(true)
+          .heartbeat(Duration.ofMillis(500)).eventLog(RedisEventLog.open(settings, new IdGenerator())).start());
+    }
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    subscribers.forEach(EventIterator::close);
+    hubs.forEach(Hub::close);
+    redis.close();
+  }
+
+  private URI endpoint(Hub hub) {
+    return URI.create("http://127.0.0.1:" + hub.address().getPort() + Hub.PATH);
+  }
+
+  private EventIterator subscribe(Hub hub, String lastEventId) throws InterruptedException {
+    EventSource.Builder builder = EventSource.builder(URI.create(endpoint(hub) + "?topic=" + TOPIC))
+        .errorPolicy(ErrorPolicy.NEVER);
+    if (lastEventId != null) {
+      builder.lastEventId(lastEventId);
+    }
+    EventIterator events = builder.iterator();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (events.readyState() != ReadyState.OPEN) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("subscription did not open");
+      }
+      Thread.sleep(5);
+    }
+    subscribers.add(events);
+    return events;
+  }
+
+  private HttpResponse<String> publish(Hub hub, String data) throws Exception {
+    String token = Tokens.hmac(SECRET, List.of("*"), List.of(), Duration.ofHours(1), Instant.now());
+    return HTTP.send(HttpRequest.newBuilder(endpoint(hub))
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("topic=" + TOPIC + "&data=" + data)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String publishOk(Hub hub, String data) throws Exception {
+    HttpResponse<String> response = publish(hub, data);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return response.body();
+  }
+
+  private static List<String> receive(EventIterator events, int count) throws InterruptedException {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      SseEvent event = events.poll(Duration.ofSeconds(20));
+      assertThat(event).as("event %d of %d", i + 1, count).isNotNull();
+      ids.add(event.id());
+    }
+    return ids;
+  }
+
+  @Test
+  void everySubscriberOnEveryNodeGetsEveryUpdateInOneOrder() throws Exception {
+    List<EventIterator> perNode = new ArrayList<>();
+    for (Hub hub : hubs) {
+      perNode.add(subscribe(hub, null));
+    }
+    List<String> published = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      published.add(publishOk(hubs.get(i % 3), "u" + i));
+    }
+
+    for (EventIterator events : perNode) {
+      assertThat(receive(events, 60)).isEqualTo(published);
+    }
+  }
+
+  @Test
+  void aSubscriberResumesOnAnotherNodeWithItsLastEventId() throws Exception {
+    EventIterator onFirst = subscribe(hubs.get(0), null);
+    List<String> published = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      published.add(publishOk(hubs.get(1), "u" + i));
+    }
+    List<String> seen = receive(onFirst, 4);
+    onFirst.close();
+    for (int i = 10; i < 15; i++) {
+      published.add(publishOk(hubs.get(0), "u" + i));
+    }
+
+    EventIterator onThird = subscribe(hubs.get(2), seen.get(3));
+    assertThat(receive(onThird, 11)).isEqualTo(published.subList(4, 15));
+    String live = publishOk(hubs.get(1), "live");
+    assertThat(receive(onThird, 1)).containsExactly(live);
+  }
+
+  @Test
+  void aRedisOutageRefusesPublishesButKeepsSubscribers() throws Exception {
+    List<EventIterator> perNode = new ArrayList<>();
+    for (Hub hub : hubs) {
+      perNode.add(subscribe(hub, null));
+    }
+    String before = publishOk(hubs.get(0), "before");
+
+    redis.stop();
+    HttpResponse<String> refused = publish(hubs.get(1), "during");
+    assertThat(refused.statusCode()).isEqualTo(503);
+    assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+    assertThat(refused.body()).startsWith("store_unavailable");
+    HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(
+        "http://127.0.0.1:" + hubs.get(2).address().getPort() + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).isEqualTo(503);
+    Thread.sleep(1_500); // three heartbeats while Redis is away: the streams must stay up
+
+    redis.restart();
+    String after = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (after == null) {
+      HttpResponse<String> response = publish(hubs.get(2), "after");
+      if (response.statusCode() == 200) {
+        after = response.body();
+      } else if (System.nanoTime() > deadline) {
+        throw new AssertionError("publishing still fails after Redis came back: " + response.body());
+      } else {
+        Thread.sleep(100);
+      }
+    }
+    for (EventIterator events : perNode) {
+      assertThat(events.readyState()).isEqualTo(ReadyState.OPEN);
+      assertThat(receive(events, 2)).containsExactly(before, after);
+    }
+  }
+}
