@@ -20,6 +20,8 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.herald.redis.RedisEventLog;
+import dev.herald.redis.RedisLogSettings;
 
 /** {@code herald serve}: runs the hub until interrupted. */
 @Command(
@@ -103,9 +105,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "Comment sent on idle streams so proxies and clients see life (default: ${DEFAULT-VALUE}; 0 = off).")
   private Duration heartbeat;
 
-  @Option(names = "--store", paramLabel = "sqlite|memory", defaultValue = "sqlite",
-      description = "Event log: sqlite (durable, in --data-dir) or memory (lost on exit). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--store", paramLabel = "sqlite|memory|redis://HOST:PORT[/DB]", defaultValue = "sqlite",
+      description = "Event log: sqlite (durable, in --data-dir), memory (lost on exit), or a Redis URI shared by"
+          + " several hub nodes (redis://[:password@]host:port[/db], rediss:// for TLS). Default: ${DEFAULT-VALUE}.")
   private String store;
+
+  @Option(names = "--redis-key-prefix", paramLabel = "PREFIX", defaultValue = RedisLogSettings.DEFAULT_PREFIX,
+      description = "With --store redis://: the keys' prefix, {PREFIX}:stream etc. (default: ${DEFAULT-VALUE}).")
+  private String redisKeyPrefix;
 
   @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "herald-data",
       description = "Where the sqlite store keeps events.db (default: ./${DEFAULT-VALUE}).")
@@ -337,12 +344,36 @@ final class ServeCommand implements Callable<Integer> {
           throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
       }
-      default -> throw new CommandLine.ParameterException(spec.commandLine(),
-          "--store must be sqlite or memory (got '" + store + "')");
+      default -> {
+        if (store.startsWith("redis://") || store.startsWith("rediss://")) {
+          return openRedis();
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--store must be sqlite, memory or a redis:// (rediss://) URI (got '" + store + "')");
+      }
+    }
+  }
+
+  private EventLog openRedis() {
+    RedisLogSettings settings;
+    try {
+      settings = new RedisLogSettings(java.net.URI.create(store), redisKeyPrefix, retainEvents, retainAge,
+          RedisLogSettings.DEFAULT_COMMAND_TIMEOUT);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--store: " + e.getMessage());
+    }
+    try {
+      return new RecentCache(RedisEventLog.open(settings, new IdGenerator()), RecentCache.DEFAULT_CAPACITY);
+    } catch (IllegalStateException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 
   private String describeStore() {
+    if (store.startsWith("redis")) {
+      java.net.URI uri = java.net.URI.create(store);
+      return uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort() + " prefix=" + redisKeyPrefix;
+    }
     return store.equals("sqlite") ? "sqlite:" + dataDir.resolve("events.db").toAbsolutePath() + " durability=" + durability
         : "memory";
   }

@@ -64,6 +64,7 @@ public final class RedisEventLog implements EventLog {
   private final RedisLogSettings settings;
   private final IdGenerator ids;
   private final RedisClient client;
+  private final RedisClient tailClient;
   private final StatefulRedisConnection<String, String> commands;
   private final StatefulRedisConnection<String, String> tailConnection;
   private final Tail tail;
@@ -72,11 +73,12 @@ public final class RedisEventLog implements EventLog {
   private volatile CommitListener commitListener = (updates, nanos) -> { };
   private volatile boolean lastWriteFailed;
 
-  private RedisEventLog(RedisLogSettings settings, IdGenerator ids, RedisClient client,
+  private RedisEventLog(RedisLogSettings settings, IdGenerator ids, RedisClient client, RedisClient tailClient,
       StatefulRedisConnection<String, String> commands, StatefulRedisConnection<String, String> tailConnection) {
     this.settings = settings;
     this.ids = ids;
     this.client = client;
+    this.tailClient = tailClient;
     this.commands = commands;
     this.tailConnection = tailConnection;
     this.scriptSha = commands.sync().scriptLoad(SCRIPT);
@@ -98,23 +100,17 @@ public final class RedisEventLog implements EventLog {
    */
   public static RedisEventLog open(RedisLogSettings settings, IdGenerator ids) {
     // Reconnect within 2 s of Redis coming back (Lettuce's default waits up to 30 s), on 2 I/O threads.
-    ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+    ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
         .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
         .build();
-    RedisClient client = RedisClient.create(resources, RedisURI.create(settings.uri()));
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        // Fail at once while disconnected: a publish must be refused, not queued until Redis returns.
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
-        .socketOptions(SocketOptions.builder().connectTimeout(settings.commandTimeout()).build())
-        .build());
+    RedisClient client = client(resources, settings, settings.commandTimeout());
+    // The tail's blocking XREAD waits up to Tail.BLOCK by design: its client allows for that.
+    RedisClient tailClient = client(resources, settings, Tail.BLOCK.plus(settings.commandTimeout()));
     StatefulRedisConnection<String, String> commands = null;
     try {
       commands = client.connect();
-      StatefulRedisConnection<String, String> tailConnection = client.connect();
-      tailConnection.setTimeout(Tail.BLOCK.plus(settings.commandTimeout()));
-      RedisEventLog log = new RedisEventLog(settings, ids, client, commands, tailConnection);
+      StatefulRedisConnection<String, String> tailConnection = tailClient.connect();
+      RedisEventLog log = new RedisEventLog(settings, ids, client, tailClient, commands, tailConnection);
       log.tail.start();
       return log;
     } catch (RedisException e) {
@@ -122,9 +118,22 @@ public final class RedisEventLog implements EventLog {
         commands.close();
       }
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      tailClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       resources.shutdown(0, 2, TimeUnit.SECONDS);
       throw new IllegalStateException("cannot use Redis at " + settings.safeUri() + ": " + rootMessage(e), e);
     }
+  }
+
+  private static RedisClient client(ClientResources resources, RedisLogSettings settings, Duration timeout) {
+    RedisClient client = RedisClient.create(resources, RedisURI.create(settings.uri()));
+    client.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        // Fail at once while disconnected: a publish must be refused, not queued until Redis returns.
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(timeout))
+        .socketOptions(SocketOptions.builder().connectTimeout(settings.commandTimeout()).build())
+        .build());
+    return client;
   }
 
   @Override
@@ -322,6 +331,7 @@ public final class RedisEventLog implements EventLog {
     tailConnection.close();
     commands.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    tailClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     client.getResources().shutdown(0, 2, TimeUnit.SECONDS);
   }
 
