@@ -137,6 +137,67 @@ class ClusterTest {
   }
 
   @Test
+  void whilePublishingThroughAnOutageEveryAcknowledgedUpdateArrivesOnceEverywhere() throws Exception {
+    List<EventIterator> perNode = new ArrayList<>();
+    for (Hub hub : hubs) {
+      perNode.add(subscribe(hub, null));
+    }
+    List<String> acknowledged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean publishing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.CompletableFuture<Void> publisher = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      for (int i = 0; publishing.get() && i < 5_000; i++) {
+        try {
+          HttpResponse<String> response = publish(hubs.get(i % 3), "u" + i);
+          if (response.statusCode() == 200) {
+            acknowledged.add(response.body());
+          } else {
+            assertThat(response.statusCode()).isEqualTo(503);
+            refused.incrementAndGet();
+          }
+          Thread.sleep(10);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    });
+    awaitCount(acknowledged, 20);
+    redis.stop();
+    awaitCount(refused, 5);
+    redis.restart();
+    int afterRestart = acknowledged.size() + 20;
+    awaitCount(acknowledged, afterRestart);
+    publishing.set(false);
+    publisher.get(60, TimeUnit.SECONDS);
+
+    for (EventIterator events : perNode) {
+      assertThat(receive(events, acknowledged.size())).isEqualTo(acknowledged);
+      assertThat(events.poll(Duration.ofMillis(200))).as("nothing more: no refused update got through").isNull();
+    }
+  }
+
+  private static void awaitCount(java.util.Collection<?> items, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (items.size() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("only " + items.size() + " of " + count);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private static void awaitCount(java.util.concurrent.atomic.AtomicInteger counter, int count)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (counter.get() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("only " + counter.get() + " of " + count);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
   void aRedisOutageRefusesPublishesButKeepsSubscribers() throws Exception {
     List<EventIterator> perNode = new ArrayList<>();
     for (Hub hub : hubs) {

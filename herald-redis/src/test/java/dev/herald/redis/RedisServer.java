@@ -24,17 +24,24 @@ public final class RedisServer implements AutoCloseable {
   private final String binary;
   private final int port;
   private final Path dir;
+  private final String password;
   private Process process;
 
-  private RedisServer(String binary, int port, Path dir) {
+  private RedisServer(String binary, int port, Path dir, String password) {
     this.binary = binary;
     this.port = port;
     this.dir = dir;
+    this.password = password;
   }
 
   /** Starts a new server and waits until it answers PING. */
   public static RedisServer start() throws IOException, InterruptedException {
-    RedisServer server = new RedisServer(require(), freePort(), Files.createTempDirectory("herald-redis"));
+    return start(null);
+  }
+
+  /** Starts a new server that requires {@code password} (null: none). */
+  public static RedisServer start(String password) throws IOException, InterruptedException {
+    RedisServer server = new RedisServer(require(), freePort(), Files.createTempDirectory("herald-redis"), password);
     server.startProcess();
     return server;
   }
@@ -90,10 +97,14 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private void startProcess() throws IOException, InterruptedException {
-    process = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--dir", dir.toString(), "--save", "", "--appendonly", "yes", "--appendfsync", "everysec",
-        "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    List<String> command = new java.util.ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind",
+        "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "yes", "--appendfsync", "everysec",
+        "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString()));
+    if (password != null) {
+      command.addAll(List.of("--requirepass", password));
+    }
+    process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (!answersPing()) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -111,7 +122,9 @@ public final class RedisServer implements AutoCloseable {
       out.flush();
       InputStream in = socket.getInputStream();
       byte[] reply = in.readNBytes(7);
-      return new String(reply, StandardCharsets.US_ASCII).startsWith("+PONG");
+      String answer = new String(reply, StandardCharsets.US_ASCII);
+      // With a password, an unauthenticated PING is refused (-NOAUTH): that still means it is up.
+      return answer.startsWith("+PONG") || password != null && answer.startsWith("-NOAUTH");
     } catch (IOException notYet) {
       return false;
     }
