@@ -378,12 +378,17 @@ final class ServeCommand implements Callable<Integer> {
         : "memory";
   }
 
-  private static void printQuickStart(PrintWriter err, String url, String secret) {
+  private void printQuickStart(PrintWriter err, String url, String secret) {
+    boolean noUiFlag = noUi;
     String token = Tokens.hmac(secret, List.of("*"), List.of("*"), null, Instant.now());
     err.println();
     err.println("No JWT secret configured: this run uses a generated one, valid until the hub stops.");
     err.println("Publisher token (publish and subscribe to every topic):");
     err.println("  " + token);
+    if (!noUiFlag) {
+      err.println("Dashboard (live figures, a subscribe and publish debugger): "
+          + url.substring(0, url.indexOf("/.well-known/")) + "/");
+    }
     err.println("Try it, in two terminals:");
     err.println("  ./herald subscribe '" + url + "?topic=demo'");
     err.println("  curl -d topic=demo -d data=hello -H 'Authorization: Bearer " + token + "' " + url);
