@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Herald.Version.class,
     description = "Herald: a Server-Sent Events hub and toolkit.",
-    subcommands = {ServeCommand.class, PublishCommand.class, SubscribeCommand.class, TokenCommand.class})
+    subcommands = {ServeCommand.class, PublishCommand.class, SubscribeCommand.class, TokenCommand.class,
+        BenchCommand.class})
 public final class Herald implements Callable<Integer> {
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;

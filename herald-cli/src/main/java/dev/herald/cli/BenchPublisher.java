@@ -1,0 +1,165 @@
+package dev.herald.cli;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Publishes at a fixed rate from one pacing thread: update {@code k} is due at
+ * {@code start + k / rate}; the thread parks until then, or sends at once when late and records how
+ * late ("publisher lag"). Topics are taken round-robin, each with its own sequence from 1. Sends
+ * with {@link HttpClient#sendAsync} (HTTP/1.1), so a slow answer never holds up the pacing. An update
+ * counts as measured when its send time is at or after {@code measureFrom}; only acknowledged (2xx)
+ * measured updates are expected at the subscribers.
+ */
+final class BenchPublisher {
+  /** Later than this behind schedule counts as a late send. */
+  private static final long LATE_NANOS = 1_000_000;
+
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(10)).build();
+  private final BenchTargets targets;
+  private final String authorization;
+  private final int topics;
+  private final double rate;
+  private final int payloadSize;
+
+  private final long[] nextSeq;
+  final AtomicLongArray measuredAcked;
+  final AtomicLongArray lastAckedSeq;
+  final LongAdder published = new LongAdder();
+  final LongAdder measuredPublished = new LongAdder();
+  final LongAdder acknowledged = new LongAdder();
+  final LongAdder late = new LongAdder();
+  final AtomicLong lagMaxMicros = new AtomicLong();
+  final AtomicLong inFlight = new AtomicLong();
+  private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+  private volatile long lastSendNanos;
+  private long measureFrom = Long.MAX_VALUE;
+
+  BenchPublisher(BenchTargets targets, String token, int topics, double rate, int payloadSize) {
+    this.targets = targets;
+    this.authorization = token == null ? null : "Bearer " + token;
+    this.topics = topics;
+    this.rate = rate;
+    this.payloadSize = payloadSize;
+    this.nextSeq = new long[topics];
+    this.measuredAcked = new AtomicLongArray(topics);
+    this.lastAckedSeq = new AtomicLongArray(topics);
+  }
+
+  /** Publishes from now until {@code endNanos} (System.nanoTime); returns after the last send. */
+  void run(long startNanos, long endNanos, long measureFromMicros) {
+    measureFrom = measureFromMicros;
+    for (long k = 0; ; k++) {
+      long due = startNanos + (long) (k * 1e9 / rate);
+      if (due >= endNanos) {
+        break;
+      }
+      long now = System.nanoTime();
+      if (due > now) {
+        LockSupport.parkNanos(due - now);
+        while ((now = System.nanoTime()) < due) {
+          LockSupport.parkNanos(due - now);
+        }
+      } else if (now - due > LATE_NANOS) {
+        late.increment();
+        lagMaxMicros.accumulateAndGet((now - due) / 1_000, Math::max);
+      }
+      send((int) (k % topics));
+      if (Thread.currentThread().isInterrupted()) {
+        break;
+      }
+    }
+    lastSendNanos = System.nanoTime();
+  }
+
+  private void send(int topic) {
+    long seq = ++nextSeq[topic];
+    long sendMicros = BenchPayload.nowMicros();
+    boolean measured = sendMicros >= measureFrom;
+    String payload = new BenchPayload(topic, seq, sendMicros).format(payloadSize);
+    HttpRequest.Builder request = HttpRequest.newBuilder(targets.publish(topic))
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", targets.contentType())
+        .POST(HttpRequest.BodyPublishers.ofString(targets.body(topic, payload)));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    published.increment();
+    if (measured) {
+      measuredPublished.increment();
+    }
+    inFlight.incrementAndGet();
+    client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+      if (error != null) {
+        error(describe(error));
+      } else if (response.statusCode() / 100 != 2) {
+        error("http " + response.statusCode());
+      } else {
+        acknowledged.increment();
+        lastAckedSeq.accumulateAndGet(topic, seq, Math::max);
+        if (measured) {
+          measuredAcked.incrementAndGet(topic);
+        }
+      }
+      inFlight.decrementAndGet();
+    });
+  }
+
+  private static String describe(Throwable error) {
+    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    return cause.getClass().getSimpleName();
+  }
+
+  private void error(String kind) {
+    errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
+  }
+
+  /** Waits (at most {@code timeout}) for every answer; unanswered sends count as errors. */
+  void awaitAnswers(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+  }
+
+  long lastSendNanos() {
+    return lastSendNanos;
+  }
+
+  long expected(long[] subscribersPerTopic) {
+    long expected = 0;
+    for (int t = 0; t < topics; t++) {
+      expected += measuredAcked.get(t) * subscribersPerTopic[t];
+    }
+    return expected;
+  }
+
+  long[] lastAckedSeqs() {
+    long[] last = new long[topics];
+    for (int t = 0; t < topics; t++) {
+      last[t] = lastAckedSeq.get(t);
+    }
+    return last;
+  }
+
+  /** Errors by kind ({@code http 429}, an exception name), plus {@code no answer} for sends still open. */
+  Map<String, Long> errors() {
+    Map<String, Long> copy = new TreeMap<>();
+    errors.forEach((kind, n) -> copy.put(kind, n.sum()));
+    if (inFlight.get() > 0) {
+      copy.merge("no answer", inFlight.get(), Long::sum);
+    }
+    return copy;
+  }
+}
