@@ -82,6 +82,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "Payload size; at least the ~30 bytes of topic, sequence and timestamp (default: ${DEFAULT-VALUE}).")
   int payload;
 
+  @Option(names = "--max-in-flight", paramLabel = "N", defaultValue = "64",
+      description = "Publishes awaiting their answer at once; when all are waiting the publisher falls behind "
+          + "(publisherLate, publisherLagMax) (default: ${DEFAULT-VALUE}).")
+  int maxInFlight;
+
   @Option(names = "--event-loops", paramLabel = "K", description = "Subscriber I/O threads per process (default: cores).")
   Integer eventLoops;
 
@@ -159,6 +164,7 @@ final class BenchCommand implements Callable<Integer> {
     require(loops() >= 1 && loops() <= 1024, "--event-loops must be between 1 and 1024");
     require(sourceAddresses >= 1 && sourceAddresses <= 254, "--source-addresses must be between 1 and 254");
     require(connectRate > 0, "--connect-rate must be above 0");
+    require(maxInFlight >= 1 && maxInFlight <= 10_000, "--max-in-flight must be between 1 and 10000");
     require(processes >= 1 && processes <= 64 && processes <= subscribers, "--processes must be between 1 and 64, and at most --subscribers");
     require(perProcess() <= maxSubscribers, perProcess() + " subscribers in one process is more than --max-subscribers "
         + maxSubscribers + " (each needs a file descriptor; the open-file limit is usually 20,000 here): use "

@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * late ("publisher lag"). Topics are taken round-robin, each with its own sequence from 1. Sends
  * with {@link HttpClient#sendAsync} (HTTP/1.1), so a slow answer never holds up the pacing. An update
  * counts as measured when its send time is at or after {@code measureFrom}; only acknowledged (2xx)
- * measured updates are expected at the subscribers.
+ * measured updates are expected at the subscribers. At most {@code maxInFlight} publishes wait for
+ * their answer at once; beyond that the pacing thread waits and falls behind.
  */
 final class BenchPublisher {
   /** Later than this behind schedule counts as a late send. */
@@ -43,9 +44,11 @@ final class BenchPublisher {
   final AtomicLong inFlight = new AtomicLong();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private volatile long lastSendNanos;
+  private final java.util.concurrent.Semaphore window;
   private long measureFrom = Long.MAX_VALUE;
 
-  BenchPublisher(BenchTargets targets, String token, int topics, double rate, int payloadSize) {
+  BenchPublisher(BenchTargets targets, String token, int topics, double rate, int payloadSize, int maxInFlight) {
+    this.window = new java.util.concurrent.Semaphore(maxInFlight);
     this.targets = targets;
     this.authorization = token == null ? null : "Bearer " + token;
     this.topics = topics;
@@ -83,6 +86,9 @@ final class BenchPublisher {
   }
 
   private void send(int topic) {
+    // at most maxInFlight unanswered publishes: a hub that answers slowly makes the publisher late
+    // (reported as lag) instead of making the client open ever more connections
+    window.acquireUninterruptibly();
     long seq = ++nextSeq[topic];
     long sendMicros = BenchPayload.nowMicros();
     boolean measured = sendMicros >= measureFrom;
@@ -112,6 +118,7 @@ final class BenchPublisher {
         }
       }
       inFlight.decrementAndGet();
+      window.release();
     });
   }
 

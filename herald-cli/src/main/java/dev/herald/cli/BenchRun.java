@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * One {@code herald bench} run: connect the subscribers (paced), let them settle, publish for
@@ -28,7 +27,7 @@ final class BenchRun {
     Long pid = options.serverPid;
     ServerStats.Sample beforeConnect = pid == null ? null : ServerStats.sample(pid);
     try (SubscriberPool pool = pool(targets)) {
-      pool.connect(progress -> progress("connect", progress, 0, 0));
+      pool.connect(progress -> progress("connect", progress, 0));
       long[] perTopic = pool.connectedPerTopic();
       long connected = 0;
       for (long n : perTopic) {
@@ -40,7 +39,7 @@ final class BenchRun {
         idle = ServerStats.sample(pid);
       }
       BenchPublisher publisher = new BenchPublisher(targets, options.publisherToken(), options.topics,
-          options.rate, options.payload);
+          options.rate, options.payload, options.maxInFlight);
       ServerStats.Sample measureStart = null;
       ServerStats.Sample measureEnd = null;
       if (connected > 0) {
@@ -53,12 +52,14 @@ final class BenchRun {
         pacing.setDaemon(true);
         pacing.start();
         measureStart = pid == null ? null : sampleAt(pid, measureStartNanos, pool, publisher);
-        measureEnd = pid == null ? null : sampleAt(pid, end, pool, publisher);
         while (pacing.isAlive()) {
           pacing.join(1000);
           progress(pool, publisher);
         }
-        publisher.awaitAnswers(Duration.ofSeconds(10));
+        // a publisher that fell behind stretches the measured window past its nominal end
+        measureEnd = pid == null ? null : ServerStats.sample(pid);
+        measuredNanos = Math.max(1, publisher.lastSendNanos() - measureStartNanos);
+        publisher.awaitAnswers(Duration.ofSeconds(30));
         long drainEnd = publisher.lastSendNanos() + options.drain.toNanos();
         while (System.nanoTime() < drainEnd && pool.progress().delivered() < publisher.expected(perTopic)) {
           Thread.sleep(20);
@@ -97,14 +98,15 @@ final class BenchRun {
     return ServerStats.sample(pid);
   }
 
+  private long measuredNanos;
   private long lastProgress = System.nanoTime();
   private long lastDelivered;
 
   private void progress(SubscriberPool pool, BenchPublisher publisher) {
-    progress("publish", pool.progress(), publisher.published.sum(), 0);
+    progress("publish", pool.progress(), publisher.published.sum());
   }
 
-  private void progress(String phase, SubscriberPool.Progress p, long published, long unused) {
+  private void progress(String phase, SubscriberPool.Progress p, long published) {
     long now = System.nanoTime();
     double seconds = Math.max(1e-3, (now - lastProgress) / 1e9);
     long rate = Math.round((p.delivered() - lastDelivered) / seconds);
@@ -123,7 +125,7 @@ final class BenchRun {
       ServerStats.Sample beforeConnect, ServerStats.Sample idle, ServerStats.Sample measureStart,
       ServerStats.Sample measureEnd) {
     long expected = publisher.expected(perTopic);
-    double seconds = options.duration.toNanos() / 1e9;
+    double seconds = measuredNanos > 0 ? measuredNanos / 1e9 : options.duration.toNanos() / 1e9;
     Map<String, Long> publishErrors = publisher.errors();
     BenchReport report = new BenchReport()
         .put("subscribers", options.subscribers)
@@ -131,7 +133,8 @@ final class BenchRun {
         .put("connectErrors", BenchReport.of(totals.errors()))
         .put("topics", options.topics)
         .put("rate", options.rate)
-        .put("duration", seconds)
+        .put("duration", options.duration.toNanos() / 1e9)
+        .put("measuredSeconds", Math.round(seconds * 1000) / 1000.0)
         .put("warmup", options.warmup.toNanos() / 1e9)
         .put("processes", options.processes)
         .put("published", publisher.measuredPublished.sum())
@@ -165,9 +168,5 @@ final class BenchRun {
       report.put("server", server);
     }
     return report.toString();
-  }
-
-  static Map<String, Long> sorted(Map<String, Long> map) {
-    return new TreeMap<>(map);
   }
 }
