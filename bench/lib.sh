@@ -1,0 +1,97 @@
+# Shared by the scenario scripts: build the jar, start Herald or nchan pinned to CPU 0, run
+# `herald bench` pinned to CPU 1, and keep results. Source it; every function is bounded in time.
+set -euo pipefail
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+RESULTS="$BENCH_DIR/results"
+SECRET=${HERALD_BENCH_SECRET:-bench-secret-that-is-long-enough-123456}
+SERVER_CPU=${SERVER_CPU:-0}
+BENCH_CPU=${BENCH_CPU:-1}
+# JVM flags for the hub under test (documented in docs/benchmarks.md).
+HERALD_JAVA_OPTS=${HERALD_JAVA_OPTS:--XX:+UseSerialGC -Xms256m -Xmx1g -XX:+AlwaysPreTouch}
+mkdir -p "$RESULTS"
+. "$ROOT/scripts/jdk.sh"
+JAVA="$(herald_newest_jdk 17)/bin/java"
+JAR="$ROOT/herald-cli/target/herald.jar"
+SERVER_PID=""
+
+build() {
+  if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT" -name '*.java' -newer "$JAR" -not -path '*/target/*' | head -1)" ]; then
+    (cd "$ROOT" && ./mvnw -q -B -ntp package -DskipTests)
+  fi
+}
+
+# Debian's nginx with the nchan module, installed when missing.
+need_nchan() {
+  if [ ! -f /usr/lib/nginx/modules/ngx_nchan_module.so ]; then
+    . "$ROOT/scripts/prerequisites.sh"
+    herald_apt_install libnginx-mod-nchan
+  fi
+}
+
+wait_http() { # url: waits up to 30 s for any answer
+  for _ in $(seq 1 300); do
+    curl -s -o /dev/null --max-time 1 "$1" && return 0
+    sleep 0.1
+  done
+  echo "no answer from $1" >&2
+  return 1
+}
+
+start_herald() { # port
+  build
+  taskset -c "$SERVER_CPU" "$JAVA" $HERALD_JAVA_OPTS -jar "$JAR" serve --listen "127.0.0.1:$1" --store memory \
+    --retain-events 100000 --jwt-secret "$SECRET" --anonymous --no-ui --log-level warn \
+    --max-connections 100000 >"$RESULTS/herald-$1.log" 2>&1 &
+  SERVER_PID=$!
+  wait_http "http://127.0.0.1:$1/healthz"
+}
+
+start_nchan() { # port
+  need_nchan
+  local prefix="$RESULTS/nchan-$1"
+  mkdir -p "$prefix"
+  sed -e "s#__PORT__#$1#" -e "s#__PREFIX__#$prefix#g" "$BENCH_DIR/nchan.conf" >"$prefix/nginx.conf"
+  taskset -c "$SERVER_CPU" nginx -c "$prefix/nginx.conf" -p "$prefix" >"$prefix/out.log" 2>&1 &
+  wait_http "http://127.0.0.1:$1/pub?id=probe"
+  # The worker does the delivery work: measure it, not the master.
+  SERVER_PID=$(pgrep -P "$(cat "$prefix/nginx.pid")" | head -1)
+}
+
+stop_server() {
+  if [ -n "$SERVER_PID" ]; then
+    local parent
+    parent=$(ps -o ppid= -p "$SERVER_PID" 2>/dev/null | tr -d ' ' || true)
+    kill "$SERVER_PID" 2>/dev/null || true
+    if [ -n "$parent" ] && ps -o comm= -p "$parent" 2>/dev/null | grep -q nginx; then kill "$parent" 2>/dev/null || true; fi
+    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+  fi
+}
+trap stop_server EXIT
+
+# bench <server: herald|nchan> <port> <extra herald bench options...>: prints the JSON line.
+bench() {
+  local server=$1 port=$2
+  shift 2
+  if [ "$server" = herald ]; then
+    taskset -c "$BENCH_CPU" "$JAVA" -jar "$JAR" bench --quiet \
+      --subscribe-url "http://127.0.0.1:$port/.well-known/mercure?topic=bench-{topic}" \
+      --publish-url "http://127.0.0.1:$port/.well-known/mercure" --jwt-secret "$SECRET" \
+      --server-pid "$SERVER_PID" "$@"
+  else
+    taskset -c "$BENCH_CPU" "$JAVA" -jar "$JAR" bench --quiet \
+      --subscribe-url "http://127.0.0.1:$port/sub?id=bench-{topic}" \
+      --publish-url "http://127.0.0.1:$port/pub?id=bench-{topic}" --publish-format raw \
+      --server-pid "$SERVER_PID" "$@"
+  fi
+}
+
+# field <name> < json: a number from the JSON line (first match).
+field() { grep -o "\"$1\":[-0-9.eE]*" | head -1 | cut -d: -f2; }
+
+machine() {
+  echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/{print $2}') GiB;" \
+    "server pinned to CPU $SERVER_CPU, bench to CPU $BENCH_CPU; $("$JAVA" -version 2>&1 | head -1); nginx $(nginx -v 2>&1 | cut -d/ -f2)"
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# S2 fan-out: 1,000 and 10,000 subscribers on one topic; publish at increasing rates until delivery
+# falls behind; Herald and nchan in the same run, each pinned to CPU 0 with the bench on CPU 1.
+# Writes bench/results/s2.md (a markdown table) and prints it. Usage: bench/s2-fanout.sh [sizes...]
+. "$(dirname "$0")/lib.sh"
+SIZES=${*:-1000 10000}
+OUT="$RESULTS/s2.md"
+{
+  echo "S2 fan-out, one topic, 100-byte payloads, 10 s per step after 2 s warmup. $(machine)"
+  echo
+  echo "| server | subscribers | updates/s asked | deliveries/s | delivery ratio | p50 | p99 | server CPU | publisher lag max | limited by |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+} >"$OUT"
+for size in $SIZES; do
+  if [ "$size" -ge 10000 ]; then rates="10 30 100 200 400"; else rates="100 300 1000 2000 4000"; fi
+  for server in herald nchan; do
+    port=$((18100 + RANDOM % 800))
+    if [ "$server" = herald ]; then start_herald "$port"; else start_nchan "$port"; fi
+    for rate in $rates; do
+      json=$(bench "$server" "$port" --subscribers "$size" --rate "$rate" --duration 10s --warmup 2s \
+        --max-subscribers 19000 || true)
+      echo "$json" >>"$RESULTS/s2.jsonl"
+      ratio=$(field deliveryRatio <<<"$json"); dps=$(field deliveredPerSecond <<<"$json")
+      p50=$(field p50 <<<"$json"); p99=$(field p99 <<<"$json"); cpu=$(field cpuPercent <<<"$json")
+      lag=$(field publisherLagMax <<<"$json")
+      limit="-"
+      behind=$(awk -v r="${ratio:-0}" -v l="${lag:-0}" -v p="${p99:-0}" 'BEGIN { print (r < 0.999 || l > 1000000 || p > 2000000) ? 1 : 0 }')
+      if [ "$behind" = 1 ]; then
+        limit=$(awk -v c="${cpu:-0}" 'BEGIN { print (c > 90) ? "server CPU" : "bench/publisher" }')
+      fi
+      printf '| %s | %s | %s | %s | %s | %s ms | %s ms | %s%% | %s ms | %s |\n' "$server" "$size" "$rate" "${dps:-?}" \
+        "${ratio:-?}" "$(awk -v v="${p50:-0}" 'BEGIN{printf "%.1f", v/1000}')" \
+        "$(awk -v v="${p99:-0}" 'BEGIN{printf "%.1f", v/1000}')" "$(awk -v v="${cpu:-0}" 'BEGIN{printf "%.0f", v}')" \
+        "$(awk -v v="${lag:-0}" 'BEGIN{printf "%.0f", v/1000}')" "$limit" | tee -a "$OUT"
+      [ "$behind" = 1 ] && break
+    done
+    stop_server
+  done
+done
+echo
+cat "$OUT"
