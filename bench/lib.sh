@@ -88,6 +88,17 @@ bench() {
   fi
 }
 
+# heap_used_kib <pid>: the JVM's live heap after a full GC, in KiB (jcmd of the JDK running the hub).
+heap_used_kib() {
+  local jcmd
+  jcmd="$(dirname "$JAVA")/jcmd"
+  "$jcmd" "$1" GC.run >/dev/null
+  # Every generation's "used" (young and old), not Metaspace.
+  "$jcmd" "$1" GC.heap_info | awk '/total [0-9]+K, used [0-9]+K/ && !/Metaspace|class space/ {
+      for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); sum += v } }
+    END { print sum + 0 }'
+}
+
 # field <name> < json: a number from the JSON line (first match).
 field() { grep -o "\"$1\":[-0-9.eE]*" | head -1 | cut -d: -f2; }
 
