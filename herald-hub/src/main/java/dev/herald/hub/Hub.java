@@ -62,7 +62,7 @@ public final class Hub implements AutoCloseable {
       serverBuilder.tls(builder.tlsCertificate, builder.tlsKey);
     }
     this.server = serverBuilder.start();
-    this.fanOut = server.newFanOut();
+    this.fanOut = server.newFanOut(Update::topics);
     this.metrics = new HubMetrics(server, fanOut, log, builder.clock);
     log.onAppend(entries -> {
       for (Entry entry : entries) {

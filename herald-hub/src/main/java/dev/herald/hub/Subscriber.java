@@ -99,6 +99,10 @@ final class Subscriber {
         && (!update.isPrivate() || TopicSelector.anyMatches(claims.subscribe(), update.topics()));
     // Registered before history is read: what is published meanwhile is held, not lost.
     Subscription<Update> subscription = Subscription.pending(exchange, filter);
+    List<String> exact = exactTopics(selectors);
+    if (exact != null) {
+      subscription.indexedBy(exact); // offered only updates on these topics, not every update
+    }
     fanOut.add(subscription);
     if (cursor == null) {
       subscription.attach(exchange.openStream("Cache-Control", CACHE_CONTROL));
@@ -202,6 +206,19 @@ final class Subscriber {
       subscription.writtenUpTo(upTo);
       goLive(subscription, claims);
     }
+  }
+
+  /** The topics of a subscription whose selectors are all exact topics, else null (it must see everything). */
+  private static List<String> exactTopics(List<TopicSelector> selectors) {
+    List<String> topics = new ArrayList<>(selectors.size());
+    for (TopicSelector selector : selectors) {
+      String topic = selector.exactTopic();
+      if (topic == null) {
+        return null;
+      }
+      topics.add(topic);
+    }
+    return topics;
   }
 
   /** Answers an error and counts it by its code. */

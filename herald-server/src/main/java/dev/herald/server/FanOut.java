@@ -22,9 +22,10 @@ public final class FanOut<E> {
   private final Map<EventExecutor, LoopShard<E>> shards = new IdentityHashMap<>();
   private final List<LoopShard<E>> all = new ArrayList<>();
 
-  FanOut(Iterable<EventExecutor> loops, ServerConfig config) {
+  FanOut(Iterable<EventExecutor> loops, ServerConfig config,
+      java.util.function.Function<? super E, ? extends java.util.Collection<String>> keysOf) {
     for (EventExecutor executor : loops) {
-      LoopShard<E> shard = new LoopShard<>((EventLoop) executor, config);
+      LoopShard<E> shard = new LoopShard<>((EventLoop) executor, config, keysOf);
       shards.put(executor, shard);
       all.add(shard);
     }

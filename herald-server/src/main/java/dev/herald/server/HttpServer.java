@@ -114,9 +114,19 @@ public final class HttpServer implements AutoCloseable {
     return transport;
   }
 
-  /** A new fan-out over this server's event loops. */
+  /** A new fan-out over this server's event loops: every event is offered to every subscription's filter. */
   public <E> FanOut<E> newFanOut() {
-    return new FanOut<>(group, config);
+    return new FanOut<>(group, config, null);
+  }
+
+  /**
+   * A new fan-out that indexes subscriptions by key: an event is offered only to subscriptions
+   * {@link Subscription#indexedBy indexed} by one of {@code keysOf(event)} (e.g. its topics), and to
+   * those not indexed. With many subscriptions on many keys, a delivery then costs what matches, not
+   * a pass over every subscription of the loop.
+   */
+  public <E> FanOut<E> newFanOut(java.util.function.Function<? super E, ? extends java.util.Collection<String>> keysOf) {
+    return new FanOut<>(group, config, java.util.Objects.requireNonNull(keysOf, "keysOf"));
   }
 
   /** Event streams currently open. */

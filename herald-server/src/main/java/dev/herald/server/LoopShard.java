@@ -15,14 +15,21 @@ import java.util.concurrent.TimeUnit;
 final class LoopShard<E> {
   final EventLoop loop;
   private final List<Subscription<E>> subscriptions = new ArrayList<>();
+  /** Subscriptions without keys: offered every event. */
+  private final List<Subscription<E>> unindexed = new ArrayList<>();
+  /** Subscriptions by key, when the fan-out has a key function. */
+  private final java.util.Map<String, List<Subscription<E>>> byKey = new java.util.HashMap<>();
+  private final java.util.function.Function<? super E, ? extends java.util.Collection<String>> keysOf;
   private final List<SseStream> dirty = new ArrayList<>();
   private boolean flushScheduled;
 
   private final int holdLimitBytes;
   private final ServerConfig config;
 
-  LoopShard(EventLoop loop, ServerConfig config) {
+  LoopShard(EventLoop loop, ServerConfig config,
+      java.util.function.Function<? super E, ? extends java.util.Collection<String>> keysOf) {
     this.loop = loop;
+    this.keysOf = keysOf;
     this.config = config;
     this.holdLimitBytes = config.writeBufferHighWaterMark;
     Duration heartbeat = config.heartbeat;
@@ -39,6 +46,13 @@ final class LoopShard<E> {
   void add(Subscription<E> subscription) {
     subscription.index = subscriptions.size();
     subscriptions.add(subscription);
+    if (keysOf != null && subscription.keys != null) {
+      for (String key : subscription.keys) {
+        byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(subscription);
+      }
+    } else if (keysOf != null) {
+      unindexed.add(subscription);
+    }
     // Deferred: a close can fire in the middle of a delivery loop, which must not see the list change.
     subscription.closeFuture().addListener(closed -> loop.execute(() -> remove(subscription)));
   }
@@ -47,18 +61,14 @@ final class LoopShard<E> {
   void deliver(E event, long sequence, ByteBuf chunk) {
     int delivered = 0;
     try {
-      for (int i = 0, n = subscriptions.size(); i < n; i++) {
-        Subscription<E> subscription = subscriptions.get(i);
-        if (!subscription.wants(event, sequence)) {
-          continue;
-        }
-        if (subscription.isPending()) {
-          subscription.hold(sequence, chunk.retainedDuplicate(), holdLimitBytes);
-        } else {
-          subscription.writtenUpTo(sequence);
-          if (subscription.stream().write(chunk.retainedDuplicate())) {
-            delivered++;
-            markDirty(subscription.stream());
+      if (keysOf == null) {
+        delivered += offer(subscriptions, event, sequence, chunk);
+      } else {
+        delivered += offer(unindexed, event, sequence, chunk);
+        for (String key : keysOf.apply(event)) {
+          List<Subscription<E>> matching = byKey.get(key);
+          if (matching != null) {
+            delivered += offer(matching, event, sequence, chunk);
           }
         }
       }
@@ -66,6 +76,31 @@ final class LoopShard<E> {
       chunk.release();
       config.deliveries.add(delivered); // once per update and loop, not per subscriber
     }
+  }
+
+  /** Offers the event to each subscription once; returns how many wrote it. */
+  private int offer(List<Subscription<E>> candidates, E event, long sequence, ByteBuf chunk) {
+    int delivered = 0;
+    for (int i = 0, n = candidates.size(); i < n; i++) {
+      Subscription<E> subscription = candidates.get(i);
+      if (sequence <= subscription.offered) {
+        continue; // reached through another of its keys already
+      }
+      subscription.offered = sequence;
+      if (!subscription.wants(event, sequence)) {
+        continue;
+      }
+      if (subscription.isPending()) {
+        subscription.hold(sequence, chunk.retainedDuplicate(), holdLimitBytes);
+      } else {
+        subscription.writtenUpTo(sequence);
+        if (subscription.stream().write(chunk.retainedDuplicate())) {
+          delivered++;
+          markDirty(subscription.stream());
+        }
+      }
+    }
+    return delivered;
   }
 
   private void markDirty(SseStream stream) {
@@ -95,6 +130,19 @@ final class LoopShard<E> {
       last.index = index;
     }
     subscription.index = -1;
+    if (keysOf != null && subscription.keys != null) {
+      for (String key : subscription.keys) {
+        List<Subscription<E>> list = byKey.get(key);
+        if (list != null) {
+          list.remove(subscription);
+          if (list.isEmpty()) {
+            byKey.remove(key);
+          }
+        }
+      }
+    } else if (keysOf != null) {
+      unindexed.remove(subscription);
+    }
     subscription.releaseHeld();
   }
 

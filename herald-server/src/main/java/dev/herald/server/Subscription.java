@@ -30,6 +30,10 @@ public final class Subscription<E> {
   private long heldBytes;
   private boolean overflowed;
   int index = -1;
+  /** The keys (e.g. exact topics) its events must carry one of, or null to be offered every event. */
+  java.util.Set<String> keys;
+  /** The last sequence offered by the shard: an event reached through two of its keys counts once. */
+  long offered;
 
   private record Held(long sequence, ByteBuf chunk) {}
 
@@ -141,6 +145,16 @@ public final class Subscription<E> {
       }
       held.clear();
     }
+  }
+
+  /**
+   * Declares that this subscription can only accept events carrying one of {@code keys} (as the
+   * fan-out's key function reports them), so that its shard offers it only those instead of every
+   * event. Call before {@link FanOut#add}; without it, every event is offered to the filter.
+   */
+  public Subscription<E> indexedBy(java.util.Collection<String> keys) {
+    this.keys = java.util.Set.copyOf(keys);
+    return this;
   }
 
   boolean wants(E event, long sequence) {

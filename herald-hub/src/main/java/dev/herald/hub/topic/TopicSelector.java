@@ -45,6 +45,11 @@ public final class TopicSelector {
     return selector;
   }
 
+  /** The topic this selector selects exactly, or {@code null} for {@code *} and URI templates. */
+  public String exactTopic() {
+    return this == ANY || template != null ? null : text;
+  }
+
   /** Whether {@code topic} is selected. */
   public boolean matches(String topic) {
     if (this == ANY) {
