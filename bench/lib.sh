@@ -7,7 +7,8 @@ RESULTS="$BENCH_DIR/results"
 SECRET=${HERALD_BENCH_SECRET:-bench-secret-that-is-long-enough-123456}
 SERVER_CPU=${SERVER_CPU:-0}
 BENCH_CPU=${BENCH_CPU:-1}
-# JVM flags for the hub under test (documented in docs/benchmarks.md).
+# JVM flags for the hub under test (documented in docs/benchmarks.md); HERALD_SERVE_OPTS adds
+# `herald serve` options (e.g. --flush-delay 10ms).
 HERALD_JAVA_OPTS=${HERALD_JAVA_OPTS:--XX:+UseSerialGC -Xms256m -Xmx1g -XX:+AlwaysPreTouch}
 mkdir -p "$RESULTS"
 . "$ROOT/scripts/jdk.sh"
@@ -42,7 +43,7 @@ start_herald() { # port
   build
   taskset -c "$SERVER_CPU" "$JAVA" $HERALD_JAVA_OPTS -jar "$JAR" serve --listen "127.0.0.1:$1" --store memory \
     --retain-events 100000 --jwt-secret "$SECRET" --anonymous --no-ui --log-level warn \
-    --max-connections 100000 >"$RESULTS/herald-$1.log" 2>&1 &
+    --max-connections 100000 ${HERALD_SERVE_OPTS:-} >"$RESULTS/herald-$1.log" 2>&1 &
   SERVER_PID=$!
   wait_http "http://127.0.0.1:$1/healthz"
 }

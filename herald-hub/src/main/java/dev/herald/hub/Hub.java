@@ -55,6 +55,7 @@ public final class Hub implements AutoCloseable {
         .requestTimeout(builder.requestTimeout)
         .idleTimeout(builder.idleTimeout)
         .maxConcurrentStreams(builder.maxConcurrentStreams)
+        .flushDelay(builder.flushDelay)
         .maxHeaderSize(builder.maxHeaderSize)
         .maxRequestLineLength(builder.maxRequestLineLength)
         .handler(router::route);
@@ -254,6 +255,7 @@ public final class Hub implements AutoCloseable {
     private double publishRate;
     private int publishBurst;
     private boolean ui = true;
+    private Duration flushDelay = Duration.ZERO;
     private boolean uiOpen;
     private Duration clockSkew = DEFAULT_CLOCK_SKEW;
     private List<String> publishOrigins = List.of();
@@ -444,6 +446,18 @@ public final class Hub implements AutoCloseable {
     public Builder maxRequestLineLength(int bytes) {
       HttpServer.builder().maxRequestLineLength(bytes);
       this.maxRequestLineLength = bytes;
+      return this;
+    }
+
+    /**
+     * Delay before each event loop flushes what it delivered (default zero, the end of the tick):
+     * a few milliseconds batch several updates into one write per subscriber under heavy fan-out.
+     */
+    public Builder flushDelay(Duration delay) {
+      if (delay.isNegative()) {
+        throw new IllegalArgumentException("flushDelay must not be negative: " + delay);
+      }
+      this.flushDelay = delay;
       return this;
     }
 

@@ -104,17 +104,27 @@ final class LoopShard<E> {
   }
 
   private void markDirty(SseStream stream) {
-    dirty.add(stream);
+    if (!stream.awaitingFlush) {
+      stream.awaitingFlush = true;
+      dirty.add(stream);
+    }
     if (!flushScheduled) {
       flushScheduled = true;
-      loop.execute(this::flushDirty); // queued behind deliveries already waiting: they share the flush
+      if (config.flushDelay.isZero()) {
+        loop.execute(this::flushDirty); // queued behind deliveries already waiting: they share the flush
+      } else {
+        // Everything delivered within the delay shares one write per connection.
+        loop.schedule(this::flushDirty, config.flushDelay.toNanos(), TimeUnit.NANOSECONDS);
+      }
     }
   }
 
   private void flushDirty() {
     flushScheduled = false;
     for (int i = 0, n = dirty.size(); i < n; i++) {
-      dirty.get(i).flush(); // a stream written several times is flushed again at no cost
+      SseStream stream = dirty.get(i);
+      stream.awaitingFlush = false;
+      stream.flush();
     }
     dirty.clear();
   }

@@ -35,6 +35,8 @@ public final class SseStream {
   private final ServerConfig config;
   private final boolean http2;
   private long lastWriteNanos = System.nanoTime();
+  /** Whether its shard has it on the list of streams to flush (so it is listed once per flush). */
+  boolean awaitingFlush;
 
   private SseStream(Channel channel, ServerConfig config) {
     this.channel = channel;

@@ -254,6 +254,19 @@ class HttpServerTest {
   }
 
   @Test
+  void withAFlushDelayEventsStillArriveInOrder() throws Exception {
+    app = new TestApp(HttpServer.builder().flushDelay(Duration.ofMillis(20)));
+    try (EventIterator events = subscribe("t")) {
+      for (int i = 0; i < 5; i++) {
+        app.publish("t", "d" + i);
+      }
+      for (int i = 0; i < 5; i++) {
+        assertThat(events.poll(Duration.ofSeconds(10)).data()).isEqualTo("d" + i);
+      }
+    }
+  }
+
+  @Test
   void oversizedHeadersAre431() throws Exception {
     app = new TestApp(HttpServer.builder().maxHeaderSize(512));
     assertThat(rawStatus("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(1000) + "\r\n\r\n")).isEqualTo(431);
