@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # S2 fan-out: 1,000 and 10,000 subscribers on one topic; publish at increasing rates until delivery
 # falls behind; Herald and nchan in the same run, each pinned to CPU 0 with the bench on CPU 1.
+# SERVERS="herald" runs one of them; HERALD_SERVE_OPTS="--flush-delay 10ms" tunes Herald (-> s2-tuned.md).
 # Writes bench/results/s2.md (a markdown table) and prints it. Usage: bench/s2-fanout.sh [sizes...]
 . "$(dirname "$0")/lib.sh"
 SIZES=${*:-1000 10000}
-OUT="$RESULTS/s2.md"
+OUT="$RESULTS/s2${HERALD_SERVE_OPTS:+-tuned}.md"
+SERVERS=${SERVERS:-herald nchan}
 {
   echo "S2 fan-out, one topic, 100-byte payloads, 10 s per step after 2 s warmup. $(machine)"
   echo
@@ -13,7 +15,7 @@ OUT="$RESULTS/s2.md"
 } >"$OUT"
 for size in $SIZES; do
   if [ "$size" -ge 10000 ]; then rates="10 30 100 200 400"; else rates="100 300 1000 2000 4000"; fi
-  for server in herald nchan; do
+  for server in $SERVERS; do
     port=$((18100 + RANDOM % 800))
     if [ "$server" = herald ]; then start_herald "$port"; else start_nchan "$port"; fi
     for rate in $rates; do
@@ -28,7 +30,9 @@ for size in $SIZES; do
       if [ "$behind" = 1 ]; then
         limit=$(awk -v c="${cpu:-0}" 'BEGIN { print (c > 90) ? "server CPU" : "bench/publisher" }')
       fi
-      printf '| %s | %s | %s | %s | %s | %s ms | %s ms | %s%% | %s ms | %s |\n' "$server" "$size" "$rate" "${dps:-?}" \
+      label=$server
+      [ "$server" = herald ] && [ -n "${HERALD_SERVE_OPTS:-}" ] && label="herald ($HERALD_SERVE_OPTS)"
+      printf '| %s | %s | %s | %s | %s | %s ms | %s ms | %s%% | %s ms | %s |\n' "$label" "$size" "$rate" "${dps:-?}" \
         "${ratio:-?}" "$(awk -v v="${p50:-0}" 'BEGIN{printf "%.1f", v/1000}')" \
         "$(awk -v v="${p99:-0}" 'BEGIN{printf "%.1f", v/1000}')" "$(awk -v v="${cpu:-0}" 'BEGIN{printf "%.0f", v}')" \
         "$(awk -v v="${lag:-0}" 'BEGIN{printf "%.0f", v/1000}')" "$limit" | tee -a "$OUT"
