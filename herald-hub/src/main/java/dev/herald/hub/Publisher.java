@@ -114,7 +114,11 @@ final class Publisher {
         fail(exchange, 409, "id_conflict", conflict.getMessage());
       } else {
         LOG.log(System.Logger.Level.ERROR, "append failed", cause);
-        fail(exchange, 503, "store_unavailable", "the update was not stored; retry shortly", "Retry-After", "1");
+        // "Not confirmed", not "not stored": a store that timed out may have kept it. With an id, a retry
+        // cannot store it twice (the same id and content answer the stored update).
+        fail(exchange, 503, "store_unavailable",
+            "the update could not be confirmed as stored; retry shortly (with an id, a retry cannot duplicate it)",
+            "Retry-After", "1");
       }
     }));
   }
