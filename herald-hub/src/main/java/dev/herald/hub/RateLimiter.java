@@ -9,7 +9,8 @@ import java.util.function.LongSupplier;
 /**
  * Token buckets by key (a publisher's token, or a client address): each key may take {@code rate}
  * permits a second with bursts of up to {@code burst}. Buckets that have refilled are forgotten once
- * there are many keys, so a flood of distinct keys costs bounded memory.
+ * there are many keys (swept at most once a second), so a flood of distinct keys costs bounded
+ * memory and bounded work.
  */
 final class RateLimiter {
   /** Keys kept before full buckets are swept. */
@@ -19,6 +20,7 @@ final class RateLimiter {
   private final double burst;
   private final LongSupplier nanoTime;
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong nextSweepNanos = new java.util.concurrent.atomic.AtomicLong();
 
   RateLimiter(double ratePerSecond, int burst, LongSupplier nanoTime) {
     if (!(ratePerSecond > 0) || burst < 1) {
@@ -35,7 +37,10 @@ final class RateLimiter {
    */
   long tryAcquire(String key) {
     long now = nanoTime.getAsLong();
-    if (buckets.size() > SWEEP_THRESHOLD) {
+    long next = nextSweepNanos.get();
+    // At most one sweep a second: a flood of fresh keys must not make every request walk them all.
+    if (buckets.size() > SWEEP_THRESHOLD && now - next >= 0
+        && nextSweepNanos.compareAndSet(next, now + TimeUnit.SECONDS.toNanos(1))) {
       sweep(now);
     }
     Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));

@@ -84,6 +84,25 @@ class RateLimiterTest {
   }
 
   @Test
+  void keysAreSweptAtMostOnceASecond() {
+    for (int i = 0; i <= RateLimiter.SWEEP_THRESHOLD; i++) {
+      limiter.tryAcquire("first " + i);
+    }
+    now.addAndGet(TimeUnit.SECONDS.toNanos(10));
+    limiter.tryAcquire("sweeps"); // every bucket has refilled: all go
+    for (int i = 0; i <= RateLimiter.SWEEP_THRESHOLD; i++) {
+      limiter.tryAcquire("second " + i);
+    }
+    now.addAndGet(TimeUnit.MILLISECONDS.toNanos(900)); // refilled, but within a second of the sweep
+    limiter.tryAcquire("too soon");
+
+    assertThat(limiter.keys()).isGreaterThan(RateLimiter.SWEEP_THRESHOLD);
+    now.addAndGet(TimeUnit.MILLISECONDS.toNanos(200));
+    limiter.tryAcquire("a second later");
+    assertThat(limiter.keys()).as("only 'too soon' (not refilled yet) and the new key stay").isEqualTo(2);
+  }
+
+  @Test
   void aRateNeedsAPositiveRateAndBurst() {
     assertThatThrownBy(() -> new RateLimiter(0, 1, now::get)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new RateLimiter(1, 0, now::get)).isInstanceOf(IllegalArgumentException.class);
