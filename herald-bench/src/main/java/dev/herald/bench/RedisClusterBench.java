@@ -1,25 +1,15 @@
 package dev.herald.bench;
 
-import dev.herald.client.EventSource;
-import dev.herald.client.ReadyState;
 import dev.herald.hub.Hub;
 import dev.herald.hub.Update;
-import dev.herald.hub.auth.Tokens;
 import dev.herald.hub.log.IdGenerator;
 import dev.herald.redis.RedisEventLog;
 import dev.herald.redis.RedisLogSettings;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -106,38 +96,9 @@ public final class RedisClusterBench {
     try {
       String publishTo = "http://127.0.0.1:" + hubs.get(0).address().getPort() + Hub.PATH;
       String subscribeTo = "http://127.0.0.1:" + hubs.get(nodes - 1).address().getPort() + Hub.PATH;
-      ConcurrentHashMap<String, Long> receivedAt = new ConcurrentHashMap<>();
-      CountDownLatch[] next = {new CountDownLatch(1)};
-      EventSource source = EventSource.builder(URI.create(subscribeTo + "?topic=latency"))
-          .listener(event -> {
-            receivedAt.put(event.data(), System.nanoTime());
-            next[0].countDown();
-          }).build().start();
-      while (source.readyState() != ReadyState.OPEN) {
-        Thread.sleep(5);
-      }
-      HttpClient http = HttpClient.newHttpClient();
-      String token = Tokens.hmac(SECRET, List.of("*"), List.of(), Duration.ofHours(1), Instant.now());
-      long[] micros = new long[count];
-      for (int i = 0; i < count; i++) {
-        next[0] = new CountDownLatch(1);
-        String data = "n" + i;
-        long start = System.nanoTime();
-        http.send(HttpRequest.newBuilder(URI.create(publishTo))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .header("Authorization", "Bearer " + token)
-            .POST(HttpRequest.BodyPublishers.ofString("topic=latency&data=" + data)).build(),
-            HttpResponse.BodyHandlers.discarding());
-        if (!next[0].await(10, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("update " + i + " not delivered");
-        }
-        micros[i] = (receivedAt.get(data) - start) / 1000;
-      }
-      source.close();
-      Arrays.sort(micros);
+      long[] micros = LatencyProbe.run(publishTo, subscribeTo, SECRET, count, 0);
       if (report) {
-        System.out.printf("latency nodes=%d n=%d  p50=%dus p90=%dus p99=%dus max=%dus%n", nodes, count,
-            micros[count / 2], micros[count * 9 / 10], micros[count * 99 / 100], micros[count - 1]);
+        System.out.printf("latency nodes=%d n=%d  %s%n", nodes, count, LatencyProbe.percentiles(micros));
       }
     } finally {
       hubs.forEach(Hub::close);
