@@ -19,6 +19,15 @@ public record Update(String id, List<String> topics, String data, boolean isPriv
     Objects.requireNonNull(data, "data");
   }
 
+  /**
+   * Whether {@code other} carries the same content (topics, data, privacy, type, retry), ids aside:
+   * what makes a repeated publish with the same id idempotent rather than a conflict.
+   */
+  public boolean sameContentAs(Update other) {
+    return topics.equals(other.topics) && data.equals(other.data) && isPrivate == other.isPrivate
+        && Objects.equals(type, other.type) && Objects.equals(retryMillis, other.retryMillis);
+  }
+
   /** This update with {@code id}. */
   public Update withId(String id) {
     return new Update(id, topics, data, isPrivate, type, retryMillis);

@@ -149,7 +149,7 @@ public final class RedisEventLog implements EventLog {
       Update withId = chosen ? update : update.withId(ids.next());
       if (chosen) {
         Update earlier = batchIds.putIfAbsent(update.id(), update);
-        if (earlier != null && !sameContent(earlier, update)) {
+        if (earlier != null && !earlier.sameContentAs(update)) {
           return CompletableFuture.failedFuture(new DuplicateIdException(update.id()));
         }
       }
@@ -205,10 +205,6 @@ public final class RedisEventLog implements EventLog {
     }
   }
 
-  private static boolean sameContent(Update a, Update b) {
-    return a.topics().equals(b.topics()) && a.data().equals(b.data()) && a.isPrivate() == b.isPrivate()
-        && Objects.equals(a.type(), b.type()) && Objects.equals(a.retryMillis(), b.retryMillis());
-  }
 
   @Override
   public void onAppend(Consumer<List<Entry>> listener) {

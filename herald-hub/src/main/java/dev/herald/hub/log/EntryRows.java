@@ -50,10 +50,4 @@ final class EntryRows {
     }
     return size + (update.type() == null ? 0 : update.type().length());
   }
-
-  static boolean sameContent(Update stored, Update offered) {
-    return stored.topics().equals(offered.topics()) && stored.data().equals(offered.data())
-        && stored.isPrivate() == offered.isPrivate() && java.util.Objects.equals(stored.type(), offered.type())
-        && java.util.Objects.equals(stored.retryMillis(), offered.retryMillis());
-  }
 }

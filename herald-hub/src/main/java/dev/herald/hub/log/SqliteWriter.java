@@ -215,8 +215,8 @@ final class SqliteWriter {
             if (update.id() != null) {
               Entry stored = find(byId, update.id());
               Update earlier = batchIds.putIfAbsent(update.id(), update);
-              if (earlier != null && !EntryRows.sameContent(earlier, update)
-                  || stored != null && !EntryRows.sameContent(stored.update(), update)) {
+              if (earlier != null && !earlier.sameContentAs(update)
+                  || stored != null && !stored.update().sameContentAs(update)) {
                 throw new DuplicateIdException(update.id());
               }
               if (stored != null) {
