@@ -39,9 +39,12 @@ wait_http() { # url: waits up to 30 s for any answer
   return 1
 }
 
-start_herald() { # port
+start_herald() { # port; HERALD_STORE=sqlite keeps the log in a fresh directory under results/
   build
-  taskset -c "$SERVER_CPU" "$JAVA" $HERALD_JAVA_OPTS -jar "$JAR" serve --listen "127.0.0.1:$1" --store memory \
+  local data="$RESULTS/herald-data-$1"
+  rm -rf "$data"
+  taskset -c "$SERVER_CPU" "$JAVA" $HERALD_JAVA_OPTS -jar "$JAR" serve --listen "127.0.0.1:$1" \
+    --store "${HERALD_STORE:-memory}" --data-dir "$data" \
     --retain-events 100000 --jwt-secret "$SECRET" --anonymous --no-ui --log-level warn \
     --max-connections 100000 ${HERALD_SERVE_OPTS:-} >"$RESULTS/herald-$1.log" 2>&1 &
   SERVER_PID=$!
@@ -73,18 +76,19 @@ stop_server() {
 trap stop_server EXIT
 
 # bench <server: herald|nchan> <port> <extra herald bench options...>: prints the JSON line.
+# Topics are named $BENCH_TOPIC-<n> (default bench-<n>).
 bench() {
-  local server=$1 port=$2
+  local server=$1 port=$2 topic="${BENCH_TOPIC:-bench}-{topic}"
   shift 2
   if [ "$server" = herald ]; then
     taskset -c "$BENCH_CPU" "$JAVA" -jar "$JAR" bench --quiet \
-      --subscribe-url "http://127.0.0.1:$port/.well-known/mercure?topic=bench-{topic}" \
+      --subscribe-url "http://127.0.0.1:$port/.well-known/mercure?topic=$topic" --topic-template "$topic" \
       --publish-url "http://127.0.0.1:$port/.well-known/mercure" --jwt-secret "$SECRET" \
       --server-pid "$SERVER_PID" "$@"
   else
     taskset -c "$BENCH_CPU" "$JAVA" -jar "$JAR" bench --quiet \
-      --subscribe-url "http://127.0.0.1:$port/sub?id=bench-{topic}" \
-      --publish-url "http://127.0.0.1:$port/pub?id=bench-{topic}" --publish-format raw \
+      --subscribe-url "http://127.0.0.1:$port/sub?id=$topic" \
+      --publish-url "http://127.0.0.1:$port/pub?id=$topic" --publish-format raw \
       --server-pid "$SERVER_PID" "$@"
   fi
 }

@@ -116,6 +116,21 @@ final class BenchCommand implements Callable<Integer> {
           + "open-file limit of 20,000).")
   int maxSubscribers;
 
+  @Option(names = "--reconnect-storm",
+      description = "Instead of a timed run: the subscribers receive --updates-before updates, all disconnect, "
+          + "--updates-missed more are published, then all reconnect at once with Last-Event-ID; reports how many "
+          + "received exactly what they missed, in order, and how long recovery took. Publishes one at a time at "
+          + "--rate; waits up to --drain for recovery. One process only.")
+  boolean reconnectStorm;
+
+  @Option(names = "--updates-before", paramLabel = "N", defaultValue = "100",
+      description = "With --reconnect-storm: updates received before the disconnection (default: ${DEFAULT-VALUE}).")
+  int updatesBefore;
+
+  @Option(names = "--updates-missed", paramLabel = "N", defaultValue = "200",
+      description = "With --reconnect-storm: updates published while disconnected (default: ${DEFAULT-VALUE}).")
+  int updatesMissed;
+
   @Option(names = "--quiet", description = "No progress lines on stderr.")
   boolean quiet;
 
@@ -130,6 +145,9 @@ final class BenchCommand implements Callable<Integer> {
     check();
     if (child) {
       return new BenchChild(this).run();
+    }
+    if (reconnectStorm) {
+      return new ReconnectStorm(this).run();
     }
     return new BenchRun(this).run();
   }
@@ -171,6 +189,9 @@ final class BenchCommand implements Callable<Integer> {
         + "--processes " + ((subscribers + maxSubscribers - 1) / maxSubscribers) + " to spread them over child JVMs, "
         + "or run several herald bench processes and add up their results");
     require(child || publishUrl != null, "give --publish-url");
+    require(!reconnectStorm || processes == 1, "--reconnect-storm runs in one process: drop --processes");
+    require(updatesBefore >= 1 && updatesBefore <= 1_000_000, "--updates-before must be between 1 and 1000000");
+    require(updatesMissed >= 1 && updatesMissed <= 1_000_000, "--updates-missed must be between 1 and 1000000");
     String problem = BenchTargets.checkLoopback("--subscribe-url", subscribeUrl);
     if (problem == null && publishUrl != null) {
       problem = BenchTargets.checkLoopback("--publish-url", publishUrl);

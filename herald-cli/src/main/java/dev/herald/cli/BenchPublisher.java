@@ -61,8 +61,17 @@ final class BenchPublisher {
 
   /** Publishes from now until {@code endNanos} (System.nanoTime); returns after the last send. */
   void run(long startNanos, long endNanos, long measureFromMicros) {
+    run(startNanos, endNanos, Long.MAX_VALUE, measureFromMicros);
+  }
+
+  /** Publishes {@code count} updates at the rate, none of them measured; returns after the last send. */
+  void publish(long count) {
+    run(System.nanoTime(), Long.MAX_VALUE, count, Long.MAX_VALUE);
+  }
+
+  private void run(long startNanos, long endNanos, long count, long measureFromMicros) {
     measureFrom = measureFromMicros;
-    for (long k = 0; ; k++) {
+    for (long k = 0; k < count; k++) {
       long due = startNanos + (long) (k * 1e9 / rate);
       if (due >= endNanos) {
         break;

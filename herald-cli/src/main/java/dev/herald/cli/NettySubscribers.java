@@ -26,7 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code eventLoops} threads, opened at {@code connectRate} per second, bound round-robin to source
  * addresses 127.0.0.1..127.0.0.M when more than one is asked for (each address has its own
  * ephemeral ports). Subscriber {@code i} (global index, counting those of other processes) takes
- * topic {@code i % topics}.
+ * topic {@code i % topics}. Given a {@link Resume}, the pool is the second half of a reconnect
+ * storm: subscriber {@code i} reconnects with its last event id and checks that it gets exactly
+ * what its topic missed; subscribers without an id are not reconnected.
  */
 final class NettySubscribers implements SubscriberPool {
   private final BenchTargets targets;
@@ -41,9 +43,22 @@ final class NettySubscribers implements SubscriberPool {
   private final boolean epoll = Epoll.isAvailable();
   private final SubscriberHandler[] handlers;
   private final Channel[] channels;
+  private final Resume resume;
+
+  /**
+   * Where each subscriber resumes ({@code lastEventIds[i]}, null: not reconnected) and what each
+   * topic missed: sequence numbers {@code firstMissed[t]..lastMissed[t]}.
+   */
+  record Resume(String[] lastEventIds, long[] firstMissed, long[] lastMissed) {}
 
   NettySubscribers(BenchTargets targets, int first, int count, int topics, int eventLoops, int sourceAddresses,
       double connectRate, Duration connectTimeout) {
+    this(targets, first, count, topics, eventLoops, sourceAddresses, connectRate, connectTimeout, null);
+  }
+
+  NettySubscribers(BenchTargets targets, int first, int count, int topics, int eventLoops, int sourceAddresses,
+      double connectRate, Duration connectTimeout, Resume resume) {
+    this.resume = resume;
     this.targets = targets;
     this.first = first;
     this.count = count;
@@ -69,13 +84,20 @@ final class NettySubscribers implements SubscriberPool {
     }
     long start = System.nanoTime();
     long lastReport = start;
+    int attempted = 0;
     for (int i = 0; i < count; i++) {
-      LockSupport.parkNanos(start + (long) (i * 1e9 / connectRate) - System.nanoTime());
+      if (resume != null && resume.lastEventIds()[i] == null) {
+        continue;
+      }
+      LockSupport.parkNanos(start + (long) (attempted++ * 1e9 / connectRate) - System.nanoTime());
       int index = first + i;
       int topic = index % topics;
       URI uri = targets.subscribe(topic);
-      SubscriberHandler handler = new SubscriberHandler(counters, topic, BenchTargets.hostHeader(uri),
-          BenchTargets.pathAndQuery(uri));
+      SubscriberHandler handler = resume == null
+          ? new SubscriberHandler(counters, topic, BenchTargets.hostHeader(uri), BenchTargets.pathAndQuery(uri))
+          : new SubscriberHandler(counters, topic, BenchTargets.hostHeader(uri), BenchTargets.pathAndQuery(uri),
+              resume.lastEventIds()[i],
+              new ReplayCheck(resume.firstMissed()[topic], resume.lastMissed()[topic], System.nanoTime()));
       handlers[i] = handler;
       Bootstrap one = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
         @Override
@@ -99,7 +121,7 @@ final class NettySubscribers implements SubscriberPool {
       }
     }
     long deadline = System.nanoTime() + connectTimeout.toNanos();
-    while (counters.open.sum() + counters.failed.sum() < count && System.nanoTime() < deadline) {
+    while (counters.open.sum() + counters.failed.sum() < attempted && System.nanoTime() < deadline) {
       Thread.sleep(100);
       if (System.nanoTime() - lastReport >= 1_000_000_000L) {
         lastReport = System.nanoTime();
@@ -107,7 +129,7 @@ final class NettySubscribers implements SubscriberPool {
       }
     }
     for (int i = 0; i < count; i++) {
-      if (handlers[i].state() == SubscriberHandler.State.CONNECTING) {
+      if (handlers[i] != null && handlers[i].state() == SubscriberHandler.State.CONNECTING) {
         SubscriberHandler handler = handlers[i];
         channels[i].eventLoop().execute(() -> handler.fail(null, "no response within " + connectTimeout.toMillis() + " ms"));
         channels[i].close();
@@ -118,6 +140,38 @@ final class NettySubscribers implements SubscriberPool {
   private static String describe(Throwable cause) {
     String message = cause.getMessage();
     return message == null ? cause.getClass().getSimpleName() : message.replaceAll(":.*", "");
+  }
+
+  /** Each subscriber's last event id (null when it never connected or got no event). */
+  String[] lastEventIds() {
+    String[] ids = new String[count];
+    for (int i = 0; i < count; i++) {
+      ids[i] = handlers[i] == null || handlers[i].state() == SubscriberHandler.State.FAILED
+          ? null : handlers[i].lastEventId();
+    }
+    return ids;
+  }
+
+  /** Events received so far, of any topic, counted or not. */
+  long received() {
+    return counters.received.sum();
+  }
+
+  /** Reconnected subscribers that have received everything they missed. */
+  long recovered() {
+    return counters.recovered.sum();
+  }
+
+  /** After {@link #finish}: what the reconnected subscribers received (reconnect storm). */
+  StormTotals stormTotals() {
+    StormTotals totals = new StormTotals();
+    for (SubscriberHandler handler : handlers) {
+      if (handler != null && handler.replay != null) {
+        totals.add(handler.state() != SubscriberHandler.State.FAILED
+            && handler.state() != SubscriberHandler.State.CONNECTING, handler.replay);
+      }
+    }
+    return totals;
   }
 
   @Override

@@ -15,6 +15,8 @@ final class SubscriberCounters {
   final LongAdder disconnected = new LongAdder();
   final LongAdder received = new LongAdder();
   final LongAdder delivered = new LongAdder();
+  /** Reconnected subscribers that received every update they missed (reconnect storm). */
+  final LongAdder recovered = new LongAdder();
   final AtomicLongArray openPerTopic;
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final List<LatencyHistogram> histograms = new CopyOnWriteArrayList<>();

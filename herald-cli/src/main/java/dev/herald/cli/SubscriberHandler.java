@@ -20,7 +20,9 @@ import io.netty.handler.codec.http.LastHttpContent;
  * {@link EventStreamParser}, and for each event carrying a {@link BenchPayload} of its topic tracks
  * the sequence number and, once measuring, counts the delivery and records its latency. A non-200
  * answer or a failure before it is an error; an end or a failure after it is a disconnection.
- * Confined to its channel's event loop; {@link #tracker} is read after the loop stopped.
+ * Remembers the last event id, and when reconnecting in a storm sends it as {@code Last-Event-ID}
+ * and checks what arrives with a {@link ReplayCheck}. Confined to its channel's event loop;
+ * {@link #tracker} and {@link #replay} are read after the loop stopped.
  */
 final class SubscriberHandler extends SimpleChannelInboundHandler<HttpObject> {
   private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
@@ -33,15 +35,31 @@ final class SubscriberHandler extends SimpleChannelInboundHandler<HttpObject> {
   private final String host;
   private final String path;
   private final EventStreamParser parser = new EventStreamParser(this::onEvent);
+  private final String resumeFrom;
+  final ReplayCheck replay;
   private volatile State state = State.CONNECTING;
   private volatile boolean disconnected;
+  private volatile String lastEventId;
 
   SubscriberHandler(SubscriberCounters counters, int topic, String host, String path) {
+    this(counters, topic, host, path, null, null);
+  }
+
+  /** A subscriber that resumes after {@code resumeFrom} (null: none) and checks the replay (null: none). */
+  SubscriberHandler(SubscriberCounters counters, int topic, String host, String path, String resumeFrom,
+      ReplayCheck replay) {
     super(true);
     this.counters = counters;
     this.topic = topic;
     this.host = host;
     this.path = path;
+    this.resumeFrom = resumeFrom;
+    this.replay = replay;
+  }
+
+  /** The id of the last event received (the stream's last event ID), or null. */
+  String lastEventId() {
+    return lastEventId;
   }
 
   State state() {
@@ -59,6 +77,9 @@ final class SubscriberHandler extends SimpleChannelInboundHandler<HttpObject> {
     request.headers().set(HttpHeaderNames.HOST, host)
         .set(HttpHeaderNames.ACCEPT, "text/event-stream")
         .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+    if (resumeFrom != null && !resumeFrom.isEmpty()) {
+      request.headers().set("Last-Event-ID", resumeFrom);
+    }
     ctx.writeAndFlush(request);
   }
 
@@ -68,6 +89,9 @@ final class SubscriberHandler extends SimpleChannelInboundHandler<HttpObject> {
       if (response.status().code() == 200) {
         state = State.OPEN;
         counters.opened(topic);
+        if (replay != null) {
+          replay.opened(System.nanoTime());
+        }
       } else {
         fail(ctx, "http " + response.status().code());
         return;
@@ -97,12 +121,22 @@ final class SubscriberHandler extends SimpleChannelInboundHandler<HttpObject> {
 
   private void onEvent(SseEvent event) {
     counters.received.increment();
+    if (event.id() != null) {
+      lastEventId = event.id();
+    }
     BenchPayload payload = BenchPayload.parse(event.data());
     if (payload == null || payload.topic() != topic) {
       return;
     }
     long now = BenchPayload.nowMicros();
     tracker.accept(payload.seq());
+    if (replay != null) {
+      boolean wasComplete = replay.complete();
+      replay.accept(payload.seq(), System.nanoTime());
+      if (!wasComplete && replay.complete()) {
+        counters.recovered.increment();
+      }
+    }
     if (payload.sendMicros() >= counters.measureFrom) {
       counters.delivered.increment();
       counters.latency().record(now - payload.sendMicros());

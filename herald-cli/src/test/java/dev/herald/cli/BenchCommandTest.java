@@ -54,4 +54,18 @@ class BenchCommandTest {
         "--connect-timeout", "5s")).isEqualTo(1);
     assertThat(out.toString()).startsWith("{\"subscribers\":3,\"connected\":0,").contains("\"connect: ");
   }
+
+  @Test
+  void aReconnectStormRunsInOneProcess() {
+    assertThat(bench("--subscribe-url", "http://127.0.0.1:1/s", "--publish-url", "http://127.0.0.1:1/p",
+        "--publish-format", "raw", "--subscribers", "10", "--processes", "2", "--reconnect-storm")).isEqualTo(2);
+    assertThat(err.toString()).contains("--reconnect-storm runs in one process");
+  }
+
+  @Test
+  void aReconnectStormMissesAtLeastOneUpdate() {
+    assertThat(bench("--subscribe-url", "http://127.0.0.1:1/s", "--publish-url", "http://127.0.0.1:1/p",
+        "--publish-format", "raw", "--reconnect-storm", "--updates-missed", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("--updates-missed must be between 1 and 1000000");
+  }
 }

@@ -1,0 +1,152 @@
+package dev.herald.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * {@code herald bench --reconnect-storm}: the subscribers connect and receive {@code --updates-before}
+ * updates; all disconnect; {@code --updates-missed} more are published and acknowledged; then all
+ * reconnect at once, each with the id of the last event it received as {@code Last-Event-ID}. Each
+ * must receive exactly the updates its topic missed, in order, once; the report counts those that
+ * did and gives the recovery time (reconnection to the last missed update) of each. Publishes one
+ * at a time so that the hub's order is the sequence order the check expects.
+ */
+final class ReconnectStorm {
+  private final BenchCommand options;
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final long startNanos = System.nanoTime();
+
+  ReconnectStorm(BenchCommand options) {
+    this.options = options;
+    this.out = options.spec.commandLine().getOut();
+    this.err = options.spec.commandLine().getErr();
+  }
+
+  int run() throws Exception {
+    BenchTargets targets = options.targets();
+    BenchPublisher publisher = new BenchPublisher(targets, options.publisherToken(), options.topics,
+        options.rate, options.payload, 1);
+    Long pid = options.serverPid;
+    String[] lastEventIds;
+    long[] lastBefore;
+    SubscriberTotals before;
+    try (NettySubscribers first = pool(targets, options.connectRate, null)) {
+      first.connect(p -> progress("connect", p.connected(), p.failed()));
+      long connected = first.progress().connected();
+      if (connected == 0) {
+        SubscriberTotals totals = first.finish(new long[options.topics]);
+        out.println(new BenchReport().put("scenario", "reconnect-storm").put("subscribers", options.subscribers)
+            .put("connected", 0).put("connectErrors", BenchReport.of(totals.errors())));
+        out.flush();
+        err.println("herald: no subscriber connected: " + totals.errors());
+        err.flush();
+        return 1;
+      }
+      progress("publish " + options.updatesBefore + " before the disconnection", connected, 0);
+      publisher.publish(options.updatesBefore);
+      publisher.awaitAnswers(Duration.ofSeconds(30));
+      long expected = 0;
+      long[] perTopic = first.connectedPerTopic();
+      long[] acked = publisher.lastAckedSeqs();
+      for (int t = 0; t < options.topics; t++) {
+        expected += acked[t] * perTopic[t];
+      }
+      long deadline = System.nanoTime() + options.drain.toNanos();
+      // every subscriber should have the last one before it disconnects, or its cursor is behind
+      // (which the check would then count as unexpected events, not hide)
+      while (first.received() < expected && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      lastBefore = publisher.lastAckedSeqs();
+      lastEventIds = first.lastEventIds();
+      before = first.finish(lastBefore);
+      progress("all disconnected, " + before.received() + " of " + expected + " received before", 0, 0);
+    }
+    long acknowledgedBefore = publisher.acknowledged.sum();
+    publisher.publish(options.updatesMissed);
+    publisher.awaitAnswers(Duration.ofSeconds(30));
+    long[] lastMissed = publisher.lastAckedSeqs();
+    long[] firstMissed = new long[options.topics];
+    for (int t = 0; t < options.topics; t++) {
+      firstMissed[t] = lastBefore[t] + 1;
+    }
+    progress("published " + (publisher.acknowledged.sum() - acknowledgedBefore) + " missed; reconnecting", 0, 0);
+    ServerStats.Sample cpuStart = pid == null ? null : ServerStats.sample(pid);
+    ServerStats.Sample cpuEnd;
+    long stormStart = System.nanoTime();
+    StormTotals storm;
+    SubscriberTotals after;
+    try (NettySubscribers second = pool(targets, Double.POSITIVE_INFINITY,
+        new NettySubscribers.Resume(lastEventIds, firstMissed, lastMissed))) {
+      second.connect(p -> progress("reconnect", p.connected(), p.failed()));
+      long reconnecting = second.progress().connected();
+      long deadline = System.nanoTime() + options.drain.toNanos();
+      long lastReport = System.nanoTime();
+      while (second.recovered() < reconnecting && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+        if (System.nanoTime() - lastReport >= 1_000_000_000L) {
+          lastReport = System.nanoTime();
+          progress("recovering, " + second.recovered() + " done", reconnecting, second.progress().failed());
+        }
+      }
+      cpuEnd = pid == null ? null : ServerStats.sample(pid);
+      after = second.finish(lastMissed);
+      storm = second.stormTotals();
+    }
+    out.println(report(publisher, before, after, storm, stormStart, cpuStart, cpuEnd));
+    out.flush();
+    return 0;
+  }
+
+  private NettySubscribers pool(BenchTargets targets, double connectRate, NettySubscribers.Resume resume) {
+    return new NettySubscribers(targets, 0, options.subscribers, options.topics, options.loops(),
+        options.sourceAddresses, connectRate, options.connectTimeout, resume);
+  }
+
+  private void progress(String phase, long connected, long failed) {
+    if (options.quiet) {
+      return;
+    }
+    err.println(String.format(Locale.ROOT, "t=%ds %s connected=%d/%d failed=%d",
+        (System.nanoTime() - startNanos) / 1_000_000_000L, phase, connected, options.subscribers, failed));
+    err.flush();
+  }
+
+  private String report(BenchPublisher publisher, SubscriberTotals before, SubscriberTotals after, StormTotals storm,
+      long stormStart, ServerStats.Sample cpuStart, ServerStats.Sample cpuEnd) {
+    long publishErrors = publisher.errors().values().stream().mapToLong(Long::longValue).sum();
+    BenchReport report = new BenchReport()
+        .put("scenario", "reconnect-storm")
+        .put("subscribers", options.subscribers)
+        .put("connected", before.connected())
+        .put("connectErrors", BenchReport.of(before.errors()))
+        .put("topics", options.topics)
+        .put("updatesBefore", options.updatesBefore)
+        .put("updatesMissed", options.updatesMissed)
+        .put("published", publisher.published.sum())
+        .put("acknowledged", publisher.acknowledged.sum())
+        .put("publishErrors", publishErrors)
+        .put("publishErrorsByKind", BenchReport.of(publisher.errors()))
+        .put("gapsBefore", before.gaps())
+        .put("duplicatesBefore", before.duplicates())
+        .put("reconnecting", storm.attempted)
+        .put("reconnected", storm.reconnected)
+        .put("reconnectErrors", BenchReport.of(after.errors()))
+        .put("exact", storm.exact)
+        .put("completeWithUnexpected", storm.completeWithUnexpected)
+        .put("incomplete", storm.incomplete)
+        .put("unexpectedEvents", storm.unexpected)
+        .put("responseMicros", BenchReport.latency(storm.responseMicros))
+        .put("recoveryMicros", BenchReport.latency(storm.recoveryMicros))
+        .put("allRecoveredMicros", storm.lastCompletedNanos == Long.MIN_VALUE ? null
+            : (storm.lastCompletedNanos - stormStart) / 1_000);
+    if (cpuStart != null && cpuEnd != null) {
+      report.put("server", new BenchReport().put("pid", options.serverPid)
+          .put("cpuPercentDuringRecovery", ServerStats.cpuPercent(cpuStart, cpuEnd))
+          .put("rssBytes", cpuEnd.rssBytes()));
+    }
+    return report.toString();
+  }
+}
