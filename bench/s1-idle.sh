@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # S1 idle: as many idle subscribers as one process may hold (19,000 under this machine's 20,000
-# open-file limit), held 30 s with heartbeats and one update every 10 s; resident memory per
-# connection and the server's CPU while idle. Herald and nchan in the same run, pinned like S2.
+# open-file limit): one update when they are all connected, then 30 s of nothing but heartbeats
+# (Herald's come every 20 s). Resident memory per connection, and the server's CPU in those 30 s
+# (the bench's warmup of 10 s keeps the update out of it; Herald's heap is measured during the
+# warmup, so the forced GC is not counted either). Herald and nchan in the same run, pinned like S2.
 # Writes bench/results/s1.md. Usage: bench/s1-idle.sh [subscribers]
 . "$(dirname "$0")/lib.sh"
 SUBSCRIBERS=${1:-19000}
 OUT="$RESULTS/s1.md"
 {
-  echo "S1 idle, $SUBSCRIBERS subscribers on one topic, held 30 s (an update every 10 s). $(machine)."
+  echo "S1 idle, $SUBSCRIBERS subscribers on one topic: one update, then 30 s idle with heartbeats. $(machine)."
   echo "Herald JVM flags: $HERALD_JAVA_OPTS"
   echo
   echo "| server | connected | resident memory per connection | Java heap per connection | server RSS | server CPU while idle |"
@@ -21,10 +23,11 @@ for server in herald nchan; do
     # The hub's heap is pre-touched (resident from the start), so resident memory shows only what
     # lives outside it; the live heap after a full GC, before and while connected, shows the rest.
     before=$(heap_used_kib "$SERVER_PID")
-    (sleep 25; heap_used_kib "$SERVER_PID" >"$RESULTS/heap-connected") &
+    # connecting takes SUBSCRIBERS / 2,000 s (the bench's pace), then 1 s settling, then 10 s warmup
+    (sleep $((SUBSCRIBERS / 2000 + 5)); heap_used_kib "$SERVER_PID" >"$RESULTS/heap-connected") &
     heap_probe=$!
   fi
-  json=$(bench "$server" "$port" --subscribers "$SUBSCRIBERS" --rate 0.1 --duration 30s --warmup 0s \
+  json=$(bench "$server" "$port" --subscribers "$SUBSCRIBERS" --rate 0.025 --duration 30s --warmup 10s \
     --connect-timeout 60s --max-subscribers 19000 || true)
   if [ "$server" = herald ]; then
     wait "$heap_probe"

@@ -52,12 +52,14 @@ final class BenchRun {
         pacing.setDaemon(true);
         pacing.start();
         measureStart = pid == null ? null : sampleAt(pid, measureStartNanos, pool, publisher);
+        benchStart = selfSample();
         while (pacing.isAlive()) {
           pacing.join(1000);
           progress(pool, publisher);
         }
         // a publisher that fell behind stretches the measured window past its nominal end
         measureEnd = pid == null ? null : ServerStats.sample(pid);
+        benchEnd = selfSample();
         measuredNanos = Math.max(1, publisher.lastSendNanos() - measureStartNanos);
         publisher.awaitAnswers(Duration.ofSeconds(30));
         long drainEnd = publisher.lastSendNanos() + options.drain.toNanos();
@@ -86,6 +88,12 @@ final class BenchRun {
         options.sourceAddresses, options.connectRate, options.connectTimeout);
   }
 
+  /** This process's CPU and memory, or null where there is no /proc. */
+  private static ServerStats.Sample selfSample() throws java.io.IOException {
+    long self = ProcessHandle.current().pid();
+    return ServerStats.readable(self) ? ServerStats.sample(self) : null;
+  }
+
   /** Waits until {@code atNanos}, printing progress each second, then samples the server. */
   private ServerStats.Sample sampleAt(long pid, long atNanos, SubscriberPool pool, BenchPublisher publisher)
       throws Exception {
@@ -99,6 +107,9 @@ final class BenchRun {
   }
 
   private long measuredNanos;
+  /** This process's CPU over the measured window: a bench near 100% limits what it can measure. */
+  private ServerStats.Sample benchStart;
+  private ServerStats.Sample benchEnd;
   private long lastProgress = System.nanoTime();
   private long lastDelivered;
 
@@ -152,7 +163,9 @@ final class BenchRun {
         .put("connectionsWithGaps", totals.connectionsWithGaps())
         .put("connectionsWithDuplicates", totals.connectionsWithDuplicates())
         .put("disconnected", totals.disconnected())
-        .put("latencyMicros", BenchReport.latency(totals.latency()));
+        .put("latencyMicros", BenchReport.latency(totals.latency()))
+        .put("benchCpuPercent", benchStart == null || benchEnd == null ? null
+            : ServerStats.cpuPercent(benchStart, benchEnd));
     if (options.serverPid != null) {
       BenchReport server = new BenchReport().put("pid", options.serverPid);
       if (measureStart != null && measureEnd != null) {
