@@ -39,6 +39,8 @@ final class Subscriber {
   static final String RESET_EVENT = "herald-reset";
   static final String CACHE_CONTROL = "private, no-cache, no-store, must-revalidate, max-age=0";
   private static final int REPLAY_PAGE = 1000;
+  /** A replay writes its events in chunks of about this size: one write for many small events. */
+  static final int REPLAY_CHUNK_BYTES = 32 * 1024;
 
   private final JwtVerifier verifier;
   private final boolean anonymous;
@@ -162,28 +164,42 @@ final class Subscriber {
       this.upTo = upTo;
     }
 
-    /** On the event loop: writes {@code page} from {@code index}, pausing while the socket is full. */
+    /**
+     * On the event loop: writes {@code page} from {@code index}, several events per chunk (up to
+     * {@link #REPLAY_CHUNK_BYTES}), pausing while the socket is full.
+     */
     void write(List<Entry> page, int index) {
+      List<byte[]> batch = new ArrayList<>();
+      int batchBytes = 0;
       for (int i = index; i < page.size(); i++) {
         Entry entry = page.get(i);
         if (!stream.isOpen()) {
           return;
         }
         if (entry.sequence() > upTo) {
+          send(batch, batchBytes);
           finish(); // newer than the first read: held live events cover it
           return;
         }
-        if (!stream.isWritable()) {
+        if (batchBytes >= REPLAY_CHUNK_BYTES) {
+          send(batch, batchBytes);
+          batch.clear();
+          batchBytes = 0;
+        }
+        // only a write changes writability: with events still batched the last check holds
+        if (batch.isEmpty() && !stream.isWritable()) {
           int resume = i;
           stream.flushed().addListener(done -> exchange.execute(() -> write(page, resume)));
           return;
         }
         last = entry.sequence();
-        if (filter.test(entry.update())
-            && stream.write(SseChunks.frame(PooledByteBufAllocator.DEFAULT, Publisher.encode(entry.update())))) {
-          metrics.replayed(1);
+        if (filter.test(entry.update())) {
+          byte[] event = Publisher.encode(entry.update());
+          batch.add(event);
+          batchBytes += event.length;
         }
       }
+      send(batch, batchBytes);
       if (last < upTo && page.size() == REPLAY_PAGE) {
         long after = last;
         stream.flushed().addListener(done -> readers.execute(() -> {
@@ -202,8 +218,21 @@ final class Subscriber {
       finish();
     }
 
+    /** Writes the encoded events as one chunk; a closed stream drops them. */
+    private void send(List<byte[]> batch, int bytes) {
+      if (!batch.isEmpty() && stream.write(SseChunks.frame(PooledByteBufAllocator.DEFAULT, batch, bytes))) {
+        metrics.replayed(batch.size());
+      }
+    }
+
     private void finish() {
       subscription.writtenUpTo(upTo);
+      if (!stream.isWritable()) {
+        // the history is queued but not flushed yet: going live now would take the held updates
+        // for a slow consumer's; wait until the socket took it
+        stream.flushed().addListener(done -> exchange.execute(() -> goLive(subscription, claims)));
+        return;
+      }
       goLive(subscription, claims);
     }
   }

@@ -24,4 +24,23 @@ public final class SseChunks {
     chunk.writeBytes(header).writeBytes(bytes).writeByte('\r').writeByte('\n');
     return chunk;
   }
+
+  /**
+   * One chunk holding {@code parts} one after the other ({@code totalBytes} in all): several encoded
+   * events in one write, as a replay sends them.
+   */
+  public static ByteBuf frame(ByteBufAllocator allocator, java.util.List<byte[]> parts, int totalBytes) {
+    byte[] header = (Integer.toHexString(totalBytes) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    ByteBuf chunk = allocator.directBuffer(header.length + totalBytes + 2);
+    chunk.writeBytes(header);
+    for (int i = 0, n = parts.size(); i < n; i++) {
+      chunk.writeBytes(parts.get(i));
+    }
+    if (chunk.readableBytes() != header.length + totalBytes) {
+      chunk.release();
+      throw new IllegalArgumentException("parts hold " + (chunk.readableBytes() - header.length)
+          + " bytes, not " + totalBytes);
+    }
+    return chunk.writeByte('\r').writeByte('\n');
+  }
 }
