@@ -22,6 +22,8 @@ final class LoopShard<E> {
   private final java.util.function.Function<? super E, ? extends java.util.Collection<String>> keysOf;
   private final List<SseStream> dirty = new ArrayList<>();
   private boolean flushScheduled;
+  /** Made once: a method reference written at the call site would be a new object every tick. */
+  private final Runnable flushTask = this::flushDirty;
 
   private final int holdLimitBytes;
   private final ServerConfig config;
@@ -111,10 +113,10 @@ final class LoopShard<E> {
     if (!flushScheduled) {
       flushScheduled = true;
       if (config.flushDelay.isZero()) {
-        loop.execute(this::flushDirty); // queued behind deliveries already waiting: they share the flush
+        loop.execute(flushTask); // queued behind deliveries already waiting: they share the flush
       } else {
         // Everything delivered within the delay shares one write per connection.
-        loop.schedule(this::flushDirty, config.flushDelay.toNanos(), TimeUnit.NANOSECONDS);
+        loop.schedule(flushTask, config.flushDelay.toNanos(), TimeUnit.NANOSECONDS);
       }
     }
   }
