@@ -17,12 +17,13 @@ public final class SseChunks {
 
   private SseChunks() {}
 
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final int CRLF = ('\r' << 8) | '\n';
+
   /** One chunk holding {@code bytes}; the caller owns (and eventually releases) the buffer. */
   public static ByteBuf frame(ByteBufAllocator allocator, byte[] bytes) {
-    byte[] header = (Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-    ByteBuf chunk = allocator.directBuffer(header.length + bytes.length + 2);
-    chunk.writeBytes(header).writeBytes(bytes).writeByte('\r').writeByte('\n');
-    return chunk;
+    ByteBuf chunk = allocator.directBuffer(sizeLineLength(bytes.length) + bytes.length + 2);
+    return writeSizeLine(chunk, bytes.length).writeBytes(bytes).writeShort(CRLF);
   }
 
   /**
@@ -30,17 +31,31 @@ public final class SseChunks {
    * events in one write, as a replay sends them.
    */
   public static ByteBuf frame(ByteBufAllocator allocator, java.util.List<byte[]> parts, int totalBytes) {
-    byte[] header = (Integer.toHexString(totalBytes) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-    ByteBuf chunk = allocator.directBuffer(header.length + totalBytes + 2);
-    chunk.writeBytes(header);
+    int sizeLine = sizeLineLength(totalBytes);
+    ByteBuf chunk = writeSizeLine(allocator.directBuffer(sizeLine + totalBytes + 2), totalBytes);
     for (int i = 0, n = parts.size(); i < n; i++) {
       chunk.writeBytes(parts.get(i));
     }
-    if (chunk.readableBytes() != header.length + totalBytes) {
+    if (chunk.readableBytes() != sizeLine + totalBytes) {
+      int actual = chunk.readableBytes() - sizeLine;
       chunk.release();
-      throw new IllegalArgumentException("parts hold " + (chunk.readableBytes() - header.length)
-          + " bytes, not " + totalBytes);
+      throw new IllegalArgumentException("parts hold " + actual + " bytes, not " + totalBytes);
     }
-    return chunk.writeByte('\r').writeByte('\n');
+    return chunk.writeShort(CRLF);
+  }
+
+  private static int sizeLineLength(int length) {
+    return Math.max(1, (Integer.SIZE - Integer.numberOfLeadingZeros(length) + 3) / 4) + 2;
+  }
+
+  /**
+   * The size line, written digit by digit: no String or byte[] per event (replays and heartbeats
+   * frame one per subscriber, the fan-out one per update).
+   */
+  private static ByteBuf writeSizeLine(ByteBuf chunk, int length) {
+    for (int shift = (sizeLineLength(length) - 3) * 4; shift >= 0; shift -= 4) {
+      chunk.writeByte(HEX[(length >>> shift) & 0xF]);
+    }
+    return chunk.writeShort(CRLF);
   }
 }

@@ -31,6 +31,18 @@ class SseChunksTest {
   }
 
   @Test
+  void theSizeLineIsLowercaseHexWithoutSlackForEveryLength() {
+    for (int length : new int[] {0, 1, 9, 10, 15, 16, 17, 255, 256, 4095, 4096, 65_535, 65_536, 1_048_577}) {
+      byte[] bytes = new byte[length];
+      java.util.Arrays.fill(bytes, (byte) 'x');
+      ByteBuf chunk = SseChunks.frame(ALLOCATOR, bytes);
+      String expected = Integer.toHexString(length) + "\r\n" + "x".repeat(length) + "\r\n";
+      assertThat(chunk.capacity()).as("no slack for length %d", length).isEqualTo(expected.length());
+      assertThat(text(chunk)).as("length %d", length).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void severalEventsShareOneChunkInOrder() {
     List<byte[]> parts = List.of(bytes("data: a\n\n"), bytes("data: bb\n\n"));
     assertThat(text(SseChunks.frame(ALLOCATOR, parts, 19))).isEqualTo("13\r\ndata: a\n\ndata: bb\n\n\r\n");
