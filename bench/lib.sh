@@ -8,7 +8,7 @@ SECRET=${HERALD_BENCH_SECRET:-bench-secret-that-is-long-enough-123456}
 SERVER_CPU=${SERVER_CPU:-0}
 BENCH_CPU=${BENCH_CPU:-1}
 # JVM flags for the hub under test (documented in docs/benchmarks.md); HERALD_SERVE_OPTS adds
-# `herald serve` options (e.g. --flush-delay 10ms).
+# `herald serve` options (e.g. --flush-interval 10ms).
 HERALD_JAVA_OPTS=${HERALD_JAVA_OPTS:--XX:+UseSerialGC -Xms256m -Xmx1g -XX:+AlwaysPreTouch}
 mkdir -p "$RESULTS"
 . "$ROOT/scripts/jdk.sh"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # S2 fan-out: 1,000 and 10,000 subscribers on one topic; publish at increasing rates until delivery
 # falls behind; Herald and nchan in the same run, each pinned to CPU 0 with the bench on CPU 1.
-# SERVERS="herald" runs one of them; HERALD_SERVE_OPTS="--flush-delay 10ms" tunes Herald (-> s2-tuned.md).
+# SERVERS="herald" runs one of them; HERALD_SERVE_OPTS="--flush-interval 10ms" tunes Herald (-> s2-tuned.md).
 # Writes bench/results/s2.md (a markdown table) and prints it. Usage: bench/s2-fanout.sh [sizes...]
 . "$(dirname "$0")/lib.sh"
 SIZES=${*:-1000 10000}

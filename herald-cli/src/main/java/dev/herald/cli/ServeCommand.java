@@ -193,10 +193,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "The least severe events logged (default: ${DEFAULT-VALUE}).")
   private String logLevel;
 
-  @Option(names = "--flush-delay", paramLabel = "DURATION", converter = Durations.class, defaultValue = "0s",
-      description = "Wait this long before flushing delivered updates, so that a busy fan-out sends several per"
-          + " write (adds up to that much latency; default: ${DEFAULT-VALUE}, flush at once).")
-  private Duration flushDelay;
+  @Option(names = "--flush-interval", paramLabel = "DURATION", converter = Durations.class, defaultValue = "0s",
+      description = "Shortest time between two flushes of an event loop: a quiet hub flushes at once, a busy"
+          + " fan-out sends the updates of one interval in one write per subscriber (adds up to that much"
+          + " latency under load; default: ${DEFAULT-VALUE}, every loop tick).")
+  private Duration flushInterval;
 
   @Option(names = "--no-ui", negatable = false,
       description = "Serve no dashboard at / (nor its stats stream).")
@@ -258,7 +259,7 @@ final class ServeCommand implements Callable<Integer> {
           .idleTimeout(idleTimeout)
           .maxConcurrentStreams(maxStreamsPerConnection)
           .ui(!noUi)
-          .flushDelay(flushDelay)
+          .flushInterval(flushInterval)
           // A development hub (generated secret) shows its figures to anyone; else a token is needed.
           .uiOpen(generated)
           .maxHeaderSize(maxHeaderSize)

@@ -55,7 +55,7 @@ public final class Hub implements AutoCloseable {
         .requestTimeout(builder.requestTimeout)
         .idleTimeout(builder.idleTimeout)
         .maxConcurrentStreams(builder.maxConcurrentStreams)
-        .flushDelay(builder.flushDelay)
+        .flushInterval(builder.flushInterval)
         .maxHeaderSize(builder.maxHeaderSize)
         .maxRequestLineLength(builder.maxRequestLineLength)
         .handler(router::route);
@@ -255,7 +255,7 @@ public final class Hub implements AutoCloseable {
     private double publishRate;
     private int publishBurst;
     private boolean ui = true;
-    private Duration flushDelay = Duration.ZERO;
+    private Duration flushInterval = Duration.ZERO;
     private boolean uiOpen;
     private Duration clockSkew = DEFAULT_CLOCK_SKEW;
     private List<String> publishOrigins = List.of();
@@ -450,14 +450,15 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * Delay before each event loop flushes what it delivered (default zero, the end of the tick):
-     * a few milliseconds batch several updates into one write per subscriber under heavy fan-out.
+     * The shortest time between two flushes of one event loop (default zero: every tick). A quiet
+     * hub still flushes at once; under heavy fan-out the updates of one interval share one write per
+     * subscriber, adding up to that much latency.
      */
-    public Builder flushDelay(Duration delay) {
-      if (delay.isNegative()) {
-        throw new IllegalArgumentException("flushDelay must not be negative: " + delay);
+    public Builder flushInterval(Duration interval) {
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("flushInterval must not be negative: " + interval);
       }
-      this.flushDelay = delay;
+      this.flushInterval = interval;
       return this;
     }
 

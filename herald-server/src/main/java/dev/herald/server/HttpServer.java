@@ -219,17 +219,19 @@ public final class HttpServer implements AutoCloseable {
     Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     SslContext sslContext;
     int maxConcurrentStreams = DEFAULT_MAX_CONCURRENT_STREAMS;
-    Duration flushDelay = Duration.ZERO;
+    Duration flushInterval = Duration.ZERO;
 
     private Builder() {}
 
     /**
-     * How long a loop waits, after the first event it writes, before flushing its streams (default
-     * {@link Duration#ZERO}: at the end of the current tick). A few milliseconds let a busy fan-out
-     * send several events per connection in one write, trading that much latency for throughput.
+     * The shortest time between two flushes of one event loop (default {@link Duration#ZERO}: flush
+     * at the end of every tick). An event written when the loop last flushed longer ago than this
+     * is flushed at once, so a quiet hub adds no latency; under load everything written within the
+     * interval goes out in one write per connection, trading up to that much latency for fewer,
+     * larger writes.
      */
-    public Builder flushDelay(Duration delay) {
-      this.flushDelay = requireNotNegative(delay, "flushDelay");
+    public Builder flushInterval(Duration interval) {
+      this.flushInterval = requireNotNegative(interval, "flushInterval");
       return this;
     }
 

@@ -1,6 +1,10 @@
 package dev.herald.server;
 
+import dev.herald.sse.SseEncoder;
+import dev.herald.sse.SseEvent;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The subscriptions whose connections one event loop owns. Only that loop touches it, so delivery
  * takes no lock. Streams written during a loop tick are flushed once, after every delivery queued in
- * that tick; streams idle for the heartbeat interval get a comment.
+ * that tick; with a flush interval, a loop that flushed less than an interval ago waits for the
+ * interval's end, so a busy loop sends many updates per write while a quiet one flushes at once.
+ * Streams idle for the heartbeat interval get a comment.
  */
 final class LoopShard<E> {
   final EventLoop loop;
@@ -22,8 +28,17 @@ final class LoopShard<E> {
   private final java.util.function.Function<? super E, ? extends java.util.Collection<String>> keysOf;
   private final List<SseStream> dirty = new ArrayList<>();
   private boolean flushScheduled;
+  /** At most one flush per interval; 0: flush every tick. */
+  private final long flushIntervalNanos;
+  private long lastFlushNanos = System.nanoTime() - Long.MAX_VALUE / 2;
   /** Made once: a method reference written at the call site would be a new object every tick. */
   private final Runnable flushTask = this::flushDirty;
+
+  /** Heartbeat passes per heartbeat interval. */
+  private static final int HEARTBEAT_PASSES = 4;
+  /** The heartbeat, an empty comment, framed once for every stream of every shard. */
+  private static final ByteBuf HEARTBEAT = Unpooled.unreleasableBuffer(SseChunks.frame(
+      UnpooledByteBufAllocator.DEFAULT, SseEncoder.encode(SseEvent.comment(""))).asReadOnly());
 
   private final int holdLimitBytes;
   private final ServerConfig config;
@@ -34,10 +49,14 @@ final class LoopShard<E> {
     this.keysOf = keysOf;
     this.config = config;
     this.holdLimitBytes = config.writeBufferHighWaterMark;
+    this.flushIntervalNanos = config.flushInterval.toNanos();
     Duration heartbeat = config.heartbeat;
     if (!heartbeat.isZero()) {
       long nanos = heartbeat.toNanos();
-      loop.scheduleAtFixedRate(() -> heartbeat(nanos), nanos, Math.max(nanos / 4, 1), TimeUnit.NANOSECONDS);
+      // a pass every quarter interval; a stream quiet for four passes in a row gets a heartbeat, so
+      // one goes out between 1 and 1.25 intervals after the last write
+      long pass = Math.max(nanos / HEARTBEAT_PASSES, 1);
+      loop.scheduleAtFixedRate(this::heartbeat, pass, pass, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -75,8 +94,10 @@ final class LoopShard<E> {
         }
       }
     } finally {
+      int bytes = chunk.readableBytes();
       chunk.release();
       config.deliveries.add(delivered); // once per update and loop, not per subscriber
+      config.bytesWritten.add((long) delivered * bytes);
     }
   }
 
@@ -96,7 +117,7 @@ final class LoopShard<E> {
         subscription.hold(sequence, chunk.retainedDuplicate(), holdLimitBytes);
       } else {
         subscription.writtenUpTo(sequence);
-        if (subscription.stream().write(chunk.retainedDuplicate())) {
+        if (subscription.stream().writeUncounted(chunk.retainedDuplicate())) {
           delivered++;
           markDirty(subscription.stream());
         }
@@ -112,17 +133,20 @@ final class LoopShard<E> {
     }
     if (!flushScheduled) {
       flushScheduled = true;
-      if (config.flushDelay.isZero()) {
-        loop.execute(flushTask); // queued behind deliveries already waiting: they share the flush
+      long wait = flushIntervalNanos == 0 ? 0 : lastFlushNanos + flushIntervalNanos - System.nanoTime();
+      if (wait <= 0) {
+        // quiet loop: at once, queued behind deliveries already waiting (they share the flush)
+        loop.execute(flushTask);
       } else {
-        // Everything delivered within the delay shares one write per connection.
-        loop.schedule(flushTask, config.flushDelay.toNanos(), TimeUnit.NANOSECONDS);
+        // busy loop: everything delivered until the interval is over shares one write per connection
+        loop.schedule(flushTask, wait, TimeUnit.NANOSECONDS);
       }
     }
   }
 
   private void flushDirty() {
     flushScheduled = false;
+    lastFlushNanos = System.nanoTime();
     for (int i = 0, n = dirty.size(); i < n; i++) {
       SseStream stream = dirty.get(i);
       stream.awaitingFlush = false;
@@ -158,14 +182,17 @@ final class LoopShard<E> {
     subscription.releaseHeld();
   }
 
-  private void heartbeat(long intervalNanos) {
+  private void heartbeat() {
+    int sent = 0;
     for (int i = 0, n = subscriptions.size(); i < n; i++) {
       SseStream stream = subscriptions.get(i).stream();
-      if (stream != null && stream.isOpen() && stream.idleNanos() >= intervalNanos) {
-        stream.send(dev.herald.sse.SseEvent.comment(""));
+      if (stream != null && stream.quietFor(HEARTBEAT_PASSES) && stream.isOpen()
+          && stream.write(HEARTBEAT.duplicate())) {
+        stream.quietFor(HEARTBEAT_PASSES); // the heartbeat itself does not count as activity
         stream.flush();
-        config.heartbeats.increment();
+        sent++;
       }
     }
+    config.heartbeats.add(sent);
   }
 }

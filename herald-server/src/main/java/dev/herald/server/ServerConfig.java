@@ -30,7 +30,7 @@ final class ServerConfig {
   final Duration idleTimeout;
   final SslContext sslContext;
   final int maxConcurrentStreams;
-  final Duration flushDelay;
+  final Duration flushInterval;
   private volatile boolean closing;
 
   ServerConfig(HttpServer.Builder builder, ChannelGroup streams) {
@@ -46,7 +46,7 @@ final class ServerConfig {
     this.idleTimeout = builder.idleTimeout;
     this.sslContext = builder.sslContext;
     this.maxConcurrentStreams = builder.maxConcurrentStreams;
-    this.flushDelay = builder.flushDelay;
+    this.flushInterval = builder.flushInterval;
   }
 
   boolean closing() {

@@ -34,7 +34,10 @@ public final class SseStream {
   private final Channel channel;
   private final ServerConfig config;
   private final boolean http2;
-  private long lastWriteNanos = System.nanoTime();
+  /** Written since the shard's last heartbeat pass (a flag, not a clock read per write). */
+  private boolean written = true;
+  /** Heartbeat passes in a row that found it unwritten. */
+  private int quietPasses;
   /** Whether its shard has it on the list of streams to flush (so it is listed once per flush). */
   boolean awaitingFlush;
 
@@ -95,6 +98,19 @@ public final class SseStream {
    * was queued: {@code false} if the stream is closed or was just closed as a slow consumer.
    */
   public boolean write(ByteBuf chunk) {
+    int bytes = chunk.readableBytes();
+    if (writeUncounted(chunk)) {
+      config.bytesWritten.add(bytes);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * {@link #write} without adding to the server's byte count: the fan-out, writing one chunk to
+   * many streams, adds once per update instead of once per subscriber.
+   */
+  boolean writeUncounted(ByteBuf chunk) {
     if (!channel.isActive()) {
       chunk.release();
       return false;
@@ -104,9 +120,8 @@ public final class SseStream {
       closeAsSlowConsumer();
       return false;
     }
-    config.bytesWritten.add(chunk.readableBytes());
     channel.write(http2 ? dataFrame(chunk) : chunk, channel.voidPromise());
-    lastWriteNanos = System.nanoTime();
+    written = true;
     return true;
   }
 
@@ -157,8 +172,20 @@ public final class SseStream {
         ? inet.getAddress().getHostAddress() : String.valueOf(channel.remoteAddress());
   }
 
-  /** Nanoseconds since the last write. */
-  long idleNanos() {
-    return System.nanoTime() - lastWriteNanos;
+  /**
+   * Called by each heartbeat pass (every quarter of the heartbeat interval): whether the stream has
+   * now been quiet for {@code passes} passes in a row, which starts a new count.
+   */
+  boolean quietFor(int passes) {
+    if (written) {
+      written = false;
+      quietPasses = 0;
+      return false;
+    }
+    if (++quietPasses < passes) {
+      return false;
+    }
+    quietPasses = 0;
+    return true;
   }
 }

@@ -224,6 +224,35 @@ class Http2Test {
     }
   }
 
+  @Test
+  void idleHttp2StreamsGetHeartbeatsAndStillTheNextEvent() throws Exception {
+    app = new TestApp(HttpServer.builder().heartbeat(Duration.ofMillis(100)));
+    Process curl = new ProcessBuilder("curl", "-sS", "-N", "--http2-prior-knowledge", "--max-time", "30",
+        app.url("/stream?topic=t")).redirectErrorStream(true).start();
+    try {
+      awaitSubscribers(1);
+      BufferedReader reader = new BufferedReader(new InputStreamReader(curl.getInputStream(), StandardCharsets.UTF_8));
+      int comments = 0;
+      while (comments < 4) { // the opening comment, then heartbeats (each an empty comment line)
+        String line = reader.readLine();
+        assertThat(line).as("the stream ended after %d comments", comments).isNotNull();
+        if (line.startsWith(":")) {
+          comments++;
+        }
+      }
+      app.publish("t", "after heartbeats");
+      for (String line; (line = reader.readLine()) != null; ) {
+        if (line.startsWith("data:")) {
+          assertThat(line).isEqualTo("data: after heartbeats");
+          return;
+        }
+      }
+      throw new AssertionError("the stream ended before the event");
+    } finally {
+      curl.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
   /** Reads lines until one equals {@code last}; the process's --max-time bounds the wait. */
   private static List<String> readUntil(InputStream in, String last) throws IOException {
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));

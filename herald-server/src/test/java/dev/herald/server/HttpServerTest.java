@@ -254,8 +254,8 @@ class HttpServerTest {
   }
 
   @Test
-  void withAFlushDelayEventsStillArriveInOrder() throws Exception {
-    app = new TestApp(HttpServer.builder().flushDelay(Duration.ofMillis(20)));
+  void withAFlushIntervalEventsStillArriveInOrder() throws Exception {
+    app = new TestApp(HttpServer.builder().flushInterval(Duration.ofMillis(20)));
     try (EventIterator events = subscribe("t")) {
       for (int i = 0; i < 5; i++) {
         app.publish("t", "d" + i);
@@ -263,6 +263,16 @@ class HttpServerTest {
       for (int i = 0; i < 5; i++) {
         assertThat(events.poll(Duration.ofSeconds(10)).data()).isEqualTo("d" + i);
       }
+    }
+  }
+
+  @Test
+  void aQuietLoopFlushesAtOnceWhateverTheFlushInterval() throws Exception {
+    // an interval far longer than the poll: the first event after a quiet spell must not wait for it
+    app = new TestApp(HttpServer.builder().flushInterval(Duration.ofMinutes(5)));
+    try (EventIterator events = subscribe("t")) {
+      app.publish("t", "now");
+      assertThat(events.poll(Duration.ofSeconds(30)).data()).isEqualTo("now");
     }
   }
 
