@@ -11,8 +11,8 @@ SERVERS=${SERVERS:-herald nchan}
 {
   echo "S4 reconnect storm: $SUBSCRIBERS subscribers, 100 updates before, 200 missed, published one at a time at 200/s. $(machine)"
   echo
-  echo "| server | run | reconnected | exact | unexpected events | recovery p50 | p99 | max | all recovered after | server CPU during recovery |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| server | run | reconnected | exact | unexpected events | recovery p50 | p99 | max | all recovered after | server CPU during recovery | bench CPU |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
 } >"$OUT"
 ms() { awk -v v="${1:-0}" 'BEGIN{printf "%.1f", v/1000}'; }
 for server in $SERVERS; do
@@ -26,11 +26,12 @@ for server in $SERVERS; do
     label=$server
     [ "$server" = herald ] && label="herald (sqlite)"
     recovery=$(grep -o '"recoveryMicros":{[^}]*}' <<<"$json" || true)
-    printf '| %s | %s | %s | %s | %s | %s ms | %s ms | %s ms | %s ms | %s%% |\n' "$label" "$run" \
+    printf '| %s | %s | %s | %s | %s | %s ms | %s ms | %s ms | %s ms | %s%% | %s%% |\n' "$label" "$run" \
       "$(field reconnected <<<"$json")/$(field connected <<<"$json")" "$(field exact <<<"$json")" \
       "$(field unexpectedEvents <<<"$json")" "$(ms "$(field p50 <<<"$recovery")")" "$(ms "$(field p99 <<<"$recovery")")" \
       "$(ms "$(field max <<<"$recovery")")" "$(ms "$(field allRecoveredMicros <<<"$json")")" \
-      "$(awk -v v="$(field cpuPercentDuringRecovery <<<"$json")" 'BEGIN{printf "%.0f", v}')" | tee -a "$OUT"
+      "$(awk -v v="$(field cpuPercentDuringRecovery <<<"$json")" 'BEGIN{printf "%.0f", v}')" \
+      "$(awk -v v="$(field benchCpuPercentDuringRecovery <<<"$json")" 'BEGIN{printf "%.0f", v}')" | tee -a "$OUT"
   done
   stop_server
 done

@@ -75,6 +75,9 @@ final class ReconnectStorm {
     progress("published " + (publisher.acknowledged.sum() - acknowledgedBefore) + " missed; reconnecting", 0, 0);
     ServerStats.Sample cpuStart = pid == null ? null : ServerStats.sample(pid);
     ServerStats.Sample cpuEnd;
+    long self = ProcessHandle.current().pid();
+    ServerStats.Sample benchStart = ServerStats.readable(self) ? ServerStats.sample(self) : null;
+    ServerStats.Sample benchEnd;
     long stormStart = System.nanoTime();
     StormTotals storm;
     SubscriberTotals after;
@@ -92,10 +95,12 @@ final class ReconnectStorm {
         }
       }
       cpuEnd = pid == null ? null : ServerStats.sample(pid);
+      benchEnd = benchStart == null ? null : ServerStats.sample(self);
       after = second.finish(lastMissed);
       storm = second.stormTotals();
     }
-    out.println(report(publisher, before, after, storm, stormStart, cpuStart, cpuEnd));
+    out.println(report(publisher, before, after, storm, stormStart, cpuStart, cpuEnd)
+        .put("benchCpuPercentDuringRecovery", benchStart == null ? null : ServerStats.cpuPercent(benchStart, benchEnd)));
     out.flush();
     return 0;
   }
@@ -114,7 +119,7 @@ final class ReconnectStorm {
     err.flush();
   }
 
-  private String report(BenchPublisher publisher, SubscriberTotals before, SubscriberTotals after, StormTotals storm,
+  private BenchReport report(BenchPublisher publisher, SubscriberTotals before, SubscriberTotals after, StormTotals storm,
       long stormStart, ServerStats.Sample cpuStart, ServerStats.Sample cpuEnd) {
     long publishErrors = publisher.errors().values().stream().mapToLong(Long::longValue).sum();
     BenchReport report = new BenchReport()
@@ -147,6 +152,6 @@ final class ReconnectStorm {
           .put("cpuPercentDuringRecovery", ServerStats.cpuPercent(cpuStart, cpuEnd))
           .put("rssBytes", cpuEnd.rssBytes()));
     }
-    return report.toString();
+    return report;
   }
 }
