@@ -10,8 +10,8 @@ SERVERS=${SERVERS:-herald nchan}
 {
   echo "S2 fan-out, one topic, 100-byte payloads, 10 s per step after 2 s warmup. $(machine)"
   echo
-  echo "| server | subscribers | updates/s asked | deliveries/s | delivery ratio | p50 | p99 | server CPU | publisher lag max | limited by |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| server | subscribers | updates/s asked | deliveries/s | delivery ratio | p50 | p99 | server CPU | bench CPU | publisher lag max | limited by |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
 } >"$OUT"
 for size in $SIZES; do
   if [ "$size" -ge 10000 ]; then rates="10 30 100 200 400"; else rates="100 300 1000 2000 4000"; fi
@@ -24,7 +24,7 @@ for size in $SIZES; do
       echo "$json" >>"$RESULTS/s2.jsonl"
       ratio=$(field deliveryRatio <<<"$json"); dps=$(field deliveredPerSecond <<<"$json")
       p50=$(field p50 <<<"$json"); p99=$(field p99 <<<"$json"); cpu=$(field cpuPercent <<<"$json")
-      lag=$(field publisherLagMax <<<"$json")
+      lag=$(field publisherLagMax <<<"$json"); bcpu=$(field benchCpuPercent <<<"$json")
       limit="-"
       behind=$(awk -v r="${ratio:-0}" -v l="${lag:-0}" -v p="${p99:-0}" 'BEGIN { print (r < 0.999 || l > 1000000 || p > 2000000) ? 1 : 0 }')
       if [ "$behind" = 1 ]; then
@@ -32,9 +32,10 @@ for size in $SIZES; do
       fi
       label=$server
       [ "$server" = herald ] && [ -n "${HERALD_SERVE_OPTS:-}" ] && label="herald ($HERALD_SERVE_OPTS)"
-      printf '| %s | %s | %s | %s | %s | %s ms | %s ms | %s%% | %s ms | %s |\n' "$label" "$size" "$rate" "${dps:-?}" \
+      printf '| %s | %s | %s | %s | %s | %s ms | %s ms | %s%% | %s%% | %s ms | %s |\n' "$label" "$size" "$rate" "${dps:-?}" \
         "${ratio:-?}" "$(awk -v v="${p50:-0}" 'BEGIN{printf "%.1f", v/1000}')" \
         "$(awk -v v="${p99:-0}" 'BEGIN{printf "%.1f", v/1000}')" "$(awk -v v="${cpu:-0}" 'BEGIN{printf "%.0f", v}')" \
+        "$(awk -v v="${bcpu:-0}" 'BEGIN{printf "%.0f", v}')" \
         "$(awk -v v="${lag:-0}" 'BEGIN{printf "%.0f", v/1000}')" "$limit" | tee -a "$OUT"
       [ "$behind" = 1 ] && break
     done

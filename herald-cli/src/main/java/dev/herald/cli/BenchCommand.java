@@ -59,8 +59,13 @@ final class BenchCommand implements Callable<Integer> {
   int subscribers;
 
   @Option(names = "--topics", paramLabel = "T", defaultValue = "1",
-      description = "Topics; subscriber i takes topic i % T, the publisher goes round-robin (default: ${DEFAULT-VALUE}).")
+      description = "Topics; subscriber i takes topic i % T, the publisher goes round-robin unless --random-topics "
+          + "(default: ${DEFAULT-VALUE}).")
   int topics;
+
+  @Option(names = "--random-topics",
+      description = "Publish each update to a topic drawn at random (a fixed seed) instead of going round the topics.")
+  boolean randomTopics;
 
   @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "100",
       description = "Updates per second, all topics together (default: ${DEFAULT-VALUE}).")

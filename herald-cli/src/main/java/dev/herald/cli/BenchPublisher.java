@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Publishes at a fixed rate from one pacing thread: update {@code k} is due at
  * {@code start + k / rate}; the thread parks until then, or sends at once when late and records how
- * late ("publisher lag"). Topics are taken round-robin, each with its own sequence from 1. Sends
+ * late ("publisher lag"). Topics are taken round-robin (or at random), each with its own sequence from 1. Sends
  * with {@link HttpClient#sendAsync} (HTTP/1.1), so a slow answer never holds up the pacing. An update
  * counts as measured when its send time is at or after {@code measureFrom}; only acknowledged (2xx)
  * measured updates are expected at the subscribers. At most {@code maxInFlight} publishes wait for
@@ -32,6 +32,8 @@ final class BenchPublisher {
   private final int topics;
   private final double rate;
   private final int payloadSize;
+  /** Null: topics round-robin; else each update's topic drawn from this (seeded, so runs repeat). */
+  private java.util.SplittableRandom randomTopics;
 
   private final long[] nextSeq;
   final AtomicLongArray measuredAcked;
@@ -57,6 +59,12 @@ final class BenchPublisher {
     this.nextSeq = new long[topics];
     this.measuredAcked = new AtomicLongArray(topics);
     this.lastAckedSeq = new AtomicLongArray(topics);
+  }
+
+  /** From now on each update goes to a topic drawn at random (seeded), not to the next in turn. */
+  BenchPublisher randomTopics(long seed) {
+    randomTopics = new java.util.SplittableRandom(seed);
+    return this;
   }
 
   /** Publishes from now until {@code endNanos} (System.nanoTime), and returns then. */
@@ -86,7 +94,7 @@ final class BenchPublisher {
         late.increment();
         lagMaxMicros.accumulateAndGet((now - due) / 1_000, Math::max);
       }
-      send((int) (k % topics));
+      send(randomTopics == null ? (int) (k % topics) : randomTopics.nextInt(topics));
       if (Thread.currentThread().isInterrupted()) {
         break;
       }

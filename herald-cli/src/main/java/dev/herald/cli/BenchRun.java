@@ -40,6 +40,9 @@ final class BenchRun {
       }
       BenchPublisher publisher = new BenchPublisher(targets, options.publisherToken(), options.topics,
           options.rate, options.payload, options.maxInFlight);
+      if (options.randomTopics) {
+        publisher.randomTopics(42);
+      }
       ServerStats.Sample measureStart = null;
       ServerStats.Sample measureEnd = null;
       if (connected > 0) {
