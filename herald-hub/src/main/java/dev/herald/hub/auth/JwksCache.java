@@ -45,6 +45,11 @@ final class JwksCache {
     this.url = url;
   }
 
+  /** The last key set fetched (a new object after every successful fetch), or null before the first. */
+  synchronized Object generation() {
+    return current;
+  }
+
   /** The key set to look in now. */
   CompletableFuture<KeySet> keys() {
     Instant now = clock.instant();

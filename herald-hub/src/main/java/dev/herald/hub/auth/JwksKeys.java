@@ -36,6 +36,11 @@ final class JwksKeys implements KeySource {
   }
 
   @Override
+  public Object generation() {
+    return cache.generation();
+  }
+
+  @Override
   public CompletableFuture<List<JWSVerifier>> verifiersFor(JWSHeader header) {
     return cache.keys().thenCompose(keys -> {
       List<JWK> suitable = suitable(keys.keys(), header);

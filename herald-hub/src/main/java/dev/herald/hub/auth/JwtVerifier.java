@@ -53,12 +53,14 @@ public final class JwtVerifier {
   private final Set<JWSAlgorithm> accepted;
   private final Clock clock;
   private final Duration clockSkew;
+  private final VerifiedTokens verified;
 
   private JwtVerifier(KeySource keys, Set<JWSAlgorithm> accepted, Clock clock, Duration clockSkew) {
     this.keys = keys;
     this.accepted = accepted;
     this.clock = clock;
     this.clockSkew = clockSkew;
+    this.verified = new VerifiedTokens(clock, clockSkew);
   }
 
   /**
@@ -171,6 +173,11 @@ public final class JwtVerifier {
    * cached set): then it completes on a fetching thread, and never blocks the caller meanwhile.
    */
   public CompletableFuture<Claims> verifyAsync(String token) {
+    Object generation = keys.generation(); // read first: keys changing during the check leave it stale
+    Claims known = verified.get(token, generation);
+    if (known != null) {
+      return CompletableFuture.completedFuture(known);
+    }
     SignedJWT jwt;
     try {
       jwt = parse(token);
@@ -179,7 +186,9 @@ public final class JwtVerifier {
     }
     return keys.verifiersFor(jwt.getHeader()).thenCompose(verifiers -> {
       try {
-        return CompletableFuture.completedFuture(check(jwt, verifiers));
+        Claims claims = check(jwt, verifiers);
+        verified.put(token, generation, claims);
+        return CompletableFuture.completedFuture(claims);
       } catch (AuthException refusal) {
         return CompletableFuture.failedFuture(refusal);
       }

@@ -13,6 +13,14 @@ import java.util.concurrent.CompletableFuture;
 interface KeySource {
   CompletableFuture<List<JWSVerifier>> verifiersFor(JWSHeader header);
 
+  /**
+   * Identifies the keys offered now: a different object once they may have changed (a JWKS
+   * fetched again), so that tokens verified with the old keys are verified again.
+   */
+  default Object generation() {
+    return this;
+  }
+
   /** A source that always offers the same verifier. */
   static KeySource of(JWSVerifier verifier) {
     CompletableFuture<List<JWSVerifier>> always = CompletableFuture.completedFuture(List.of(verifier));

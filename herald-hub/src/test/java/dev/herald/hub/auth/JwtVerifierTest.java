@@ -346,5 +346,23 @@ class JwtVerifierTest {
         .isInstanceOf(AuthException.class).hasMessageContaining("expired");
   }
 
+  @Test
+  void aTokenAcceptedBeforeIsRefusedOnceItHasExpired() throws Exception {
+    MutableClock clock = new MutableClock(NOW);
+    JwtVerifier verifier = JwtVerifier.hmac(SECRET, clock);
+    String token = Tokens.hmac(SECRET, List.of("*"), List.of(), Duration.ofSeconds(10), NOW);
+    assertThat(verifier.verify(token).publish()).hasSize(1);
+    assertThat(verifier.verify(token).publish()).as("accepted again (remembered)").hasSize(1);
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(refusal(verifier, token).getMessage()).contains("expired");
+  }
+
+  @Test
+  void aRefusedTokenIsRefusedAgain() throws Exception {
+    String token = sign(JWSAlgorithm.HS256, "another-secret-of-at-least-32-bytes!!", mercure(java.util.Map.of()));
+    refusal(token);
+    refusal(token);
+  }
+
   private static final String SKEW_SECRET = "skew-test-secret-that-is-long-enough!!";
 }
