@@ -15,7 +15,7 @@ OUT="$RESULTS/s1.md"
   echo "| server | connected | resident memory per connection | Java heap per connection | server RSS | server CPU while idle |"
   echo "|---|---|---|---|---|---|"
 } >"$OUT"
-for server in herald nchan; do
+for server in ${SERVERS:-herald nchan}; do
   port=$((18100 + RANDOM % 800))
   if [ "$server" = herald ]; then start_herald "$port"; else start_nchan "$port"; fi
   heap="-"

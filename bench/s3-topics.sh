@@ -12,7 +12,7 @@ OUT="$RESULTS/s3.md"
   echo "| server | deliveries/s | delivery ratio | p50 | p99 | server CPU | publisher lag max |"
   echo "|---|---|---|---|---|---|---|"
 } >"$OUT"
-for server in herald nchan; do
+for server in ${SERVERS:-herald nchan}; do
   port=$((18100 + RANDOM % 800))
   if [ "$server" = herald ]; then start_herald "$port"; else start_nchan "$port"; fi
   json=$(bench "$server" "$port" --subscribers "$SUBSCRIBERS" --topics "$SUBSCRIBERS" --random-topics --rate "$RATE" \
