@@ -136,6 +136,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "With --reconnect-storm: updates published while disconnected (default: ${DEFAULT-VALUE}).")
   int updatesMissed;
 
+  @Option(names = "--storms", paramLabel = "N", defaultValue = "1",
+      description = "With --reconnect-storm: storms in a row, each disconnecting everyone, publishing "
+          + "--updates-missed and reconnecting (the first also pays for this JVM's warm-up) (default: ${DEFAULT-VALUE}).")
+  int storms;
+
   @Option(names = "--quiet", description = "No progress lines on stderr.")
   boolean quiet;
 
@@ -196,6 +201,7 @@ final class BenchCommand implements Callable<Integer> {
     require(child || publishUrl != null, "give --publish-url");
     require(!reconnectStorm || processes == 1, "--reconnect-storm runs in one process: drop --processes");
     require(updatesBefore >= 1 && updatesBefore <= 1_000_000, "--updates-before must be between 1 and 1000000");
+    require(storms >= 1 && storms <= 100, "--storms must be between 1 and 100");
     require(updatesMissed >= 1 && updatesMissed <= 1_000_000, "--updates-missed must be between 1 and 1000000");
     String problem = BenchTargets.checkLoopback("--subscribe-url", subscribeUrl);
     if (problem == null && publishUrl != null) {

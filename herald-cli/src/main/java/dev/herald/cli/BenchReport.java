@@ -48,6 +48,13 @@ final class BenchReport {
     if (value instanceof Number || value instanceof Boolean || value instanceof BenchReport) {
       return value.toString();
     }
+    if (value instanceof java.util.List<?> list) {
+      StringBuilder out = new StringBuilder("[");
+      for (Object item : list) {
+        out.append(out.length() > 1 ? "," : "").append(render(item));
+      }
+      return out.append(']').toString();
+    }
     return Json.quote(value.toString());
   }
 }

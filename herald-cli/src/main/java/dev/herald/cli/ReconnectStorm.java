@@ -2,6 +2,8 @@ package dev.herald.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -9,8 +11,10 @@ import java.util.Locale;
  * updates; all disconnect; {@code --updates-missed} more are published and acknowledged; then all
  * reconnect at once, each with the id of the last event it received as {@code Last-Event-ID}. Each
  * must receive exactly the updates its topic missed, in order, once; the report counts those that
- * did and gives the recovery time (reconnection to the last missed update) of each. Publishes one
- * at a time so that the hub's order is the sequence order the check expects.
+ * did and gives the recovery time (reconnection to the last missed update) of each. With
+ * {@code --storms N} the disconnect, publish, reconnect cycle repeats N times in this process (the
+ * first storm also pays for the bench's own JIT compilation). Publishes one at a time so that the
+ * hub's order is the sequence order the check expects.
  */
 final class ReconnectStorm {
   private final BenchCommand options;
@@ -28,7 +32,6 @@ final class ReconnectStorm {
     BenchTargets targets = options.targets();
     BenchPublisher publisher = new BenchPublisher(targets, options.publisherToken(), options.topics,
         options.rate, options.payload, 1);
-    Long pid = options.serverPid;
     String[] lastEventIds;
     long[] lastBefore;
     SubscriberTotals before;
@@ -64,6 +67,46 @@ final class ReconnectStorm {
       before = first.finish(lastBefore);
       progress("all disconnected, " + before.received() + " of " + expected + " received before", 0, 0);
     }
+    List<BenchReport> storms = new ArrayList<>();
+    boolean exactEveryTime = true;
+    for (int number = 1; number <= options.storms; number++) {
+      Storm storm = storm(number, targets, publisher, lastEventIds, lastBefore);
+      storms.add(storm.report());
+      exactEveryTime &= storm.totals().exact == storm.totals().attempted && storm.totals().attempted == before.connected();
+      lastEventIds = storm.lastEventIds();
+      lastBefore = storm.lastMissed();
+    }
+    long publishErrors = publisher.errors().values().stream().mapToLong(Long::longValue).sum();
+    out.println(new BenchReport()
+        .put("scenario", "reconnect-storm")
+        .put("subscribers", options.subscribers)
+        .put("connected", before.connected())
+        .put("connectErrors", BenchReport.of(before.errors()))
+        .put("topics", options.topics)
+        .put("updatesBefore", options.updatesBefore)
+        .put("updatesMissed", options.updatesMissed)
+        .put("published", publisher.published.sum())
+        .put("acknowledged", publisher.acknowledged.sum())
+        .put("publishErrors", publishErrors)
+        .put("publishErrorsByKind", BenchReport.of(publisher.errors()))
+        .put("gapsBefore", before.gaps())
+        .put("duplicatesBefore", before.duplicates())
+        .put("exactEveryTime", exactEveryTime)
+        .put("storms", storms));
+    out.flush();
+    return 0;
+  }
+
+  /** One storm's outcome, and where its subscribers are for the next one. */
+  private record Storm(StormTotals totals, BenchReport report, String[] lastEventIds, long[] lastMissed) {}
+
+  /**
+   * Publishes the missed updates while nobody is connected, reconnects everyone who has an event
+   * id, waits (up to --drain) until each has what it missed, then disconnects them again.
+   */
+  private Storm storm(int number, BenchTargets targets, BenchPublisher publisher, String[] lastEventIds,
+      long[] lastBefore) throws Exception {
+    Long pid = options.serverPid;
     long acknowledgedBefore = publisher.acknowledged.sum();
     publisher.publish(options.updatesMissed);
     publisher.awaitAnswers(Duration.ofSeconds(30));
@@ -72,18 +115,20 @@ final class ReconnectStorm {
     for (int t = 0; t < options.topics; t++) {
       firstMissed[t] = lastBefore[t] + 1;
     }
-    progress("published " + (publisher.acknowledged.sum() - acknowledgedBefore) + " missed; reconnecting", 0, 0);
+    progress("storm " + number + ": published " + (publisher.acknowledged.sum() - acknowledgedBefore)
+        + " missed; reconnecting", 0, 0);
     ServerStats.Sample cpuStart = pid == null ? null : ServerStats.sample(pid);
-    ServerStats.Sample cpuEnd;
     long self = ProcessHandle.current().pid();
     ServerStats.Sample benchStart = ServerStats.readable(self) ? ServerStats.sample(self) : null;
+    ServerStats.Sample cpuEnd;
     ServerStats.Sample benchEnd;
     long stormStart = System.nanoTime();
-    StormTotals storm;
+    StormTotals totals;
     SubscriberTotals after;
+    String[] nextIds;
     try (NettySubscribers second = pool(targets, Double.POSITIVE_INFINITY,
         new NettySubscribers.Resume(lastEventIds, firstMissed, lastMissed))) {
-      second.connect(p -> progress("reconnect", p.connected(), p.failed()));
+      second.connect(p -> progress("storm " + number + ": reconnect", p.connected(), p.failed()));
       long reconnecting = second.progress().connected();
       long deadline = System.nanoTime() + options.drain.toNanos();
       long lastReport = System.nanoTime();
@@ -91,18 +136,32 @@ final class ReconnectStorm {
         Thread.sleep(5);
         if (System.nanoTime() - lastReport >= 1_000_000_000L) {
           lastReport = System.nanoTime();
-          progress("recovering, " + second.recovered() + " done", reconnecting, second.progress().failed());
+          progress("storm " + number + ": recovering, " + second.recovered() + " done", reconnecting,
+              second.progress().failed());
         }
       }
       cpuEnd = pid == null ? null : ServerStats.sample(pid);
       benchEnd = benchStart == null ? null : ServerStats.sample(self);
+      nextIds = second.lastEventIds();
       after = second.finish(lastMissed);
-      storm = second.stormTotals();
+      totals = second.stormTotals();
     }
-    out.println(report(publisher, before, after, storm, stormStart, cpuStart, cpuEnd)
-        .put("benchCpuPercentDuringRecovery", benchStart == null ? null : ServerStats.cpuPercent(benchStart, benchEnd)));
-    out.flush();
-    return 0;
+    BenchReport report = new BenchReport()
+        .put("storm", number)
+        .put("reconnecting", totals.attempted)
+        .put("reconnected", totals.reconnected)
+        .put("reconnectErrors", BenchReport.of(after.errors()))
+        .put("exact", totals.exact)
+        .put("completeWithUnexpected", totals.completeWithUnexpected)
+        .put("incomplete", totals.incomplete)
+        .put("unexpectedEvents", totals.unexpected)
+        .put("responseMicros", BenchReport.latency(totals.responseMicros))
+        .put("recoveryMicros", BenchReport.latency(totals.recoveryMicros))
+        .put("allRecoveredMicros", totals.lastCompletedNanos == Long.MIN_VALUE ? null
+            : (totals.lastCompletedNanos - stormStart) / 1_000)
+        .put("serverCpuPercent", cpuStart == null ? null : ServerStats.cpuPercent(cpuStart, cpuEnd))
+        .put("benchCpuPercent", benchStart == null ? null : ServerStats.cpuPercent(benchStart, benchEnd));
+    return new Storm(totals, report, nextIds, lastMissed);
   }
 
   private NettySubscribers pool(BenchTargets targets, double connectRate, NettySubscribers.Resume resume) {
@@ -119,39 +178,5 @@ final class ReconnectStorm {
     err.flush();
   }
 
-  private BenchReport report(BenchPublisher publisher, SubscriberTotals before, SubscriberTotals after, StormTotals storm,
-      long stormStart, ServerStats.Sample cpuStart, ServerStats.Sample cpuEnd) {
-    long publishErrors = publisher.errors().values().stream().mapToLong(Long::longValue).sum();
-    BenchReport report = new BenchReport()
-        .put("scenario", "reconnect-storm")
-        .put("subscribers", options.subscribers)
-        .put("connected", before.connected())
-        .put("connectErrors", BenchReport.of(before.errors()))
-        .put("topics", options.topics)
-        .put("updatesBefore", options.updatesBefore)
-        .put("updatesMissed", options.updatesMissed)
-        .put("published", publisher.published.sum())
-        .put("acknowledged", publisher.acknowledged.sum())
-        .put("publishErrors", publishErrors)
-        .put("publishErrorsByKind", BenchReport.of(publisher.errors()))
-        .put("gapsBefore", before.gaps())
-        .put("duplicatesBefore", before.duplicates())
-        .put("reconnecting", storm.attempted)
-        .put("reconnected", storm.reconnected)
-        .put("reconnectErrors", BenchReport.of(after.errors()))
-        .put("exact", storm.exact)
-        .put("completeWithUnexpected", storm.completeWithUnexpected)
-        .put("incomplete", storm.incomplete)
-        .put("unexpectedEvents", storm.unexpected)
-        .put("responseMicros", BenchReport.latency(storm.responseMicros))
-        .put("recoveryMicros", BenchReport.latency(storm.recoveryMicros))
-        .put("allRecoveredMicros", storm.lastCompletedNanos == Long.MIN_VALUE ? null
-            : (storm.lastCompletedNanos - stormStart) / 1_000);
-    if (cpuStart != null && cpuEnd != null) {
-      report.put("server", new BenchReport().put("pid", options.serverPid)
-          .put("cpuPercentDuringRecovery", ServerStats.cpuPercent(cpuStart, cpuEnd))
-          .put("rssBytes", cpuEnd.rssBytes()));
-    }
-    return report;
-  }
+
 }
