@@ -28,7 +28,8 @@ for size in $SIZES; do
       limit="-"
       behind=$(awk -v r="${ratio:-0}" -v l="${lag:-0}" -v p="${p99:-0}" 'BEGIN { print (r < 0.999 || l > 1000000 || p > 2000000) ? 1 : 0 }')
       if [ "$behind" = 1 ]; then
-        limit=$(awk -v c="${cpu:-0}" 'BEGIN { print (c > 90) ? "server CPU" : "bench/publisher" }')
+        limit=$(awk -v c="${cpu:-0}" -v b="${bcpu:-0}" 'BEGIN {
+          print (c > 90 && b > 90) ? "both cores" : (c > 90) ? "server CPU" : (b > 90) ? "bench CPU" : "publisher" }')
       fi
       label=$server
       [ "$server" = herald ] && [ -n "${HERALD_SERVE_OPTS:-}" ] && label="herald ($HERALD_SERVE_OPTS)"
