@@ -55,14 +55,14 @@ final class BenchRun {
         pacing.setDaemon(true);
         pacing.start();
         measureStart = pid == null ? null : sampleAt(pid, measureStartNanos, pool, publisher);
-        benchStart = selfSample();
+        benchStart = ServerStats.self();
         while (pacing.isAlive()) {
           pacing.join(1000);
           progress(pool, publisher);
         }
         // a publisher that fell behind stretches the measured window past its nominal end
         measureEnd = pid == null ? null : ServerStats.sample(pid);
-        benchEnd = selfSample();
+        benchEnd = ServerStats.self();
         measuredNanos = Math.max(1, publisher.lastSendNanos() - measureStartNanos);
         publisher.awaitAnswers(Duration.ofSeconds(30));
         long drainEnd = publisher.lastSendNanos() + options.drain.toNanos();
@@ -89,12 +89,6 @@ final class BenchRun {
     }
     return new NettySubscribers(targets, 0, options.subscribers, options.topics, options.loops(),
         options.sourceAddresses, options.connectRate, options.connectTimeout);
-  }
-
-  /** This process's CPU and memory, or null where there is no /proc. */
-  private static ServerStats.Sample selfSample() throws java.io.IOException {
-    long self = ProcessHandle.current().pid();
-    return ServerStats.readable(self) ? ServerStats.sample(self) : null;
   }
 
   /** Waits until {@code atNanos}, printing progress each second, then samples the server. */

@@ -118,8 +118,7 @@ final class ReconnectStorm {
     progress("storm " + number + ": published " + (publisher.acknowledged.sum() - acknowledgedBefore)
         + " missed; reconnecting", 0, 0);
     ServerStats.Sample cpuStart = pid == null ? null : ServerStats.sample(pid);
-    long self = ProcessHandle.current().pid();
-    ServerStats.Sample benchStart = ServerStats.readable(self) ? ServerStats.sample(self) : null;
+    ServerStats.Sample benchStart = ServerStats.self();
     ServerStats.Sample cpuEnd;
     ServerStats.Sample benchEnd;
     long stormStart = System.nanoTime();
@@ -141,7 +140,7 @@ final class ReconnectStorm {
         }
       }
       cpuEnd = pid == null ? null : ServerStats.sample(pid);
-      benchEnd = benchStart == null ? null : ServerStats.sample(self);
+      benchEnd = benchStart == null ? null : ServerStats.self();
       nextIds = second.lastEventIds();
       after = second.finish(lastMissed);
       totals = second.stormTotals();

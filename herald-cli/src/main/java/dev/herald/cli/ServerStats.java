@@ -24,6 +24,12 @@ final class ServerStats {
     return Files.isReadable(Path.of("/proc", Long.toString(pid), "stat"));
   }
 
+  /** This process's sample, or null where there is no /proc (the bench's own CPU is then not reported). */
+  static Sample self() throws IOException {
+    long pid = ProcessHandle.current().pid();
+    return readable(pid) ? sample(pid) : null;
+  }
+
   static Sample sample(long pid) throws IOException {
     long now = System.nanoTime();
     String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);

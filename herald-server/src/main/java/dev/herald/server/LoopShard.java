@@ -146,7 +146,9 @@ final class LoopShard<E> {
 
   private void flushDirty() {
     flushScheduled = false;
-    lastFlushNanos = System.nanoTime();
+    if (flushIntervalNanos != 0) {
+      lastFlushNanos = System.nanoTime();
+    }
     for (int i = 0, n = dirty.size(); i < n; i++) {
       SseStream stream = dirty.get(i);
       stream.awaitingFlush = false;
@@ -187,9 +189,7 @@ final class LoopShard<E> {
     for (int i = 0, n = subscriptions.size(); i < n; i++) {
       SseStream stream = subscriptions.get(i).stream();
       if (stream != null && stream.quietFor(HEARTBEAT_PASSES) && stream.isOpen()
-          && stream.write(HEARTBEAT.duplicate())) {
-        stream.quietFor(HEARTBEAT_PASSES); // the heartbeat itself does not count as activity
-        stream.flush();
+          && stream.heartbeat(HEARTBEAT.duplicate())) {
         sent++;
       }
     }

@@ -154,6 +154,20 @@ public final class SseStream {
     return write(SseChunks.frame(channel.alloc(), SseEncoder.encode(event)));
   }
 
+  /**
+   * Writes and flushes a heartbeat chunk; it does not count as activity, so the next one comes a
+   * full heartbeat interval later if nothing else is written. Returns whether it was written.
+   */
+  boolean heartbeat(ByteBuf chunk) {
+    if (!write(chunk)) {
+      return false;
+    }
+    written = false;
+    quietPasses = 0;
+    flush();
+    return true;
+  }
+
   /** Sends what was queued. */
   public void flush() {
     channel.flush();

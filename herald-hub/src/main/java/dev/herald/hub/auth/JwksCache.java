@@ -33,7 +33,8 @@ final class JwksCache {
   private final Clock clock;
   private final String url;
   // All guarded by this; the lock is held only to read and change them, never across a fetch.
-  private KeySet current;
+  /** Written under the lock; volatile so that {@link #generation()}, read on every verification, takes none. */
+  private volatile KeySet current;
   private Instant lastFetchStarted;
   private String lastFailure;
   private CompletableFuture<KeySet> inFlight;
@@ -46,7 +47,7 @@ final class JwksCache {
   }
 
   /** The last key set fetched (a new object after every successful fetch), or null before the first. */
-  synchronized Object generation() {
+  Object generation() {
     return current;
   }
 
