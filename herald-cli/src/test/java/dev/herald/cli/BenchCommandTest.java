@@ -68,4 +68,13 @@ class BenchCommandTest {
         "--publish-format", "raw", "--reconnect-storm", "--updates-missed", "0")).isEqualTo(2);
     assertThat(err.toString()).contains("--updates-missed must be between 1 and 1000000");
   }
+
+  @Test
+  void stormsAreBetweenOneAndAHundred() {
+    for (String storms : new String[] {"0", "101"}) {
+      assertThat(bench("--subscribe-url", "http://127.0.0.1:1/s", "--publish-url", "http://127.0.0.1:1/p",
+          "--publish-format", "raw", "--reconnect-storm", "--storms", storms)).as("--storms %s", storms).isEqualTo(2);
+    }
+    assertThat(err.toString()).contains("--storms must be between 1 and 100");
+  }
 }
