@@ -59,7 +59,7 @@ final class BenchCommand implements Callable<Integer> {
   int subscribers;
 
   @Option(names = "--topics", paramLabel = "T", defaultValue = "1",
-      description = "Topics; subscriber i takes topic i % T, the publisher goes round-robin unless --random-topics "
+      description = "Topics; subscriber i takes topic i %% T, the publisher goes round-robin unless --random-topics "
           + "(default: ${DEFAULT-VALUE}).")
   int topics;
 
