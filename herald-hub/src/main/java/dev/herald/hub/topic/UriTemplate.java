@@ -6,52 +6,47 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Matches strings against an RFC 6570 URI Template (levels 1 to 4) by compiling it to a regular
- * expression: a string matches when some variable values would expand the template to it.
+ * Compiles an RFC 6570 URI Template (levels 1 to 4) into a {@link TemplateNfa} that accepts the
+ * strings some variable values would expand the template to.
  *
- * <p>Each expression becomes: nothing (every variable undefined), or the operator's first character
+ * <p>Each expression accepts: nothing (every variable undefined), or the operator's first character
  * followed by variable expansions joined by its separator. A variable's expansion allows what
  * RFC 6570 section 3.2 produces for it: unreserved and %-encoded characters (plus reserved ones for
  * {@code +} and {@code #}), lists joined by {@code ,}, at most {@code n} characters with a prefix
- * modifier {@code :n}, {@code name=value} pairs for exploded associative arrays, and the
- * {@code name=} form of {@code ;}, {@code ?} and {@code &}. The order of the variables inside one
- * expression is not enforced.
+ * modifier {@code :n} (a %-encoded character, up to four {@code %XX} triplets, counts as one),
+ * {@code name=value} pairs for exploded associative arrays, and the {@code name=} form of {@code ;},
+ * {@code ?} and {@code &}. The order of the variables inside one expression is not enforced.
  *
- * <p>Adjacent expressions can split a string in many ways, which a backtracking regex engine may try
- * one by one; matching therefore runs on a budget of character reads, and a match that exceeds it
- * counts as no match (fail closed: a subscriber misses the update, a publisher is refused).
+ * <p>No regular expression is involved: topics come from publishers and selectors from anonymous
+ * subscribers, and a backtracking engine can be made to recurse or loop on either.
  */
 final class UriTemplate {
-  private static final String UNRESERVED = "[A-Za-z0-9\\-._~]";
-  private static final String RESERVED = "[A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=]";
-  /** One character of a value: a literal one, or the %-encoded UTF-8 bytes of one character. */
-  private static final String ENCODED = "(?:%[0-9A-Fa-f]{2}){1,4}";
+  private static final CharSet UNRESERVED = CharSet.ascii("A-Za-z0-9-._~");
+  private static final CharSet RESERVED = CharSet.ascii("A-Za-z0-9-._~:/?#[]@!$&'()*+,;=");
+  private static final CharSet HEX = CharSet.ascii("0-9A-Fa-f");
+  private static final CharSet PERCENT = CharSet.of('%');
   private static final Pattern VARSPEC = Pattern.compile(
       "((?:[A-Za-z0-9_]|%[0-9A-Fa-f]{2})(?:\\.?(?:[A-Za-z0-9_]|%[0-9A-Fa-f]{2}))*)(?::([1-9][0-9]{0,3})|(\\*))?");
-  private static final int FIXED_BUDGET = 20_000;
-  private static final int BUDGET_PER_CHAR = 200;
-  private static final RuntimeException OVER_BUDGET = new RuntimeException("match budget exceeded", null,
-      false, false) {
-    private static final long serialVersionUID = 1L;
-  };
+  /** Most %XX triplets in one %-encoded character (four UTF-8 bytes). */
+  private static final int MAX_TRIPLETS = 4;
 
   /** How an operator expands (RFC 6570, appendix A). */
   private enum Operator {
-    SIMPLE("", ",", false, false),
-    RESERVED_EXPANSION("", ",", false, true),
-    FRAGMENT("#", ",", false, true),
-    LABEL(".", ".", false, false),
-    PATH("/", "/", false, false),
-    PARAMETER(";", ";", true, false),
-    QUERY("?", "&", true, false),
-    CONTINUATION("&", "&", true, false);
+    SIMPLE("", ',', false, false),
+    RESERVED_EXPANSION("", ',', false, true),
+    FRAGMENT("#", ',', false, true),
+    LABEL(".", '.', false, false),
+    PATH("/", '/', false, false),
+    PARAMETER(";", ';', true, false),
+    QUERY("?", '&', true, false),
+    CONTINUATION("&", '&', true, false);
 
     final String first;
-    final String separator;
+    final char separator;
     final boolean named;
     final boolean reserved;
 
-    Operator(String first, String separator, boolean named, boolean reserved) {
+    Operator(String first, char separator, boolean named, boolean reserved) {
       this.first = first;
       this.separator = separator;
       this.named = named;
@@ -72,128 +67,158 @@ final class UriTemplate {
     }
   }
 
-  private UriTemplate() {}
+  private final String template;
+  private final TemplateNfa.Builder nfa = new TemplateNfa.Builder();
+  private int variables;
+
+  private UriTemplate(String template) {
+    this.template = template;
+  }
 
   /** Whether {@code text} holds a template expression at all. */
   static boolean isTemplate(String text) {
     return text.indexOf('{') >= 0;
   }
 
-  /** The template as a pattern matching whole strings; {@link IllegalArgumentException} if malformed. */
-  static Pattern compile(String template) {
-    StringBuilder regex = new StringBuilder();
+  /** The automaton of {@code template}; {@link IllegalArgumentException} if it is malformed. */
+  static TemplateNfa compile(String template) {
+    return new UriTemplate(template).build();
+  }
+
+  private TemplateNfa build() {
+    int state = nfa.start();
     int i = 0;
+    int firstOpen = template.indexOf('{');
     while (i < template.length()) {
       int open = template.indexOf('{', i);
       int close = template.indexOf('}', i);
       if (open < 0) {
         if (close >= 0) {
-          throw malformed(template, "'}' without '{'");
+          throw malformed("'}' without '{'");
         }
-        regex.append(Pattern.quote(template.substring(i)));
+        state = literal(state, template.substring(i));
         break;
       }
       if (close >= 0 && close < open) {
-        throw malformed(template, "'}' without '{'");
+        throw malformed("'}' without '{'");
       }
-      if (open > i) {
-        regex.append(Pattern.quote(template.substring(i, open)));
-      }
+      state = literal(state, template.substring(i, open));
       close = template.indexOf('}', open);
       if (close < 0) {
-        throw malformed(template, "unclosed '{'");
+        throw malformed("unclosed '{'");
       }
-      regex.append(expression(template, template.substring(open + 1, close)));
+      state = expression(state, template.substring(open + 1, close));
       i = close + 1;
     }
-    return Pattern.compile(regex.toString());
+    String prefix = firstOpen < 0 ? template : template.substring(0, firstOpen);
+    String suffix = template.substring(template.lastIndexOf('}') + 1);
+    return nfa.finish(state, variables, prefix, suffix);
   }
 
-  /** Whether {@code pattern} matches all of {@code text} within the read budget. */
-  static boolean matches(Pattern pattern, String text) {
-    try {
-      return pattern.matcher(new BudgetedText(text, FIXED_BUDGET + BUDGET_PER_CHAR * text.length())).matches();
-    } catch (RuntimeException e) {
-      if (e == OVER_BUDGET) {
-        return false;
-      }
-      throw e;
+  private int literal(int from, String text) {
+    int state = from;
+    for (int i = 0; i < text.length(); i++) {
+      int next = nfa.node();
+      nfa.edge(state, CharSet.of(text.charAt(i)), next);
+      state = next;
     }
+    return state;
   }
 
-  private static String expression(String template, String body) {
+  /** {@code (first any (separator any)*)?} where {@code any} is one of the variables' expansions. */
+  private int expression(int from, String body) {
     if (body.isEmpty()) {
-      throw malformed(template, "empty expression");
+      throw malformed("empty expression");
     }
     Operator operator = Operator.of(body.charAt(0));
-    String variables = operator == Operator.SIMPLE ? body : body.substring(1);
-    List<String> expansions = new ArrayList<>();
-    for (String variable : variables.split(",", -1)) {
+    String list = operator == Operator.SIMPLE ? body : body.substring(1);
+    int end = nfa.node();
+    nfa.epsilon(from, end); // every variable undefined
+    int item = operator.first.isEmpty() ? from : literal(from, operator.first);
+    if (item == from) {
+      item = nfa.node();
+      nfa.epsilon(from, item);
+    }
+    int joined = nfa.node();
+    for (String variable : list.split(",", -1)) {
       Matcher spec = VARSPEC.matcher(variable);
       if (!spec.matches()) {
-        throw malformed(template, "bad variable '" + variable + "'");
+        throw malformed("bad variable '" + variable + "'");
       }
-      expansions.add(variable(operator, spec.group(1), spec.group(2), spec.group(3) != null));
+      variables++;
+      int prefix = spec.group(2) == null ? 0 : Integer.parseInt(spec.group(2));
+      int after = variable(item, operator, spec.group(1), prefix, spec.group(3) != null);
+      nfa.epsilon(after, joined);
     }
-    String any = "(?:" + String.join("|", expansions) + ")";
-    return "(?:" + Pattern.quote(operator.first) + any
-        + "(?:" + Pattern.quote(operator.separator) + any + ")*)?";
+    nfa.edge(joined, CharSet.of(operator.separator), item);
+    nfa.epsilon(joined, end);
+    return end;
   }
 
-  private static String variable(Operator operator, String name, String prefix, boolean explode) {
-    String character = "(?:" + (operator.reserved ? RESERVED : UNRESERVED) + "|" + ENCODED + ")";
-    String value = prefix != null
-        ? character + "{0," + prefix + "}"
-        : "(?:" + character + "|,)*";
+  private int variable(int from, Operator operator, String name, int prefix, boolean explode) {
+    CharSet character = operator.reserved ? RESERVED : UNRESERVED;
     if (explode) {
-      // List items or name=value pairs, each joined to the next by the operator's separator,
-      // which the enclosing repetition supplies.
-      return "(?:" + character + "|=)*";
+      // list items or name=value pairs, each joined to the next by the separator of the expression
+      return repeated(from, character.with('='));
     }
-    if (!operator.named) {
-      return value;
-    }
-    String literalName = Pattern.quote(name);
-    return operator == Operator.PARAMETER
-        ? literalName + "(?:=" + value + ")?"
-        : literalName + "=" + value;
-  }
-
-  private static IllegalArgumentException malformed(String template, String why) {
-    return new IllegalArgumentException("malformed URI template '" + template + "': " + why);
-  }
-
-  /** The topic, counting the regex engine's reads so that a pathological match stops. */
-  private static final class BudgetedText implements CharSequence {
-    private final String text;
-    private int budget;
-
-    BudgetedText(String text, int budget) {
-      this.text = text;
-      this.budget = budget;
-    }
-
-    @Override
-    public int length() {
-      return text.length();
-    }
-
-    @Override
-    public char charAt(int index) {
-      if (--budget < 0) {
-        throw OVER_BUDGET;
+    int valueStart = from;
+    int end = nfa.node();
+    if (operator.named) {
+      int named = literal(from, name);
+      if (operator == Operator.PARAMETER) {
+        nfa.epsilon(named, end); // ";name" for an empty value
       }
-      return text.charAt(index);
+      valueStart = nfa.node();
+      nfa.edge(named, CharSet.of('='), valueStart);
     }
+    int valueEnd = prefix > 0 ? prefixed(valueStart, character, prefix) : repeated(valueStart, character.with(','));
+    nfa.epsilon(valueEnd, end);
+    return end;
+  }
 
-    @Override
-    public CharSequence subSequence(int start, int end) {
-      return text.subSequence(start, end);
-    }
+  /** Any number of {@code allowed} characters and %XX triplets. */
+  private int repeated(int from, CharSet allowed) {
+    int loop = nfa.node();
+    nfa.epsilon(from, loop);
+    nfa.edge(loop, allowed, loop);
+    int hex = nfa.node();
+    int hex2 = nfa.node();
+    nfa.edge(loop, PERCENT, hex);
+    nfa.edge(hex, HEX, hex2);
+    nfa.edge(hex2, HEX, loop);
+    return loop;
+  }
 
-    @Override
-    public String toString() {
-      return text;
+  /**
+   * At most {@code limit} characters: each a {@code allowed} one or a %-encoded one of one to four
+   * triplets. The count lives in the automaton's counter rather than in {@code limit} copies of the
+   * states, so {@code {x:9999}} costs what {@code {x:1}} does.
+   */
+  private int prefixed(int from, CharSet allowed, int limit) {
+    int boundary = nfa.counted();
+    nfa.epsilon(from, boundary); // entering a counted node starts its count at 0
+    nfa.counting(boundary, allowed, boundary, limit);
+    int previousTriplet = -1;
+    for (int t = 1; t <= MAX_TRIPLETS; t++) {
+      int percent = nfa.counted();
+      int hex = nfa.counted();
+      int triplet = nfa.counted();
+      if (t == 1) {
+        nfa.counting(boundary, PERCENT, percent, limit); // a new character
+      } else {
+        nfa.edge(previousTriplet, PERCENT, percent); // more bytes of the same character
+      }
+      nfa.edge(percent, HEX, hex);
+      nfa.edge(hex, HEX, triplet);
+      nfa.epsilon(triplet, boundary);
+      previousTriplet = triplet;
     }
+    int end = nfa.node();
+    nfa.epsilon(boundary, end);
+    return end;
+  }
+
+  private IllegalArgumentException malformed(String why) {
+    return new IllegalArgumentException("malformed URI template '" + template + "': " + why);
   }
 }
