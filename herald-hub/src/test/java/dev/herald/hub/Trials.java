@@ -8,18 +8,18 @@ import java.util.SplittableRandom;
  * ({@code -Dherald.seed=N} to replay a run); a failure names the seed of the failing case, so
  * {@code -Dherald.seed=<base>} with the same trial count reproduces it exactly.
  */
-final class Trials {
+public final class Trials {
   private static final long BASE_SEED = Long.getLong("herald.seed", 0x5EE5EEDL);
 
   /** A property that may throw checked exceptions (it talks to a hub). */
   @FunctionalInterface
-  interface Property {
+  public interface Property {
     void check(SplittableRandom random) throws Exception;
   }
 
   private Trials() {}
 
-  static void run(int count, Property property) {
+  public static void run(int count, Property property) {
     SplittableRandom seeds = new SplittableRandom(BASE_SEED);
     for (int trial = 0; trial < count; trial++) {
       long seed = seeds.nextLong();
