@@ -5,6 +5,7 @@ import dev.herald.hub.log.Entry;
 import dev.herald.hub.log.EventLog;
 import dev.herald.hub.log.IdGenerator;
 import dev.herald.hub.log.MemoryEventLog;
+import dev.herald.hub.topic.MatchScope;
 import dev.herald.server.FanOut;
 import dev.herald.server.HttpExchange;
 import dev.herald.server.HttpServer;
@@ -30,11 +31,18 @@ public final class Hub implements AutoCloseable {
   /** Default tolerance for clocks that disagree when checking a token's {@code exp} and {@code nbf}. */
   public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(5);
   /** Default most topic selectors in one subscription. */
-  public static final int DEFAULT_MAX_TOPICS = 100;
+  public static final int DEFAULT_MAX_TOPICS = SelectorLimits.DEFAULT_MAX_SELECTORS;
+  /** Default longest topic selector of a subscription, in characters. */
+  public static final int DEFAULT_MAX_SELECTOR_LENGTH = SelectorLimits.DEFAULT_MAX_LENGTH;
+  /** Default most variables in a URI template selector of a subscription. */
+  public static final int DEFAULT_MAX_TEMPLATE_VARIABLES = SelectorLimits.DEFAULT_MAX_TEMPLATE_VARIABLES;
+  /** Default work the template matches of one update may spend (see {@link Builder#matchBudget}). */
+  public static final long DEFAULT_MATCH_BUDGET = MatchScope.DEFAULT_BUDGET;
 
   private final HttpServer server;
   private final EventLog log;
-  private final FanOut<Update> fanOut;
+  private final FanOut<Dispatched> fanOut;
+  private final Matching matching;
   private final HubMetrics metrics;
   private final StatsStream stats;
   private volatile boolean closing;
@@ -63,11 +71,12 @@ public final class Hub implements AutoCloseable {
       serverBuilder.tls(builder.tlsCertificate, builder.tlsKey);
     }
     this.server = serverBuilder.start();
-    this.fanOut = server.newFanOut(Update::topics);
-    this.metrics = new HubMetrics(server, fanOut, log, builder.clock);
+    this.fanOut = server.newFanOut(dispatched -> dispatched.update().topics());
+    this.matching = new Matching(builder.matchBudget);
+    this.metrics = new HubMetrics(server, fanOut, log, builder.clock, matching.stats);
     log.onAppend(entries -> {
       for (Entry entry : entries) {
-        fanOut.publish(entry.update(), entry.sequence(), Publisher.encode(entry.update()));
+        fanOut.publish(matching.dispatched(entry.update()), entry.sequence(), Publisher.encode(entry.update()));
         metrics.published();
       }
     });
@@ -87,7 +96,9 @@ public final class Hub implements AutoCloseable {
     router.publisher = new Publisher(builder.publisherKey.withClockSkew(builder.clockSkew), log,
         builder.publishOrigins, limiter, metrics);
     router.subscriber = new Subscriber(builder.subscriberKey.withClockSkew(builder.clockSkew), builder.anonymous,
-        log, fanOut, builder.clock, readers, builder.maxTopics, metrics);
+        log, fanOut, builder.clock, readers,
+        new SelectorLimits(builder.maxTopics, builder.maxSelectorLength, builder.maxTemplateVariables), matching,
+        metrics);
   }
 
   /** A builder; at least a publisher key is required. */
@@ -247,6 +258,9 @@ public final class Hub implements AutoCloseable {
     private EventLog log;
     private List<String> corsOrigins = List.of();
     private int maxTopics = DEFAULT_MAX_TOPICS;
+    private int maxSelectorLength = DEFAULT_MAX_SELECTOR_LENGTH;
+    private int maxTemplateVariables = DEFAULT_MAX_TEMPLATE_VARIABLES;
+    private long matchBudget = DEFAULT_MATCH_BUDGET;
     private Path tlsCertificate;
     private Path tlsKey;
     private int maxConcurrentStreams = HttpServer.DEFAULT_MAX_CONCURRENT_STREAMS;
@@ -413,6 +427,42 @@ public final class Hub implements AutoCloseable {
         throw new IllegalArgumentException("maxTopicsPerSubscription must be at least 1: " + max);
       }
       this.maxTopics = max;
+      return this;
+    }
+
+    /** Longest topic selector a subscription may send, in characters; longer gets 400 (default 2,048). */
+    public Builder maxSelectorLength(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxSelectorLength must be at least 1: " + max);
+      }
+      this.maxSelectorLength = max;
+      return this;
+    }
+
+    /**
+     * Most variables a subscription's URI template selector may have ({@code {a,b}} counts two);
+     * more gets 400 (default 10).
+     */
+    public Builder maxTemplateVariables(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxTemplateVariables must be at least 1: " + max);
+      }
+      this.maxTemplateVariables = max;
+      return this;
+    }
+
+    /**
+     * Work all URI template matches of one update may spend together (default 20,000,000 steps;
+     * a step is one character of a topic through a template's automaton, so about 20 ms of one
+     * core at worst). Each distinct template is matched once per update; past the budget, the
+     * remaining template subscriptions do not get the update (fail closed), which is counted in
+     * {@code herald_topic_matches_given_up_total} and logged at most once a minute.
+     */
+    public Builder matchBudget(long steps) {
+      if (steps < 1) {
+        throw new IllegalArgumentException("matchBudget must be at least 1: " + steps);
+      }
+      this.matchBudget = steps;
       return this;
     }
 

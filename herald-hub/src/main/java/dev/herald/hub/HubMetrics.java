@@ -2,6 +2,7 @@ package dev.herald.hub;
 
 import dev.herald.hub.log.EventLog;
 import dev.herald.hub.log.LogStats;
+import dev.herald.hub.topic.MatchStats;
 import dev.herald.server.FanOut;
 import dev.herald.server.HttpServer;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -43,7 +44,7 @@ final class HubMetrics {
   private volatile LogStats cachedStats;
   private volatile long cachedAtNanos;
 
-  HubMetrics(HttpServer server, FanOut<?> fanOut, EventLog log, Clock clock) {
+  HubMetrics(HttpServer server, FanOut<?> fanOut, EventLog log, Clock clock, MatchStats matches) {
     this.log = log;
     this.clock = clock;
     published = Counter.builder().name("herald_updates_published_total")
@@ -88,6 +89,14 @@ final class HubMetrics {
     counter("herald_bytes_written_total", "Bytes of event-stream bodies queued for subscribers", server::bytesWritten);
     counter("herald_slow_consumer_disconnects_total", "Subscribers disconnected for reading too slowly",
         server::slowConsumersClosed);
+    counter("herald_subscription_failures_total",
+        "Subscriptions closed because delivering to them threw (every other subscriber still got the update)",
+        server::subscriptionsFailed);
+    counter("herald_topic_matches_given_up_total",
+        "Template selector matches given up: the update's matching budget was spent (the subscriber missed it)",
+        matches::budgetSpent);
+    counter("herald_topic_matches_too_costly_total",
+        "Template selector matches that cost more than one match may: counted as no match", matches::tooCostly);
     counter("herald_heartbeats_total", "Heartbeat comments sent to idle streams", server::heartbeatsSent);
 
     gauge("herald_store_events", "Updates retained in the log", () -> stats().events());

@@ -45,17 +45,19 @@ final class Subscriber {
   private final JwtVerifier verifier;
   private final boolean anonymous;
   private final EventLog log;
-  private final FanOut<Update> fanOut;
+  private final FanOut<Dispatched> fanOut;
   private final Clock clock;
   private final Executor readers;
-  private final int maxTopics;
+  private final SelectorLimits limits;
+  private final Matching matching;
   private final HubMetrics metrics;
 
-  Subscriber(JwtVerifier verifier, boolean anonymous, EventLog log, FanOut<Update> fanOut, Clock clock,
-      Executor readers, int maxTopics, HubMetrics metrics) {
+  Subscriber(JwtVerifier verifier, boolean anonymous, EventLog log, FanOut<Dispatched> fanOut, Clock clock,
+      Executor readers, SelectorLimits limits, Matching matching, HubMetrics metrics) {
     this.metrics = metrics;
     this.readers = readers;
-    this.maxTopics = maxTopics;
+    this.limits = limits;
+    this.matching = matching;
     this.verifier = verifier;
     this.anonymous = anonymous;
     this.log = log;
@@ -64,24 +66,12 @@ final class Subscriber {
   }
 
   void handle(HttpExchange exchange) {
-    List<String> topics = exchange.query().getOrDefault("topic", List.of());
-    if (topics.isEmpty()) {
-      fail(exchange, 400, "missing_topic", "give at least one 'topic' query parameter");
+    List<TopicSelector> selectors;
+    try {
+      selectors = limits.parse(exchange.query().getOrDefault("topic", List.of()));
+    } catch (SelectorLimits.Refused refused) {
+      fail(exchange, 400, refused.code, refused.getMessage());
       return;
-    }
-    if (topics.size() > maxTopics) {
-      fail(exchange, 400, "too_many_topics",
-          "a subscription may have at most " + maxTopics + " topic selectors; this one has " + topics.size());
-      return;
-    }
-    List<TopicSelector> selectors = new ArrayList<>(topics.size());
-    for (String topic : topics) {
-      try {
-        selectors.add(TopicSelector.parse(topic));
-      } catch (IllegalArgumentException malformed) {
-        fail(exchange, 400, "invalid_topic", malformed.getMessage());
-        return;
-      }
     }
     String lastEventId = exchange.header("Last-Event-ID");
     String cursor = lastEventId != null ? lastEventId : exchange.queryParameter("lastEventID");
@@ -97,14 +87,17 @@ final class Subscriber {
 
   private void subscribe(HttpExchange exchange, List<TopicSelector> selectors, Claims claims, String cursor,
       boolean wantsReset) {
-    Predicate<Update> filter = update -> TopicSelector.anyMatches(selectors, update.topics())
-        && (!update.isPrivate() || TopicSelector.anyMatches(claims.subscribe(), update.topics()));
+    Interest interest = new Interest(selectors, claims.subscribe());
     // Registered before history is read: what is published meanwhile is held, not lost.
-    Subscription<Update> subscription = Subscription.pending(exchange, filter);
+    Subscription<Dispatched> subscription = Subscription.pending(exchange,
+        dispatched -> interest.wants(dispatched.update(), dispatched.scope()));
     List<String> exact = exactTopics(selectors);
     if (exact != null) {
       subscription.indexedBy(exact); // offered only updates on these topics, not every update
+    } else if (interest.costly()) {
+      subscription.costly(); // its templates are matched after the cheap subscriptions got the update
     }
+    Predicate<Update> filter = update -> interest.wants(update, matching.scope(update));
     fanOut.add(subscription);
     if (cursor == null) {
       subscription.attach(exchange.openStream("Cache-Control", CACHE_CONTROL));
@@ -116,7 +109,7 @@ final class Subscriber {
   }
 
   /** On a reader thread: the first page of history, then the stream opens on the event loop. */
-  private void readFirstPage(HttpExchange exchange, Subscription<Update> subscription, Predicate<Update> filter,
+  private void readFirstPage(HttpExchange exchange, Subscription<Dispatched> subscription, Predicate<Update> filter,
       Claims claims, String cursor, boolean wantsReset) {
     Replay replay;
     try {
@@ -148,13 +141,13 @@ final class Subscriber {
   private final class Replaying {
     private final HttpExchange exchange;
     private final SseStream stream;
-    private final Subscription<Update> subscription;
+    private final Subscription<Dispatched> subscription;
     private final Predicate<Update> filter;
     private final Claims claims;
     private final long upTo;
     private long last;
 
-    Replaying(HttpExchange exchange, SseStream stream, Subscription<Update> subscription,
+    Replaying(HttpExchange exchange, SseStream stream, Subscription<Dispatched> subscription,
         Predicate<Update> filter, Claims claims, long upTo) {
       this.exchange = exchange;
       this.stream = stream;
@@ -267,7 +260,7 @@ final class Subscriber {
   }
 
 
-  private void goLive(Subscription<Update> subscription, Claims claims) {
+  private void goLive(Subscription<Dispatched> subscription, Claims claims) {
     if (subscription.goLive()) {
       closeAtExpiry(subscription.stream(), claims);
     }

@@ -179,6 +179,11 @@ public final class HttpServer implements AutoCloseable {
     return config.slowConsumersClosed.get();
   }
 
+  /** Subscriptions closed because their filter or a write to them threw (the others went on). */
+  public long subscriptionsFailed() {
+    return config.subscriptionsFailed.get();
+  }
+
   /**
    * Stops accepting, ends every event stream with a clean last chunk, answers the next request on
    * each kept-alive connection with {@code Connection: close}, and waits up to the shutdown grace.

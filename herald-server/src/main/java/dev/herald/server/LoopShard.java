@@ -17,12 +17,20 @@ import java.util.concurrent.TimeUnit;
  * that tick; with a flush interval, a loop that flushed less than an interval ago waits for the
  * interval's end, so a busy loop sends many updates per write while a quiet one flushes at once.
  * Streams idle for the heartbeat interval get a comment.
+ *
+ * <p>Subscriptions are isolated from each other: whatever one's filter or write throws (short of a
+ * fatal VM error), the others of the loop still get the event; the failing one is closed, logged and
+ * counted. {@link Subscription#costly Costly} subscriptions are offered each event in a second task,
+ * after the cheap ones got it and their flush ran.
  */
 final class LoopShard<E> {
+  private static final System.Logger LOG = System.getLogger(LoopShard.class.getName());
   final EventLoop loop;
   private final List<Subscription<E>> subscriptions = new ArrayList<>();
-  /** Subscriptions without keys: offered every event. */
+  /** Cheap subscriptions without keys: offered every event. */
   private final List<Subscription<E>> unindexed = new ArrayList<>();
+  /** Costly subscriptions (never indexed): offered every event, in a task of their own. */
+  private final List<Subscription<E>> costly = new ArrayList<>();
   /** Subscriptions by key, when the fan-out has a key function. */
   private final java.util.Map<String, List<Subscription<E>>> byKey = new java.util.HashMap<>();
   private final java.util.function.Function<? super E, ? extends java.util.Collection<String>> keysOf;
@@ -71,7 +79,9 @@ final class LoopShard<E> {
       for (String key : subscription.keys) {
         byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(subscription);
       }
-    } else if (keysOf != null) {
+    } else if (subscription.costly) {
+      costly.add(subscription);
+    } else {
       unindexed.add(subscription);
     }
     // Deferred: a close can fire in the middle of a delivery loop, which must not see the list change.
@@ -82,10 +92,8 @@ final class LoopShard<E> {
   void deliver(E event, long sequence, ByteBuf chunk) {
     int delivered = 0;
     try {
-      if (keysOf == null) {
-        delivered += offer(subscriptions, event, sequence, chunk);
-      } else {
-        delivered += offer(unindexed, event, sequence, chunk);
+      delivered += offer(unindexed, event, sequence, chunk);
+      if (keysOf != null) {
         for (String key : keysOf.apply(event)) {
           List<Subscription<E>> matching = byKey.get(key);
           if (matching != null) {
@@ -93,12 +101,32 @@ final class LoopShard<E> {
           }
         }
       }
+      if (!costly.isEmpty()) {
+        // queued behind the flush the cheap deliveries scheduled: their subscribers wait for no match
+        ByteBuf reference = chunk.retain();
+        loop.execute(() -> deliverCostly(event, sequence, reference));
+      }
     } finally {
-      int bytes = chunk.readableBytes();
-      chunk.release();
-      config.deliveries.add(delivered); // once per update and loop, not per subscriber
-      config.bytesWritten.add((long) delivered * bytes);
+      count(delivered, chunk);
     }
+  }
+
+  /** The second task of a delivery: the costly subscriptions. */
+  private void deliverCostly(E event, long sequence, ByteBuf chunk) {
+    int delivered = 0;
+    try {
+      delivered = offer(costly, event, sequence, chunk);
+    } finally {
+      count(delivered, chunk);
+    }
+  }
+
+  /** Releases the caller's reference and counts deliveries once per update and loop, not per subscriber. */
+  private void count(int delivered, ByteBuf chunk) {
+    int bytes = chunk.readableBytes();
+    chunk.release();
+    config.deliveries.add(delivered);
+    config.bytesWritten.add((long) delivered * bytes);
   }
 
   /** Offers the event to each subscription once; returns how many wrote it. */
@@ -110,20 +138,51 @@ final class LoopShard<E> {
         continue; // reached through another of its keys already
       }
       subscription.offered = sequence;
-      if (!subscription.wants(event, sequence)) {
-        continue;
-      }
-      if (subscription.isPending()) {
-        subscription.hold(sequence, chunk.retainedDuplicate(), holdLimitBytes);
-      } else {
-        subscription.writtenUpTo(sequence);
-        if (subscription.stream().writeUncounted(chunk.retainedDuplicate())) {
+      try {
+        if (offer(subscription, event, sequence, chunk)) {
           delivered++;
-          markDirty(subscription.stream());
         }
+      } catch (Throwable failure) {
+        isolate(subscription, failure);
       }
     }
     return delivered;
+  }
+
+  /** Offers the event to one subscription; whether it was written to its stream. */
+  private boolean offer(Subscription<E> subscription, E event, long sequence, ByteBuf chunk) {
+    if (!subscription.wants(event, sequence)) {
+      return false;
+    }
+    if (subscription.isPending()) {
+      subscription.hold(sequence, chunk.retainedDuplicate(), holdLimitBytes);
+      return false;
+    }
+    subscription.writtenUpTo(sequence);
+    if (subscription.stream().writeUncounted(chunk.retainedDuplicate())) {
+      markDirty(subscription.stream());
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * One subscription's filter or write threw: it alone pays. Errors the VM cannot go on after
+   * (out of memory, internal errors) are rethrown; a stack overflow is the subscription's own.
+   */
+  private void isolate(Subscription<E> subscription, Throwable failure) {
+    if (failure instanceof VirtualMachineError && !(failure instanceof StackOverflowError)) {
+      throw (VirtualMachineError) failure;
+    }
+    config.subscriptionsFailed.incrementAndGet();
+    LOG.log(System.Logger.Level.WARNING, "subscription closed: delivering to it failed; reason="
+        + failure.getClass().getName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage()),
+        failure instanceof StackOverflowError ? null : failure);
+    try {
+      subscription.fail();
+    } catch (RuntimeException closing) {
+      LOG.log(System.Logger.Level.WARNING, "closing a failed subscription failed", closing);
+    }
   }
 
   private void markDirty(SseStream stream) {
@@ -178,7 +237,9 @@ final class LoopShard<E> {
           }
         }
       }
-    } else if (keysOf != null) {
+    } else if (subscription.costly) {
+      costly.remove(subscription);
+    } else {
       unindexed.remove(subscription);
     }
     subscription.releaseHeld();

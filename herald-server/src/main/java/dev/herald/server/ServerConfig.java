@@ -16,6 +16,7 @@ final class ServerConfig {
   final int writeBufferHighWaterMark;
   final ChannelGroup streams;
   final AtomicLong slowConsumersClosed = new AtomicLong();
+  final AtomicLong subscriptionsFailed = new AtomicLong();
   final AtomicLong connectionsRefused = new AtomicLong();
   final AtomicLong connectionsTimedOut = new AtomicLong();
   final LongAdder deliveries = new LongAdder();

@@ -23,6 +23,7 @@ import java.util.function.Predicate;
 public final class Subscription<E> {
   private final io.netty.channel.EventLoop loop;
   private final Future<?> closeFuture;
+  private final Runnable closeConnection;
   private final Predicate<E> filter;
   private SseStream stream;
   private long lastSequence = Long.MIN_VALUE;
@@ -34,24 +35,31 @@ public final class Subscription<E> {
   java.util.Set<String> keys;
   /** The last sequence offered by the shard: an event reached through two of its keys counts once. */
   long offered;
+  /** Whether its filter may be costly: offered each event after the cheap subscriptions of its loop. */
+  boolean costly;
+  /** Set when its filter or a write threw: offered nothing more, its connection closing. */
+  boolean failed;
 
   private record Held(long sequence, ByteBuf chunk) {}
 
   /** A live subscription of {@code stream} to the events {@code filter} accepts. */
   public Subscription(SseStream stream, Predicate<E> filter) {
-    this(stream.eventLoop(), stream.closeFuture(), filter);
+    this(stream.eventLoop(), stream.closeFuture(), stream::close, filter);
     this.stream = stream;
   }
 
-  private Subscription(io.netty.channel.EventLoop loop, Future<?> closeFuture, Predicate<E> filter) {
+  private Subscription(io.netty.channel.EventLoop loop, Future<?> closeFuture, Runnable closeConnection,
+      Predicate<E> filter) {
     this.loop = loop;
     this.closeFuture = closeFuture;
+    this.closeConnection = closeConnection;
     this.filter = Objects.requireNonNull(filter, "filter");
   }
 
   /** A subscription for the connection of {@code exchange} that holds events until {@link #attach}. */
   public static <E> Subscription<E> pending(HttpExchange exchange, Predicate<E> filter) {
-    Subscription<E> subscription = new Subscription<>(exchange.eventLoop(), exchange.closeFuture(), filter);
+    Subscription<E> subscription = new Subscription<>(exchange.eventLoop(), exchange.closeFuture(),
+        () -> exchange.closeFuture().channel().close(), filter);
     subscription.held = new ArrayDeque<>();
     return subscription;
   }
@@ -157,7 +165,27 @@ public final class Subscription<E> {
     return this;
   }
 
+  /**
+   * Declares that this subscription's filter may be costly (e.g. it matches URI templates a client
+   * sent), so that its shard offers each event to it only after the cheap subscriptions of the loop
+   * got it and were flushed: its cost never delays them. Call before {@link FanOut#add}.
+   */
+  public Subscription<E> costly() {
+    this.costly = true;
+    return this;
+  }
+
   boolean wants(E event, long sequence) {
-    return sequence > lastSequence && isOpen() && filter.test(event);
+    return !failed && sequence > lastSequence && isOpen() && filter.test(event);
+  }
+
+  /** Stops offering it events and closes its connection (its filter or a write threw). */
+  void fail() {
+    failed = true;
+    if (stream != null) {
+      stream.close();
+    } else {
+      closeConnection.run();
+    }
   }
 }
