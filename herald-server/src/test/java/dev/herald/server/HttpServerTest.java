@@ -8,6 +8,7 @@ import dev.herald.client.EventIterator;
 import dev.herald.client.EventSource;
 import dev.herald.client.EventSourceException;
 import dev.herald.client.EventSourceListener;
+import dev.herald.client.RetryPolicy;
 import dev.herald.sse.SseEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -156,6 +158,71 @@ class HttpServerTest {
       assertThat(app.server.slowConsumersClosed()).as("stalled reader closed").isEqualTo(1);
       app.publish("t", "still flowing");
       assertThat(healthy.next().data()).isEqualTo("still flowing");
+    }
+  }
+
+  @Test
+  void aSubscriptionWhoseFilterThrowsIsClosedWhileEveryOtherOneGetsTheEvent() throws Exception {
+    app = new TestApp();
+    List<EventIterator> before = new ArrayList<>();
+    List<EventIterator> after = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      before.add(subscribe("t"));
+    }
+    EventIterator fragile = EventSource.builder(URI.create(app.url("/fragile?topic=t")))
+        .errorPolicy(ErrorPolicy.NEVER).retryPolicy(RetryPolicy.browser()).reconnectionTime(Duration.ofHours(1))
+        .iterator();
+    awaitSubscribers(5);
+    for (int i = 0; i < 4; i++) {
+      after.add(subscribe("t")); // later in the shard's list than the failing one
+    }
+    try {
+      app.publish("t", "boom");
+      for (EventIterator events : before) {
+        assertThat(events.poll(Duration.ofSeconds(10)).data()).isEqualTo("boom");
+      }
+      for (EventIterator events : after) {
+        assertThat(events.poll(Duration.ofSeconds(10)).data()).isEqualTo("boom");
+      }
+      assertThat(app.server.subscriptionsFailed()).isEqualTo(1);
+      awaitExactly(8);
+      app.publish("t", "next");
+      for (EventIterator events : after) {
+        assertThat(events.poll(Duration.ofSeconds(10)).data()).isEqualTo("next");
+      }
+    } finally {
+      fragile.close();
+      before.forEach(EventIterator::close);
+      after.forEach(EventIterator::close);
+    }
+  }
+
+  @Test
+  void costlySubscriptionsGetEveryEventInOrder() throws Exception {
+    app = new TestApp();
+    try (EventIterator cheap = subscribe("t");
+        EventIterator costly = EventSource.builder(URI.create(app.url("/costly?topic=t")))
+            .errorPolicy(ErrorPolicy.NEVER).iterator()) {
+      awaitSubscribers(2);
+      for (int i = 0; i < 500; i++) {
+        app.publish(i % 2 == 0 ? "t" : "other", Integer.toString(i));
+      }
+      for (int i = 0; i < 500; i += 2) {
+        assertThat(costly.next().data()).isEqualTo(Integer.toString(i));
+        assertThat(cheap.next().data()).isEqualTo(Integer.toString(i));
+      }
+      assertThat(costly.poll(Duration.ofMillis(100))).isNull();
+    }
+  }
+
+  /** Waits until exactly {@code count} subscriptions are registered (some closed). */
+  private void awaitExactly(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (app.fanOut.size() != count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(app.fanOut.size() + " subscribers registered, expected " + count);
+      }
+      Thread.sleep(10);
     }
   }
 

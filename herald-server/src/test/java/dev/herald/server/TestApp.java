@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A small application on {@link HttpServer} for its tests: {@code GET /stream?topic=t} subscribes,
+ * {@code GET /costly?topic=t} subscribes as a {@link Subscription#costly costly} subscription,
+ * {@code GET /fragile?topic=t} with a filter that throws on events whose data is {@code boom},
  * {@code POST /publish?topic=t} with a text body publishes it to that topic, anything else is 404.
  */
 final class TestApp implements AutoCloseable {
@@ -53,6 +55,18 @@ final class TestApp implements AutoCloseable {
     if (exchange.method().equals("GET") && exchange.path().equals("/stream")) {
       SseStream stream = exchange.openStream("Cache-Control", "no-cache");
       fanOut.add(new Subscription<>(stream, update -> update.topic().equals(topic)));
+    } else if (exchange.method().equals("GET") && exchange.path().equals("/fragile")) {
+      // a filter that throws what a pathological matcher would, on the event whose data is "boom"
+      SseStream stream = exchange.openStream("Cache-Control", "no-cache");
+      fanOut.add(new Subscription<>(stream, update -> {
+        if (update.data().equals("boom")) {
+          throw new StackOverflowError();
+        }
+        return update.topic().equals(topic);
+      }));
+    } else if (exchange.method().equals("GET") && exchange.path().equals("/costly")) {
+      SseStream stream = exchange.openStream("Cache-Control", "no-cache");
+      fanOut.add(new Subscription<TestApp.Update>(stream, update -> update.topic().equals(topic)).costly());
     } else if (exchange.method().equals("GET") && exchange.path().equals("/late")) {
       // Registers at once but opens the stream 300 ms later, as if reading history meanwhile.
       long upTo = Long.parseLong(exchange.queryParameter("upTo"));

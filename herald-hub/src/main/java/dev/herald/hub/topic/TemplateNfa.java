@@ -2,8 +2,6 @@ package dev.herald.hub.topic;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +15,7 @@ import java.util.Map;
  * {@link TemplateMatcher} can cache transitions in small tables. Immutable.
  */
 final class TemplateNfa {
+  private static final int[] NONE = new int[0];
   private final int start;
   private final int accept;
   private final boolean[] counted;
@@ -42,26 +41,13 @@ final class TemplateNfa {
     this.suffix = suffix;
     this.counted = new boolean[n];
     this.epsilon = new int[n][];
-    // classes: ASCII characters with the same membership in every edge's set share one
-    List<CharSet> sets = new ArrayList<>();
-    for (Node node : b.nodes) {
-      for (Edge edge : node.edges) {
-        if (!sets.contains(edge.on)) {
-          sets.add(edge.on);
-        }
-      }
+    List<CharSet> sets = distinctSets(b);
+    this.asciiClass = asciiClasses(sets);
+    int next = 0;
+    for (int c : asciiClass) {
+      next = Math.max(next, c + 1);
     }
-    Map<String, Integer> bySignature = new HashMap<>();
-    asciiClass = new int[128];
-    for (char c = 0; c < 128; c++) {
-      StringBuilder signature = new StringBuilder(sets.size());
-      for (CharSet set : sets) {
-        signature.append(set.contains(c) ? '1' : '0');
-      }
-      asciiClass[c] = bySignature.computeIfAbsent(signature.toString(), k -> bySignature.size());
-    }
-    int next = bySignature.size();
-    Map<Character, Integer> others = new LinkedHashMap<>();
+    java.util.TreeMap<Character, Integer> others = new java.util.TreeMap<>();
     for (CharSet set : sets) {
       if (set.nonAscii() >= 0 && !others.containsKey((char) set.nonAscii())) {
         others.put((char) set.nonAscii(), next++);
@@ -70,9 +56,9 @@ final class TemplateNfa {
     otherChars = new char[others.size()];
     otherClasses = new int[others.size()];
     int k = 0;
-    for (char c : new java.util.TreeSet<>(others.keySet())) {
-      otherChars[k] = c;
-      otherClasses[k++] = others.get(c);
+    for (Map.Entry<Character, Integer> other : others.entrySet()) {
+      otherChars[k] = other.getKey();
+      otherClasses[k++] = other.getValue();
     }
     this.classes = next + 1; // the last class: characters above ASCII that no edge accepts
     this.moves = new int[n][][];
@@ -81,20 +67,68 @@ final class TemplateNfa {
     for (int v = 0; v < n; v++) {
       Node node = b.nodes.get(v);
       counted[v] = node.counted;
-      epsilon[v] = node.epsilon.stream().mapToInt(Integer::intValue).toArray();
+      epsilon[v] = toArray(node.epsilon);
       moves[v] = new int[classes][];
       limits[v] = new int[classes][];
       for (int c = 0; c < classes; c++) {
-        List<Edge> accepting = new ArrayList<>();
+        int accepting = 0;
         for (Edge edge : node.edges) {
           if (representative[c] >= 0 && edge.on.contains((char) representative[c])) {
-            accepting.add(edge);
+            accepting++;
           }
         }
-        moves[v][c] = accepting.stream().mapToInt(Edge::target).toArray();
-        limits[v][c] = accepting.stream().mapToInt(Edge::limit).toArray();
+        moves[v][c] = accepting == 0 ? NONE : new int[accepting];
+        limits[v][c] = accepting == 0 ? NONE : new int[accepting];
+        int e = 0;
+        for (Edge edge : node.edges) {
+          if (representative[c] >= 0 && edge.on.contains((char) representative[c])) {
+            moves[v][c][e] = edge.target;
+            limits[v][c][e++] = edge.limit;
+          }
+        }
       }
     }
+  }
+
+  private static List<CharSet> distinctSets(Builder b) {
+    List<CharSet> sets = new ArrayList<>();
+    java.util.Set<CharSet> seen = new java.util.HashSet<>();
+    for (Node node : b.nodes) {
+      for (Edge edge : node.edges) {
+        if (seen.add(edge.on)) {
+          sets.add(edge.on);
+        }
+      }
+    }
+    return sets;
+  }
+
+  /** Classes of ASCII characters: refined set by set, so two characters share a class when no set tells them apart. */
+  private static int[] asciiClasses(List<CharSet> sets) {
+    int[] classOf = new int[128];
+    int count = 1;
+    for (CharSet set : sets) {
+      int[] split = new int[count * 2];
+      Arrays.fill(split, -1);
+      int next = 0;
+      for (char c = 0; c < 128; c++) {
+        int key = classOf[c] * 2 + (set.contains(c) ? 1 : 0);
+        if (split[key] < 0) {
+          split[key] = next++;
+        }
+        classOf[c] = split[key];
+      }
+      count = next;
+    }
+    return classOf;
+  }
+
+  private static int[] toArray(List<Integer> list) {
+    int[] array = new int[list.size()];
+    for (int i = 0; i < array.length; i++) {
+      array[i] = list.get(i);
+    }
+    return array;
   }
 
   /** One character of each class, or -1 for the class of unaccepted non-ASCII characters. */
