@@ -112,13 +112,21 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!requestStarted && !exempt && !multiplexed) {
-      requestStarted = true;
-      arm(ctx, config.requestTimeout.toNanos(), true);
-    }
+    requestStarted();
     ctx.fireChannelRead(msg);
   }
 
+  /**
+   * A request has begun to arrive: its bytes came in now, or it was read earlier, pipelined behind
+   * another, and is handled now that the other is answered. It must arrive whole within the request
+   * timeout.
+   */
+  void requestStarted() {
+    if (!requestStarted && !exempt && !multiplexed && context != null) {
+      requestStarted = true;
+      arm(context, config.requestTimeout.toNanos(), true);
+    }
+  }
 
   /** The whole request arrived: no request timeout while the application answers. */
   void requestReceived() {

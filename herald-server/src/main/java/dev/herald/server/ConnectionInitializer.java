@@ -52,10 +52,19 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
   }
 
   private void http1(ChannelPipeline pipeline) {
+    http1(pipeline, config, handler);
+  }
+
+  /**
+   * The HTTP/1.1 handlers, in order. The {@link PipelineGate} sits before the aggregator so that no
+   * request pipelined behind another is aggregated, handled or even read before the other's answer.
+   */
+  static void http1(ChannelPipeline pipeline, ServerConfig config, RequestHandler handler) {
     pipeline.addLast(new HttpRequestDecoder(new HttpDecoderConfig()
             .setMaxInitialLineLength(config.maxRequestLineLength)
             .setMaxHeaderSize(config.maxHeaderSize)))
         .addLast(new HttpResponseEncoder())
+        .addLast(new PipelineGate())
         .addLast(new BodyAggregator(config.maxBodySize))
         .addLast(new RequestDispatcher(handler, config));
   }

@@ -1,7 +1,6 @@
 package dev.herald.server;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -175,13 +174,15 @@ public final class HttpExchange {
     addHeaders(response, extraHeaders.toArray(new String[0]));
     boolean keepOpen = keepAlive && !config.closing();
     HttpUtil.setKeepAlive(response, keepOpen);
-    var written = ctx.writeAndFlush(response);
     ConnectionGuard guard = ctx.pipeline().get(ConnectionGuard.class);
     if (guard != null) {
-      guard.responded();
+      guard.responded(); // before the write: once it is written, a pipelined request may start at once
     }
+    var written = ctx.writeAndFlush(response);
     if (!keepOpen) {
-      written.addListener(ChannelFutureListener.CLOSE);
+      // Lingering: a client that pipelined more after this request must still read this answer
+      // (closing with its bytes unread would make the kernel reset the connection).
+      written.addListener(LingeringClose.INSTANCE);
     }
   }
 

@@ -57,6 +57,10 @@ public final class SseStream {
     if (guard != null) {
       guard.streaming();
     }
+    PipelineGate gate = ctx.pipeline().get(PipelineGate.class);
+    if (gate != null) {
+      gate.streaming(); // a request pipelined behind a stream that never ends is never answered
+    }
     SseStream stream = new SseStream(ctx.channel(), config);
     ctx.channel().attr(STREAM).set(stream);
     AtomicInteger open = stream.http2 ? config.http2Streams : config.http1Streams;
