@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link EventSourceListener} or consume it through {@link Builder#iterator()}.
  *
  * <p>Every request carries {@code Accept: text/event-stream}, {@code Cache-Control: no-cache} and,
- * when the last event ID is not empty, {@code Last-Event-ID}; it never carries a request timeout
+ * when the last event ID is not empty, {@code Last-Event-ID}, or, for an ID a header cannot carry
+ * exactly through {@code java.net.http} (not printable ASCII, or a space at either end), the
+ * {@code lastEventID} query parameter that Mercure hubs read instead; it never carries a request timeout
  * (on current JDKs that would also cut the body off). A 200 response with a {@code text/event-stream}
  * content type opens the stream; 204 closes the source for good; other outcomes go to the
  * {@link ErrorPolicy} ({@link ErrorPolicy#RESILIENT} by default), and retried ones wait as the
@@ -284,9 +285,7 @@ public final class EventSource implements AutoCloseable {
     request.setHeader("Accept", "text/event-stream");
     request.setHeader("Cache-Control", "no-cache");
     if (!lastEventId.isEmpty()) {
-      // Header values travel as ISO-8859-1 chars; this sends the ID's UTF-8 bytes unchanged.
-      request.setHeader("Last-Event-ID",
-          new String(lastEventId.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+      LastEventIds.add(request, uri, lastEventId);
     }
     return request.build();
   }

@@ -22,9 +22,32 @@ class EventSourceRequestTest {
   }
 
   @Test
-  void lastEventIdIsSentAsItsUtf8Bytes() {
-    String header = request("caf\u00e9").headers().firstValue("Last-Event-ID").orElseThrow();
-    assertThat(header).isEqualTo("caf\u00c3\u00a9"); // the two UTF-8 bytes, one ISO-8859-1 char each
+  void asciiLastEventIdIsSentAsTheHeader() {
+    HttpRequest request = request("urn:uuid:42 a");
+    assertThat(request.headers().firstValue("Last-Event-ID")).hasValue("urn:uuid:42 a");
+    assertThat(request.uri()).isEqualTo(URI_);
+  }
+
+  @Test
+  void nonAsciiLastEventIdIsSentAsTheQueryParameterNotAsAHeaderThatHttp11WouldMangle() {
+    HttpRequest request = request("caf\u00e9");
+    assertThat(request.headers().firstValue("Last-Event-ID")).isEmpty();
+    assertThat(request.uri().getRawQuery()).isEqualTo("lastEventID=caf%C3%A9");
+  }
+
+  @Test
+  void idsAHeaderCannotCarryExactlyGoToTheQueryWithoutFailing() {
+    for (String id : new String[] {"a\u0001b", " lead", "trail ", "del\u007f", "tab\there"}) {
+      HttpRequest request = request(id);
+      assertThat(request.headers().firstValue("Last-Event-ID")).as(id).isEmpty();
+      assertThat(request.uri().getRawQuery()).as(id).startsWith("lastEventID=");
+    }
+  }
+
+  @Test
+  void queryParameterReplacesAnEarlierOneAndKeepsTheRest() {
+    URI uri = LastEventIds.withQueryParameter(URI.create("http://h/p?topic=a%2Fb&lastEventID=old&x#frag"), "\u00e9 +");
+    assertThat(uri.toString()).isEqualTo("http://h/p?topic=a%2Fb&x&lastEventID=%C3%A9%20%2B#frag");
   }
 
   @Test

@@ -103,6 +103,22 @@ class EventSourceTest {
   }
 
   @Test
+  void reconnectsWithANonAsciiIdAsTheQueryParameterBecauseAHeaderWouldArriveAsQuestionMarks() throws Exception {
+    server.then(ex -> ex.stream().send("id: caf\u00e9 \u4e2d\ud83d\ude00\ndata: a\n\n").end())
+        .then(ex -> ex.stream().awaitClientClose(Duration.ofSeconds(10)));
+    start(builder("/events?topic=t&lastEventID=old"));
+
+    listener.expectOpen();
+    listener.expectMessage("a", "caf\u00e9 \u4e2d\ud83d\ude00");
+    listener.expectError(ConnectionException.class, true);
+    server.takeRequest();
+    ScriptedServer.Request reconnection = server.takeRequest();
+    assertThat(reconnection.header("Last-Event-ID")).isNull();
+    assertThat(reconnection.target())
+        .isEqualTo("/events?topic=t&lastEventID=caf%C3%A9%20%E4%B8%AD%F0%9F%98%80");
+  }
+
+  @Test
   void idOnlyEventSetsTheIdSentOnReconnection() throws Exception {
     server.then(ex -> ex.stream().send("data: a\n\nid: 9\n\n").end())
         .then(ex -> ex.stream().awaitClientClose(Duration.ofSeconds(10)));

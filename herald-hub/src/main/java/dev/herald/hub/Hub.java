@@ -185,6 +185,11 @@ public final class Hub implements AutoCloseable {
 
     void route(HttpExchange exchange) {
       if (publisher == null || subscriber == null) {
+        if (exchange.path().equals("/readyz")) { // probes parse JSON: the same shape as once started
+          exchange.respond(503, Responses.JSON, "{\"status\":\"unready\",\"checks\":{"
+              + "\"started\":{\"ok\":false,\"detail\":\"the hub is starting\"}}}\n");
+          return;
+        }
         Responses.error(exchange, 503, "starting", "the hub is starting; retry shortly");
         return;
       }

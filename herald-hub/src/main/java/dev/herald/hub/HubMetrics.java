@@ -28,6 +28,13 @@ import java.util.function.DoubleSupplier;
  */
 final class HubMetrics {
   private static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
+  /** The error codes a publish may be refused with (docs/observability.md lists them). */
+  private static final String[] PUBLISH_ERRORS = {"missing_token", "invalid_token", "invalid_request",
+      "forbidden", "csrf", "invalid_update", "unsupported_media_type", "id_conflict", "rate_limited",
+      "store_unavailable"};
+  /** The error codes a subscription may be refused with. */
+  private static final String[] SUBSCRIBE_ERRORS = {"missing_topic", "invalid_topic", "too_many_topics",
+      "missing_token", "invalid_token", "invalid_request", "store_unavailable"};
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final EventLog log;
@@ -54,6 +61,13 @@ final class HubMetrics {
     subscribeErrors = Counter.builder().name("herald_subscribe_errors_total")
         .help("Subscriptions refused, by reason (the error code in the response)").labelNames("reason")
         .register(registry);
+    // Every known reason at 0 from the start: a rate() or an alert needs the series before the first error.
+    for (String reason : PUBLISH_ERRORS) {
+      publishErrors.labelValues(reason);
+    }
+    for (String reason : SUBSCRIBE_ERRORS) {
+      subscribeErrors.labelValues(reason);
+    }
     replays = Counter.builder().name("herald_replays_total")
         .help("Subscriptions that asked for history (Last-Event-ID or lastEventID)").register(registry);
     replayedEvents = Counter.builder().name("herald_replayed_events_total")
@@ -85,6 +99,7 @@ final class HubMetrics {
         server::connectionsRefused);
     counter("herald_connections_timed_out_total",
         "Connections closed for silence or a request that did not arrive in time", server::connectionsTimedOut);
+    // the server counts what fan-outs write; the dashboard's stats stream writes without one
     counter("herald_updates_delivered_total", "Updates written to live subscriptions", server::deliveries);
     counter("herald_bytes_written_total", "Bytes of event-stream bodies queued for subscribers", server::bytesWritten);
     counter("herald_slow_consumer_disconnects_total", "Subscribers disconnected for reading too slowly",

@@ -1,19 +1,23 @@
 package dev.herald.hub;
 
 import dev.herald.hub.log.LogStats;
-import dev.herald.server.FanOut;
 import dev.herald.server.HttpExchange;
 import dev.herald.server.HttpServer;
+import dev.herald.server.SseChunks;
 import dev.herald.server.SseStream;
-import dev.herald.server.Subscription;
 import dev.herald.sse.SseEncoder;
 import dev.herald.sse.SseEvent;
 import dev.herald.hub.auth.AuthException;
 import dev.herald.hub.auth.JwtVerifier;
 import dev.herald.hub.auth.TokenLocator;
 import dev.herald.hub.topic.TopicSelector;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
@@ -22,8 +26,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /.well-known/herald/stats}: the dashboard's live numbers as an event stream, one
- * {@code stats} event a second with a JSON object (the hub's own SSE, fanned out like any topic).
- * Figures come from {@link HubMetrics} and the server; rates are per second over the last tick.
+ * {@code stats} event a second with a JSON object, encoded and framed once for every open stream.
+ * Figures come from {@link HubMetrics} and the server; rates are per second over the last tick. The
+ * streams are written directly, not through a {@link dev.herald.server.FanOut}: a fan-out counts
+ * what it writes as updates delivered, and an open dashboard must not raise
+ * {@code herald_updates_delivered_total} (nor its own "delivered" figure) with nothing published.
  */
 final class StatsStream implements AutoCloseable {
   static final String PATH = "/.well-known/herald/stats";
@@ -36,10 +43,9 @@ final class StatsStream implements AutoCloseable {
   private final boolean open;
   private final Clock clock;
   private final Instant started;
-  private final FanOut<Object> fanOut;
+  private final Set<SseStream> streams = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService ticker;
   private final String version;
-  private long sequence;
   private long lastNanos = System.nanoTime();
   private long lastPublished;
   private long lastDelivered;
@@ -56,7 +62,6 @@ final class StatsStream implements AutoCloseable {
     this.metrics = metrics;
     this.clock = clock;
     this.started = clock.instant();
-    this.fanOut = server.newFanOut();
     String implementation = Hub.class.getPackage().getImplementationVersion();
     this.version = implementation == null ? "development build" : implementation;
     this.ticker = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -98,18 +103,40 @@ final class StatsStream implements AutoCloseable {
     SseStream stream = exchange.openStream("Cache-Control", Subscriber.CACHE_CONTROL);
     byte[] current = latest;
     if (current != null) {
-      stream.write(dev.herald.server.SseChunks.frame(io.netty.buffer.PooledByteBufAllocator.DEFAULT, current));
+      stream.write(SseChunks.frame(PooledByteBufAllocator.DEFAULT, current));
       stream.flush();
     }
-    fanOut.add(new Subscription<>(stream, tick -> true));
+    streams.add(stream);
+    stream.closeFuture().addListener(closed -> streams.remove(stream));
+  }
+
+  /** Writes one framed event to every open stream, each on its own event loop. */
+  private void send(byte[] event) {
+    ByteBuf chunk = SseChunks.frame(PooledByteBufAllocator.DEFAULT, event);
+    try {
+      for (SseStream stream : streams) {
+        ByteBuf copy = chunk.retainedDuplicate();
+        try {
+          stream.eventLoop().execute(() -> {
+            if (stream.write(copy)) { // a closed or too slow stream releases it
+              stream.flush();
+            }
+          });
+        } catch (RejectedExecutionException shuttingDown) {
+          copy.release();
+        }
+      }
+    } finally {
+      chunk.release();
+    }
   }
 
   private void tick() {
     try {
       byte[] event = SseEncoder.encode(SseEvent.builder().type("stats").data(snapshot()).build());
       latest = event;
-      if (fanOut.size() > 0) {
-        fanOut.publish(Boolean.TRUE, ++sequence, event);
+      if (!streams.isEmpty()) {
+        send(event);
       }
     } catch (RuntimeException e) {
       // A failing figure (an unreadable store) must not stop the ticks: report what can be read.

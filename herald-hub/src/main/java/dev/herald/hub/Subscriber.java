@@ -73,7 +73,7 @@ final class Subscriber {
       fail(exchange, 400, refused.code, refused.getMessage());
       return;
     }
-    String lastEventId = exchange.header("Last-Event-ID");
+    String lastEventId = HeaderText.read(exchange.header("Last-Event-ID")); // browsers send UTF-8
     String cursor = lastEventId != null ? lastEventId : exchange.queryParameter("lastEventID");
     boolean wantsReset = exchange.query().containsKey(RESET_PARAMETER);
     Verified.then(exchange, authorize(exchange), claims -> subscribe(exchange, selectors, claims, cursor, wantsReset),
@@ -127,7 +127,7 @@ final class Subscriber {
       boolean found = replay.cursorFound() && !cursor.equals(EventLog.EARLIEST);
       metrics.replayStarted(replay.cursorFound());
       SseStream stream = exchange.openStream("Cache-Control", CACHE_CONTROL,
-          "Last-Event-ID", found ? cursor : EventLog.EARLIEST);
+          "Last-Event-ID", found ? HeaderText.write(cursor) : EventLog.EARLIEST);
       subscription.attach(stream);
       if (!found && wantsReset && !cursor.equals(EventLog.EARLIEST)) {
         stream.send(resetEvent(cursor));

@@ -98,6 +98,31 @@ class DashboardTest {
     }
   }
 
+  @Test
+  void anOpenDashboardDeliversNoUpdatesWhileNothingIsPublished() throws Exception {
+    fixture = new HubFixture(builder -> builder.anonymous(true).uiOpen(true));
+    try (EventIterator stats = fixture.subscribe(EventSource.builder(stats(null)))) {
+      for (int i = 0; i < 3; i++) { // the one sent on opening, then two ticks
+        assertThat(stats.poll(Duration.ofSeconds(5))).as("stats event %d", i).isNotNull();
+      }
+
+      assertThat(awaitStats(stats, "\"delivered\":").data()).contains("\"delivered\":0,");
+      assertThat(fixture.get(fixture.uri("/metrics")).body()).contains("\nherald_updates_delivered_total 0.0\n");
+    }
+  }
+
+  @Test
+  void theDashboardStillCountsDeliveriesToSubscribers() throws Exception {
+    fixture = new HubFixture(builder -> builder.anonymous(true).uiOpen(true));
+    try (EventIterator stats = fixture.subscribe(EventSource.builder(stats(null)));
+        EventIterator subscriber = fixture.subscribe("t")) {
+      fixture.publishOk("topic", "t", "data", "x");
+
+      assertThat(subscriber.poll(Duration.ofSeconds(10)).data()).isEqualTo("x");
+      assertThat(awaitStats(stats, "\"delivered\":1,").type()).isEqualTo("stats");
+    }
+  }
+
   /** Stats events come every second: waits (up to 15 s) for one whose data contains {@code text}. */
   private static SseEvent awaitStats(EventIterator stats, String text) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();

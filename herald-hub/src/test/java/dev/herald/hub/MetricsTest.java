@@ -10,7 +10,15 @@ import dev.herald.hub.log.LogStats;
 import dev.herald.hub.log.MemoryEventLog;
 import dev.herald.hub.log.Retention;
 import dev.herald.hub.log.SqliteEventLog;
+import dev.herald.hub.log.EventLog.CommitListener;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -128,6 +136,71 @@ class MetricsTest {
     String text = scrape();
     assertThat(sample(text, "herald_subscribe_errors_total{reason=\"missing_token\"}")).isEqualTo(1);
     assertThat(sample(text, "herald_subscribe_errors_total{reason=\"missing_topic\"}")).isEqualTo(1);
+  }
+
+  @Test
+  void errorCountersExistAtZeroBeforeTheFirstError() throws Exception {
+    fixture = new HubFixture(builder -> builder.anonymous(true).ui(false)); // no dashboard ticks reading them
+
+    String text = scrape();
+    for (String reason : List.of("missing_topic", "invalid_topic", "too_many_topics", "missing_token",
+        "invalid_token", "store_unavailable")) {
+      assertThat(sample(text, "herald_subscribe_errors_total{reason=\"" + reason + "\"}")).as(reason).isZero();
+    }
+    for (String reason : List.of("missing_token", "invalid_token", "forbidden", "invalid_update", "rate_limited",
+        "store_unavailable")) {
+      assertThat(sample(text, "herald_publish_errors_total{reason=\"" + reason + "\"}")).as(reason).isZero();
+    }
+  }
+
+  @Test
+  void readyzAnswersJsonWhileTheHubIsStarting() throws Exception {
+    CountDownLatch starting = new CountDownLatch(1);
+    ForwardingEventLog slowToStart = new ForwardingEventLog(new MemoryEventLog(100, new IdGenerator())) {
+      @Override
+      public void onCommit(CommitListener listener) {
+        // the hub registers its metrics after it listens and before it routes: hold it there
+        try {
+          starting.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        super.onCommit(listener);
+      }
+    };
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    CompletableFuture<HubFixture> started = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new HubFixture(builder -> builder.anonymous(true)
+            .listen(new InetSocketAddress("127.0.0.1", port)).eventLog(slowToStart));
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    try {
+      URI readyz = URI.create("http://127.0.0.1:" + port + "/readyz");
+      HttpResponse<String> response = null;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (response == null && System.nanoTime() < deadline) {
+        try {
+          response = HubFixture.HTTP.send(HttpRequest.newBuilder(readyz).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException notListeningYet) {
+          Thread.sleep(10);
+        }
+      }
+
+      assertThat(response).as("an answer while starting").isNotNull();
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+      assertThat(response.body()).startsWith("{\"status\":\"unready\"").contains("\"the hub is starting\"");
+    } finally {
+      starting.countDown();
+      fixture = started.get(30, TimeUnit.SECONDS);
+    }
+    assertThat(fixture.get(fixture.uri("/readyz")).statusCode()).isEqualTo(200);
   }
 
   @Test
