@@ -77,7 +77,11 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
       if (!exchange.answered() && !exchange.deferred()) {
         throw new IllegalStateException("the handler returned without answering " + exchange);
       }
-    } catch (Exception e) {
+    } catch (Throwable e) {
+      if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+        throw (VirtualMachineError) e; // out of memory and the like: the process must not go on as if well
+      }
+      // any other failure, a stack overflow included, is this request's: the client gets an answer
       LOG.log(System.Logger.Level.ERROR, "request failed: " + exchange, e);
       if (exchange.answered()) {
         ctx.close();

@@ -315,6 +315,15 @@ class HttpServerTest {
   }
 
   @Test
+  void aHandlerThatOverflowsItsStackStillAnswers500() throws Exception {
+    app = new TestApp();
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(app.url("/overflow")))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.body()).startsWith("internal_error");
+  }
+
+  @Test
   void overlongRequestLineIs414() throws Exception {
     app = new TestApp(HttpServer.builder().maxRequestLineLength(256));
     assertThat(rawStatus("GET /" + "a".repeat(300) + " HTTP/1.1\r\nHost: x\r\n\r\n")).isEqualTo(414);

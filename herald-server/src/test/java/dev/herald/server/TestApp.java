@@ -80,6 +80,8 @@ final class TestApp implements AutoCloseable {
       }, 300, java.util.concurrent.TimeUnit.MILLISECONDS);
     } else if (exchange.method().equals("GET") && exchange.path().equals("/boom")) {
       throw new IllegalStateException("boom");
+    } else if (exchange.method().equals("GET") && exchange.path().equals("/overflow")) {
+      throw new StackOverflowError();
     } else if (exchange.method().equals("POST") && exchange.path().equals("/echo")) {
       exchange.respond(200, "text/plain", exchange.bodyText());
     } else {
