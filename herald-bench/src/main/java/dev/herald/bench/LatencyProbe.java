@@ -28,9 +28,16 @@ final class LatencyProbe {
    * latencies in microseconds, sorted.
    */
   static long[] run(String publishTo, String subscribeTo, String secret, int count, int warmup) throws Exception {
+    return run(publishTo, subscribeTo + "?topic=latency", "latency", secret, count, warmup);
+  }
+
+  /** As {@link #run(String, String, String, int, int)}, subscribed with the URL {@code subscription}, publishing on {@code topic}. */
+  static long[] run(String publishTo, String subscription, String topic, String secret, int count, int warmup)
+      throws Exception {
     ConcurrentHashMap<String, Long> receivedAt = new ConcurrentHashMap<>();
     CountDownLatch[] next = {new CountDownLatch(1)};
-    EventSource source = EventSource.builder(URI.create(subscribeTo + "?topic=latency"))
+    String form = "topic=" + java.net.URLEncoder.encode(topic, java.nio.charset.StandardCharsets.UTF_8) + "&data=";
+    EventSource source = EventSource.builder(URI.create(subscription))
         .listener(event -> {
           receivedAt.put(event.data(), System.nanoTime());
           next[0].countDown();
@@ -49,7 +56,7 @@ final class LatencyProbe {
         http.send(HttpRequest.newBuilder(URI.create(publishTo))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .header("Authorization", "Bearer " + token)
-            .POST(HttpRequest.BodyPublishers.ofString("topic=latency&data=" + data)).build(),
+            .POST(HttpRequest.BodyPublishers.ofString(form + data)).build(),
             HttpResponse.BodyHandlers.discarding());
         if (!next[0].await(10, TimeUnit.SECONDS)) {
           throw new IllegalStateException("update " + i + " not delivered");

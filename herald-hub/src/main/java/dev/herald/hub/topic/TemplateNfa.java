@@ -31,14 +31,16 @@ final class TemplateNfa {
   private final int variables;
   private final String prefix;
   private final String suffix;
+  private final String[] innerLiterals;
 
-  private TemplateNfa(Builder b, int accept, int variables, String prefix, String suffix) {
+  private TemplateNfa(Builder b, int accept, int variables, String prefix, String suffix, List<String> inner) {
     int n = b.nodes.size();
     this.start = 0;
     this.accept = accept;
     this.variables = variables;
     this.prefix = prefix;
     this.suffix = suffix;
+    this.innerLiterals = inner.toArray(new String[0]);
     this.counted = new boolean[n];
     this.epsilon = new int[n][];
     List<CharSet> sets = distinctSets(b);
@@ -169,6 +171,14 @@ final class TemplateNfa {
   /** The literal text after the last expression: every accepted string ends with it. */
   String literalSuffix() {
     return suffix;
+  }
+
+  /**
+   * The literal texts between expressions, in order: every accepted string holds them, in this
+   * order and without overlapping, between {@link #literalPrefix} and {@link #literalSuffix}.
+   */
+  String[] innerLiterals() {
+    return innerLiterals;
   }
 
   /** Nodes: a measure of the cost of one step. */
@@ -348,8 +358,8 @@ final class TemplateNfa {
       nodes.get(from).edges.add(new Edge(on, to, limit));
     }
 
-    TemplateNfa finish(int accept, int variables, String prefix, String suffix) {
-      return new TemplateNfa(this, accept, variables, prefix, suffix);
+    TemplateNfa finish(int accept, int variables, String prefix, String suffix, List<String> innerLiterals) {
+      return new TemplateNfa(this, accept, variables, prefix, suffix, innerLiterals);
     }
   }
 

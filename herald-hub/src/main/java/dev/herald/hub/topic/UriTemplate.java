@@ -69,6 +69,7 @@ final class UriTemplate {
 
   private final String template;
   private final TemplateNfa.Builder nfa = new TemplateNfa.Builder();
+  private final List<String> literals = new ArrayList<>();
   private int variables;
 
   private UriTemplate(String template) {
@@ -103,6 +104,9 @@ final class UriTemplate {
         throw malformed("'}' without '{'");
       }
       state = literal(state, template.substring(i, open));
+      if (open > i) {
+        literals.add(template.substring(i, open));
+      }
       close = template.indexOf('}', open);
       if (close < 0) {
         throw malformed("unclosed '{'");
@@ -112,7 +116,10 @@ final class UriTemplate {
     }
     String prefix = firstOpen < 0 ? template : template.substring(0, firstOpen);
     String suffix = template.substring(template.lastIndexOf('}') + 1);
-    return nfa.finish(state, variables, prefix, suffix);
+    if (firstOpen > 0) {
+      literals.remove(0); // the prefix: checked on its own
+    }
+    return nfa.finish(state, variables, prefix, suffix, literals);
   }
 
   private int literal(int from, String text) {
