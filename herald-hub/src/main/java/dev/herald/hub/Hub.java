@@ -378,7 +378,7 @@ public final class Hub implements AutoCloseable {
       for (String origin : origins) {
         String problem = origin.equals("*") ? null : Cors.originProblem(origin);
         if (problem != null) {
-          throw new IllegalArgumentException(problem);
+          throw new IllegalArgumentException("corsOrigins: " + problem);
         }
       }
       this.corsOrigins = List.copyOf(origins);
@@ -430,7 +430,7 @@ public final class Hub implements AutoCloseable {
             ? "'*' would accept cookie-authenticated publishes from any site; list the origins"
             : Cors.originProblem(origin);
         if (problem != null) {
-          throw new IllegalArgumentException(problem);
+          throw new IllegalArgumentException("publishOrigins: " + problem);
         }
       }
       this.publishOrigins = List.copyOf(origins);

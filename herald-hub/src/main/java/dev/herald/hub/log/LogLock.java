@@ -42,7 +42,11 @@ final class LogLock implements AutoCloseable {
       Files.createDirectories(directory);
       channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot use the data directory " + directory + ": " + describe(e), e);
+      String reason = describe(e);
+      if (reason.startsWith(directory + ": ")) { // the directory itself: say its path once
+        reason = reason.substring(directory.toString().length() + 2);
+      }
+      throw new IllegalStateException("cannot use the data directory " + directory + ": " + reason, e);
     }
     FileLock lock;
     try {
