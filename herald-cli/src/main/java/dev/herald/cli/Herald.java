@@ -5,6 +5,9 @@ import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,6 +21,9 @@ import picocli.CommandLine.Command;
     subcommands = {ServeCommand.class, PublishCommand.class, SubscribeCommand.class, TokenCommand.class,
         BenchCommand.class})
 public final class Herald implements Callable<Integer> {
+  /** The commands whose options also come from the environment and the config file. */
+  private static final List<String> SETTINGS_COMMANDS = List.of("serve", "publish", "token");
+
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;
 
@@ -68,9 +74,22 @@ public final class Herald implements Callable<Integer> {
       err.println("herald: " + e.getMessage());
       return 2;
     }
-    for (String name : new String[] {"serve", "publish", "token"}) {
+    for (String name : SETTINGS_COMMANDS) {
       commandLine.getSubcommands().get(name).setDefaultValueProvider(settings);
     }
+    // After parsing, before running: a typo in a settings name is bad usage, like one in a flag.
+    commandLine.setExecutionStrategy(parsed -> {
+      CommandLine.ParseResult command = parsed.subcommand();
+      if (command != null && SETTINGS_COMMANDS.contains(command.commandSpec().name())
+          && !command.isUsageHelpRequested() && !command.isVersionHelpRequested()) {
+        List<String> problems = settings.unknownNames(optionNames(commandLine));
+        if (!problems.isEmpty()) {
+          problems.forEach(problem -> err.println("herald: " + problem));
+          return 2;
+        }
+      }
+      return new CommandLine.RunLast().execute(parsed);
+    });
     commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("herald: " + e.getMessage());
       return 1;
@@ -82,6 +101,19 @@ public final class Herald implements Callable<Integer> {
       return 2;
     });
     return commandLine.execute(args);
+  }
+
+  /** The long option names (no dashes) of every command that reads {@link Settings}. */
+  static Set<String> optionNames(CommandLine herald) {
+    Set<String> names = new TreeSet<>();
+    for (String command : SETTINGS_COMMANDS) {
+      for (CommandLine.Model.OptionSpec option : herald.getSubcommands().get(command).getCommandSpec().options()) {
+        if (!option.usageHelp() && !option.versionHelp() && !option.longestName().equals("--config")) {
+          names.add(option.longestName().replaceFirst("^-+", ""));
+        }
+      }
+    }
+    return names;
   }
 
   /** Without a command: show what there is, and fail as bad usage. */

@@ -1,26 +1,14 @@
 package dev.herald.cli;
 
 import dev.herald.hub.Hub;
-import dev.herald.hub.auth.Tokens;
-import dev.herald.hub.log.IdGenerator;
-import dev.herald.hub.log.EventLog;
-import dev.herald.hub.log.MemoryEventLog;
-import dev.herald.hub.log.RecentCache;
-import dev.herald.hub.log.Retention;
-import dev.herald.hub.log.SqliteEventLog;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import dev.herald.redis.RedisEventLog;
 import dev.herald.redis.RedisLogSettings;
 
 /** {@code herald serve}: runs the hub until interrupted. */
@@ -34,8 +22,10 @@ import dev.herald.redis.RedisLogSettings;
         + "the command line wins, then the environment, then the file.",
     footer = {
       "",
-      "With no secret configured, a random one is generated for this run, anonymous subscribers are",
-      "allowed, and a publisher token and curl example are printed so you can publish at once."
+      "Development mode: when nothing configures authentication (no secret, key or JWKS URL), a random",
+      "secret is generated for this run and anonymous subscribers are allowed; a warning says so, and the",
+      "secret, a 'herald token' command line for it and a ready publisher token are printed. Unknown",
+      "--config keys and HERALD_* variables are errors (the other HERALD_* variables: docs/hub.md)."
     })
 final class ServeCommand implements Callable<Integer> {
   @CommandLine.Spec
@@ -219,7 +209,12 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     configureLogging(err);
-    EventLog log = openLog();
+    StoreOption eventLog;
+    try {
+      eventLog = StoreOption.check(store, dataDir, durability, retainEvents, retainBytes, retainAge, redisKeyPrefix);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     Credential publisher = Credential.pick(publisherJwtJwksUrl, publisherJwtKey, publisherJwtSecret,
         jwtJwksUrl, jwtKey, jwtSecret);
     Credential subscriber = Credential.pick(subscriberJwtJwksUrl, subscriberJwtKey, subscriberJwtSecret,
@@ -227,7 +222,7 @@ final class ServeCommand implements Callable<Integer> {
     boolean generated = publisher == null && subscriber == null;
     String generatedSecret = null;
     if (generated) {
-      generatedSecret = randomSecret();
+      generatedSecret = DevelopmentMode.randomSecret();
       publisher = new Credential(generatedSecret, null, null);
       subscriber = publisher;
     } else if (publisher == null || subscriber == null) {
@@ -266,7 +261,7 @@ final class ServeCommand implements Callable<Integer> {
           .maxRequestLineLength(maxRequestLine)
           .publishRate(publishRate, publishBurst != null ? publishBurst
               : (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.ceil(publishRate * 2))))
-          .eventLog(log);
+          .eventLog(eventLog::open); // opened once the port is bound
       if ((tlsCert == null) != (tlsKey == null)) {
         throw new IllegalArgumentException("give both --tls-cert and --tls-key, or neither");
       }
@@ -274,15 +269,15 @@ final class ServeCommand implements Callable<Integer> {
         builder.tls(tlsCert, tlsKey);
       }
     } catch (IllegalArgumentException | java.io.IOException e) {
-      log.close();
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), OptionNames.inMessage(e.getMessage()));
     }
     Hub hub;
     try {
-      hub = builder.start();
-    } catch (Exception e) { // Netty reports a taken port as a (native) IOException
-      log.close();
-      err.println("herald: cannot listen on " + listen.getHostString() + ":" + listen.getPort() + ": " + e.getMessage());
+      hub = start(builder);
+    } catch (IllegalArgumentException e) { // a value the server checks only when it is built
+      throw new CommandLine.ParameterException(spec.commandLine(), OptionNames.inMessage(e.getMessage()));
+    } catch (RuntimeError e) {
+      err.println("herald: " + e.getMessage()); // not bad usage: no "Try --help"
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -295,14 +290,11 @@ final class ServeCommand implements Callable<Integer> {
 
     String url = hub.url();
     Log.info(err, "hub started", "url", url, "transport", hub.transport(),
-        "protocols", hub.secure() ? "h2,http/1.1 (TLS)" : "http/1.1,h2c", "store", describeStore(),
+        "protocols", hub.secure() ? "h2,http/1.1 (TLS)" : "http/1.1,h2c", "store", eventLog.describe(),
         "anonymous", Boolean.toString(allowAnonymous),
         "secret", generated ? "generated" : "configured");
-    if (generated && logFormat.equalsIgnoreCase("text")) {
-      printQuickStart(err, url, generatedSecret);
-    } else if (generated) {
-      Log.info(err, "the secret is generated for this run: start with --log-format text to see a ready token,"
-          + " or configure --jwt-secret");
+    if (generated) {
+      DevelopmentMode.announce(err, url, generatedSecret, allowAnonymous, !noUi, logFormat.equalsIgnoreCase("text"));
     }
     stopped.await();
     return 0;
@@ -327,81 +319,34 @@ final class ServeCommand implements Callable<Integer> {
     LogHandler.install(err);
   }
 
-  private EventLog openLog() {
-    if (retainEvents < 0 || retainBytes < 0) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "retention bounds must not be negative");
+  /**
+   * Binds, then opens the event log.
+   *
+   * @throws RuntimeError saying what stopped the hub: the address, or the store
+   */
+  private Hub start(Hub.Builder builder) throws InterruptedException, RuntimeError {
+    String address = listen.getHostString() + ":" + listen.getPort();
+    if (listen.isUnresolved()) {
+      throw new RuntimeError("cannot listen on " + address + ": cannot resolve the host name '"
+          + listen.getHostString() + "'");
     }
-    switch (store) {
-      case "memory" -> {
-        long capacity = retainEvents == 0 ? Integer.MAX_VALUE : retainEvents;
-        return new MemoryEventLog((int) Math.min(capacity, Integer.MAX_VALUE), new IdGenerator());
-      }
-      case "sqlite" -> {
-        SqliteEventLog.Durability mode = switch (durability) {
-          case "os" -> SqliteEventLog.Durability.OS;
-          case "fsync" -> SqliteEventLog.Durability.FSYNC;
-          default -> throw new CommandLine.ParameterException(spec.commandLine(),
-              "--durability must be os or fsync (got '" + durability + "')");
-        };
-        try {
-          SqliteEventLog sqlite = SqliteEventLog.open(dataDir.resolve("events.db"), mode,
-              new Retention(retainEvents, retainBytes, retainAge), new IdGenerator());
-          return new RecentCache(sqlite, RecentCache.DEFAULT_CAPACITY);
-        } catch (IllegalStateException e) {
-          throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-      }
-      default -> {
-        if (store.startsWith("redis://") || store.startsWith("rediss://")) {
-          return openRedis();
-        }
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "--store must be sqlite, memory or a redis:// (rediss://) URI (got '" + store + "')");
-      }
-    }
-  }
-
-  private EventLog openRedis() {
-    RedisLogSettings settings;
     try {
-      settings = new RedisLogSettings(java.net.URI.create(store), redisKeyPrefix, retainEvents, retainAge,
-          RedisLogSettings.DEFAULT_COMMAND_TIMEOUT);
+      return builder.start();
+    } catch (IllegalStateException e) { // the store: another hub holds the data directory, Redis unreachable...
+      throw new RuntimeError(e.getMessage());
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--store: " + e.getMessage());
-    }
-    try {
-      return new RecentCache(RedisEventLog.open(settings, new IdGenerator()), RecentCache.DEFAULT_CAPACITY);
-    } catch (IllegalStateException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      throw e;
+    } catch (Exception e) { // Netty reports a taken port as a (native) IOException
+      throw new RuntimeError("cannot listen on " + address + ": " + (e.getMessage() != null ? e.getMessage()
+          : e.getClass().getSimpleName()));
     }
   }
 
-  private String describeStore() {
-    if (store.startsWith("redis")) {
-      java.net.URI uri = java.net.URI.create(store);
-      return uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort() + " prefix=" + redisKeyPrefix;
+  /** A failure of the run, not of its usage: reported without "Try --help", exit code 1. */
+  private static final class RuntimeError extends Exception {
+    RuntimeError(String message) {
+      super(message);
     }
-    return store.equals("sqlite") ? "sqlite:" + dataDir.resolve("events.db").toAbsolutePath() + " durability=" + durability
-        : "memory";
-  }
-
-  private void printQuickStart(PrintWriter err, String url, String secret) {
-    boolean noUiFlag = noUi;
-    String token = Tokens.hmac(secret, List.of("*"), List.of("*"), null, Instant.now());
-    err.println();
-    err.println("No JWT secret configured: this run uses a generated one, valid until the hub stops.");
-    err.println("Publisher token (publish and subscribe to every topic):");
-    err.println("  " + token);
-    if (!noUiFlag) {
-      err.println("Dashboard (live figures, a subscribe and publish debugger): "
-          + url.substring(0, url.indexOf("/.well-known/")) + "/");
-    }
-    err.println("Try it, in two terminals:");
-    err.println("  ./herald subscribe '" + url + "?topic=demo'");
-    err.println("  curl -d topic=demo -d data=hello -H 'Authorization: Bearer " + token + "' " + url);
-    err.println("Configure --jwt-secret (or HERALD_JWT_SECRET) for tokens that outlive this run.");
-    err.println();
-    err.flush();
   }
 
   /** A role's verification material: an HMAC secret, a PEM public key file or a JWKS URL. */
@@ -457,11 +402,5 @@ final class ServeCommand implements Callable<Integer> {
         throw new java.io.IOException("cannot read the key file " + file + " (" + e.getClass().getSimpleName() + ")", e);
       }
     }
-  }
-
-  private static String randomSecret() {
-    byte[] bytes = new byte[32];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 }

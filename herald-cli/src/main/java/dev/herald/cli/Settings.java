@@ -5,9 +5,13 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import picocli.CommandLine;
 
 /**
@@ -15,14 +19,35 @@ import picocli.CommandLine;
  * {@code HERALD_<OPTION>} (e.g. {@code --jwt-secret} → {@code HERALD_JWT_SECRET}), then the config
  * file ({@code --config FILE} or {@code HERALD_CONFIG}; Java properties with the option names as
  * keys, e.g. {@code jwt-secret=...}), then the option's documented default.
+ *
+ * <p>A name that matches no option is an error, never ignored ({@link #unknownNames}): a typo such
+ * as {@code jwt_secret=} or {@code HERALD_JWT_SECRT} would otherwise start a hub in development mode
+ * (generated secret, anonymous subscribers) without a word. The {@code HERALD_*} variables that are
+ * not options are listed in {@link #OTHER_VARIABLES} (and in docs/hub.md).
  */
 final class Settings implements CommandLine.IDefaultValueProvider {
+  /**
+   * {@code HERALD_*} variables that set no option but are read elsewhere: by the launcher script,
+   * the bench scripts and the test suite. Keep docs/hub.md's list in step.
+   */
+  static final Set<String> OTHER_VARIABLES = Set.of(
+      "HERALD_CONFIG", // the --config file, read before the options are parsed
+      "HERALD_JAVA_OPTS", // ./herald: JVM flags
+      "HERALD_SERVE_OPTS", "HERALD_BENCH_SECRET", // bench/*.sh
+      "HERALD_CHROMIUM", "HERALD_REQUIRE_BROWSER", "HERALD_REDIS_SERVER", "HERALD_REQUIRE_REDIS"); // tests
+
   private final Map<String, String> environment;
   private final Properties file;
+  private final String fileName;
 
   Settings(Map<String, String> environment, Properties file) {
+    this(environment, file, "(none)");
+  }
+
+  private Settings(Map<String, String> environment, Properties file, String fileName) {
     this.environment = environment;
     this.file = file;
+    this.fileName = fileName;
   }
 
   /** Settings from the process environment and the config file named in {@code args} or the environment. */
@@ -36,7 +61,7 @@ final class Settings implements CommandLine.IDefaultValueProvider {
         throw new CommandLine.PicocliException("cannot read the config file " + path + ": " + e.getMessage());
       }
     }
-    return new Settings(environment, properties);
+    return new Settings(environment, properties, path);
   }
 
   private static String configPath(String[] args, Map<String, String> environment) {
@@ -54,6 +79,33 @@ final class Settings implements CommandLine.IDefaultValueProvider {
   /** The environment variable for an option name such as {@code --jwt-secret}. */
   static String variable(String longName) {
     return "HERALD_" + longName.replaceFirst("^-+", "").replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  /**
+   * One message per config file key and {@code HERALD_*} variable that no option reads, each with
+   * the closest valid name; empty when every name is known.
+   *
+   * @param options the long option names (without dashes) of every command that reads settings: a
+   *     file or environment shared by {@code serve} and {@code token} may hold names only one knows
+   */
+  List<String> unknownNames(Set<String> options) {
+    List<String> problems = new ArrayList<>();
+    for (String key : new TreeSet<>(file.stringPropertyNames())) {
+      if (!options.contains(key)) {
+        problems.add("unknown key '" + key + "' in the config file " + fileName + "; did you mean '"
+            + ClosestName.of(key, options) + "'? (keys are the long option names, e.g. jwt-secret)");
+      }
+    }
+    Set<String> variables = new TreeSet<>(OTHER_VARIABLES);
+    options.forEach(option -> variables.add(variable(option)));
+    for (String name : new TreeSet<>(environment.keySet())) {
+      if (name.startsWith("HERALD_") && !variables.contains(name)) {
+        problems.add("unknown environment variable " + name + "; did you mean " + ClosestName.of(name, variables)
+            + "? (HERALD_<OPTION> sets an option, e.g. HERALD_JWT_SECRET; the other HERALD_* variables"
+            + " are listed in docs/hub.md)");
+      }
+    }
+    return problems;
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.herald.client.EventSource;
 import dev.herald.client.EventSourceException;
 import dev.herald.client.EventSourceListener;
 import dev.herald.client.HttpStatusException;
+import dev.herald.client.RetryPolicy;
 import dev.herald.sse.SseEvent;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -67,6 +68,13 @@ final class SubscribeCommand implements Callable<Integer> {
 
   @Option(names = "--no-reconnect", description = "Stop at the first error or end of stream.")
   private boolean noReconnect;
+
+  @Option(names = "--retry-policy", paramLabel = "backoff|browser", defaultValue = "backoff",
+      description = "How long to wait before reconnecting. backoff (default): the reconnection time (the"
+          + " server's retry:, else 3 s) doubled per consecutive failure up to 30 s, plus up to 50% random"
+          + " jitter, and at least the server's Retry-After; browser: exactly the reconnection time, as a"
+          + " browser's EventSource does. Neither ever waits less than the server's retry:.")
+  private Retry retryPolicy;
 
   @Option(names = "--read-timeout", paramLabel = "DURATION", converter = Durations.class,
       description = "Reconnect when nothing arrives for this long; 0 = never (default: ${DEFAULT-VALUE}).",
@@ -140,10 +148,23 @@ final class SubscribeCommand implements Callable<Integer> {
               : HttpRequest.BodyPublishers.ofString(data);
       builder.method(method != null ? method : "POST", body);
     }
+    builder.retryPolicy(retryPolicy.policy);
     if (noReconnect) {
       builder.errorPolicy(ErrorPolicy.NEVER);
     }
     return builder.listener(new Printing(printer, outcome, err)).build();
+  }
+
+  /** The {@code --retry-policy} choices (lower case: picocli lists them as typed). */
+  enum Retry {
+    backoff(RetryPolicy.backoff()),
+    browser(RetryPolicy.browser());
+
+    final RetryPolicy policy;
+
+    Retry(RetryPolicy policy) {
+      this.policy = policy;
+    }
   }
 
   /** Prints events and decides the exit code. */

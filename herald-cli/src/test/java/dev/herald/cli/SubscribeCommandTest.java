@@ -177,4 +177,23 @@ class SubscribeCommandTest {
   void zeroMaxEventsIsAUsageError() {
     assertThat(subscribe("--max-events", "0", url())).isEqualTo(2);
   }
+
+  @Test
+  void browserRetryPolicyWaitsTheReconnectionTimeWhateverRetryAfterSays() {
+    // The default policy would honour Retry-After and wait an hour; a browser ignores it.
+    server.then(ex -> ex.stream().send("retry: 50\ndata: a\n\n").end())
+        .then(ex -> ex.respond(503, "Retry-After", "3600").send("busy").end())
+        .then(streamOf("data: b\n\n"));
+
+    int code = subscribe("--retry-policy", "browser", "--max-events", "2", "--timeout", "60s", url());
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).isEqualTo("event: message\ndata: a\n\nevent: message\ndata: b\n\n");
+  }
+
+  @Test
+  void unknownRetryPolicyIsAUsageErrorListingTheChoices() {
+    assertThat(subscribe("--retry-policy", "eager", url())).isEqualTo(2);
+    assertThat(err.toString()).contains("--retry-policy", "backoff", "browser");
+  }
 }

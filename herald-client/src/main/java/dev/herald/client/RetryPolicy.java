@@ -7,17 +7,20 @@ import java.util.function.DoubleSupplier;
  * How long an {@link EventSource} waits before reconnecting. The base is the reconnection time
  * (the server's {@code retry:} or {@link EventSource.Builder#reconnectionTime}); each consecutive
  * failure multiplies it by {@link #multiplier()}, capped at {@link #maxDelay()} (or the server's
- * {@code retry:} if that is larger); then {@link #jitter()} takes a random share off, so that many
- * clients do not reconnect in step. A {@code Retry-After} header lengthens the wait, up to
- * {@link #maxRetryAfter()}. Failures stop counting as consecutive once a connection has stayed open
- * for {@link #resetAfter()}. Immutable; {@code with...} methods return changed copies.
+ * {@code retry:} if that is larger). A {@code Retry-After} header lengthens the wait, up to
+ * {@link #maxRetryAfter()}. Then {@link #jitter()} adds a random share, so that many clients do not
+ * reconnect in step. Jitter only ever lengthens: the wait is never shorter than the reconnection time
+ * nor than the (capped) {@code Retry-After}, because a server that sends {@code retry: 10000} to shed
+ * load must not see its clients back after 5 s (WHATWG: wait the reconnection time, then optionally
+ * longer). Failures stop counting as consecutive once a connection has stayed open for
+ * {@link #resetAfter()}. Immutable; {@code with...} methods return changed copies.
  */
 public final class RetryPolicy {
   /** Default growth per consecutive failure. */
   public static final double DEFAULT_MULTIPLIER = 2.0;
   /** Default cap of the computed delay. */
   public static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(30);
-  /** Default share of the delay that jitter may remove: up to half. */
+  /** Default share of the delay that jitter may add: up to half more. */
   public static final double DEFAULT_JITTER = 0.5;
   /** Default time a connection must stay open before failures stop counting as consecutive. */
   public static final Duration DEFAULT_RESET_AFTER = Duration.ofSeconds(60);
@@ -50,7 +53,10 @@ public final class RetryPolicy {
     this.maxRetryAfter = Checks.requireNotNegative(maxRetryAfter, "maxRetryAfter");
   }
 
-  /** The default: exponential backoff x2 from the reconnection time, capped at 30 s, up to 50% jitter. */
+  /**
+   * The default: exponential backoff x2 from the reconnection time, capped at 30 s, plus up to 50%
+   * jitter (so never less than the reconnection time, at most 45 s unless the server asks for more).
+   */
   public static RetryPolicy backoff() {
     return BACKOFF;
   }
@@ -65,12 +71,12 @@ public final class RetryPolicy {
     return multiplier;
   }
 
-  /** Cap of the computed delay. */
+  /** Cap of the backoff before jitter (the server's {@code retry:} wins when larger). */
   public Duration maxDelay() {
     return maxDelay;
   }
 
-  /** Share of each delay that jitter may remove, 0 to 1. */
+  /** Share of each delay that jitter may add, 0 to 1 (0.5: up to half more). */
   public double jitter() {
     return jitter;
   }
@@ -123,13 +129,13 @@ public final class RetryPolicy {
     double base = reconnectionTime.toMillis();
     double cap = Math.max(maxDelay.toMillis(), base);
     double grown = base * Math.pow(multiplier, Math.max(0, consecutiveFailures - 1));
-    double delay = Math.min(grown, cap);
-    delay -= delay * jitter * random.getAsDouble();
-    long millis = (long) delay;
+    double floor = Math.min(grown, cap);
     if (retryAfter != null) {
-      millis = Math.max(millis, Math.min(retryAfter.toMillis(), maxRetryAfter.toMillis()));
+      floor = Math.max(floor, Math.min(retryAfter.toMillis(), maxRetryAfter.toMillis()));
     }
-    return Duration.ofMillis(millis);
+    // Added, never subtracted: the floor is what the server asked for.
+    double delay = floor + floor * jitter * random.getAsDouble();
+    return Duration.ofMillis((long) Math.ceil(Math.min(delay, Long.MAX_VALUE)));
   }
 
   @Override

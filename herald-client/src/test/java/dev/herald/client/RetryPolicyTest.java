@@ -39,12 +39,43 @@ class RetryPolicyTest {
   }
 
   @Test
-  void jitterRemovesUpToItsShare() {
-    RetryPolicy policy = RetryPolicy.backoff(); // up to half
+  void jitterAddsUpToItsShare() {
+    RetryPolicy policy = RetryPolicy.backoff(); // up to half more
     assertThat(delay(policy, 1, Duration.ofSeconds(4), null, 0.0)).isEqualTo(Duration.ofSeconds(4));
-    assertThat(delay(policy, 1, Duration.ofSeconds(4), null, 0.5)).isEqualTo(Duration.ofSeconds(3));
+    assertThat(delay(policy, 1, Duration.ofSeconds(4), null, 0.5)).isEqualTo(Duration.ofSeconds(5));
     assertThat(delay(policy, 1, Duration.ofSeconds(4), null, 0.999))
-        .isBetween(Duration.ofMillis(2000), Duration.ofMillis(2010));
+        .isBetween(Duration.ofMillis(5990), Duration.ofMillis(6000));
+  }
+
+  @Test
+  void jitterNeverWaitsLessThanTheServersRetry() {
+    // A server that sends retry: 1500 must not see the client back after 750 ms.
+    Duration retry = Duration.ofMillis(1500);
+    assertThat(delay(RetryPolicy.backoff(), 1, retry, null, 0.999)).isGreaterThanOrEqualTo(retry);
+    Duration shedding = Duration.ofSeconds(10);
+    assertThat(delay(RetryPolicy.backoff(), 1, shedding, null, 0.999)).isGreaterThanOrEqualTo(shedding);
+  }
+
+  @Test
+  void noDelayIsBelowTheReconnectionTimeOrRetryAfterWhateverTheRandomValue() {
+    java.util.Random seeded = new java.util.Random(14);
+    for (int i = 0; i < 10_000; i++) {
+      RetryPolicy policy = RetryPolicy.backoff().withJitter(seeded.nextDouble())
+          .withMultiplier(1 + seeded.nextInt(4)).withMaxDelay(Duration.ofMillis(seeded.nextInt(60_000)));
+      Duration reconnection = Duration.ofMillis(seeded.nextInt(120_000));
+      Duration retryAfter = seeded.nextBoolean() ? null : Duration.ofMillis(seeded.nextInt(1_200_000));
+      int failures = 1 + seeded.nextInt(20);
+      double random = seeded.nextDouble();
+
+      Duration waited = delay(policy, failures, reconnection, retryAfter, random);
+
+      assertThat(waited).as("policy %s, failure %d, reconnection %s, random %s", policy, failures,
+          reconnection, random).isGreaterThanOrEqualTo(reconnection);
+      if (retryAfter != null) {
+        Duration honoured = retryAfter.compareTo(policy.maxRetryAfter()) < 0 ? retryAfter : policy.maxRetryAfter();
+        assertThat(waited).isGreaterThanOrEqualTo(honoured);
+      }
+    }
   }
 
   @Test

@@ -50,8 +50,6 @@ public final class Hub implements AutoCloseable {
   private static final int READER_THREADS = 2;
 
   private Hub(Builder builder) throws InterruptedException {
-    this.log = builder.log != null ? builder.log
-        : new MemoryEventLog(MemoryEventLog.DEFAULT_CAPACITY, new IdGenerator());
     Router router = new Router(new Cors(builder.corsOrigins));
     HttpServer.Builder serverBuilder = HttpServer.builder()
         .listen(builder.address)
@@ -71,6 +69,7 @@ public final class Hub implements AutoCloseable {
       serverBuilder.tls(builder.tlsCertificate, builder.tlsKey);
     }
     this.server = serverBuilder.start();
+    this.log = openLog(builder, server);
     this.fanOut = server.newFanOut(dispatched -> dispatched.update().topics());
     this.matching = new Matching(builder.matchBudget);
     this.metrics = new HubMetrics(server, fanOut, log, builder.clock, matching.stats);
@@ -99,6 +98,20 @@ public final class Hub implements AutoCloseable {
         log, fanOut, builder.clock, readers,
         new SelectorLimits(builder.maxTopics, builder.maxSelectorLength, builder.maxTemplateVariables), matching,
         metrics);
+  }
+
+  /**
+   * Opens the log once the port is bound: a hub that cannot listen then leaves no file behind and
+   * takes no lock; a log that cannot be opened stops the server again.
+   */
+  private static EventLog openLog(Builder builder, HttpServer server) {
+    try {
+      return builder.log != null ? builder.log.get()
+          : new MemoryEventLog(MemoryEventLog.DEFAULT_CAPACITY, new IdGenerator());
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
   }
 
   /** A builder; at least a publisher key is required. */
@@ -260,7 +273,7 @@ public final class Hub implements AutoCloseable {
     private Duration heartbeat = HttpServer.DEFAULT_HEARTBEAT;
     private int maxUpdateSize = HttpServer.DEFAULT_MAX_BODY_SIZE;
     private int writeBufferHighWaterMark = HttpServer.DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
-    private EventLog log;
+    private java.util.function.Supplier<? extends EventLog> log;
     private List<String> corsOrigins = List.of();
     private int maxTopics = DEFAULT_MAX_TOPICS;
     private int maxSelectorLength = DEFAULT_MAX_SELECTOR_LENGTH;
@@ -376,9 +389,17 @@ public final class Hub implements AutoCloseable {
 
     /**
      * Origins allowed to use the hub from browsers on other origins ({@code *}: any), with
-     * credentials. Default: none (same-origin only).
+     * credentials. Default: none (same-origin only). Each must be an origin as browsers send it,
+     * {@code scheme://host[:port]} without a path or trailing slash, else
+     * {@link IllegalArgumentException} says why.
      */
     public Builder corsOrigins(List<String> origins) {
+      for (String origin : origins) {
+        String problem = origin.equals("*") ? null : Cors.originProblem(origin);
+        if (problem != null) {
+          throw new IllegalArgumentException("corsOrigins: " + problem);
+        }
+      }
       this.corsOrigins = List.copyOf(origins);
       return this;
     }
@@ -419,9 +440,18 @@ public final class Hub implements AutoCloseable {
     /**
      * Origins a publish authenticated by the {@code mercureAuthorization} cookie may come from: such a
      * publish must carry an {@code Origin} (or {@code Referer}) on this list, else 403 (CSRF
-     * protection). Default: none, so cookie-authenticated publishing is refused.
+     * protection). Default: none, so cookie-authenticated publishing is refused. Each must be an
+     * origin as for {@link #corsOrigins}; {@code *} is refused, since it would turn the protection off.
      */
     public Builder publishOrigins(List<String> origins) {
+      for (String origin : origins) {
+        String problem = origin.equals("*")
+            ? "'*' would accept cookie-authenticated publishes from any site; list the origins"
+            : Cors.originProblem(origin);
+        if (problem != null) {
+          throw new IllegalArgumentException("publishOrigins: " + problem);
+        }
+      }
       this.publishOrigins = List.copyOf(origins);
       return this;
     }
@@ -473,7 +503,18 @@ public final class Hub implements AutoCloseable {
 
     /** The event log (default: in memory, newest 10,000 updates). The hub closes it. */
     public Builder eventLog(EventLog log) {
-      this.log = Objects.requireNonNull(log, "log");
+      Objects.requireNonNull(log, "log");
+      this.log = () -> log;
+      return this;
+    }
+
+    /**
+     * The event log, opened by {@link #start()} once the port is bound, so that a hub that cannot
+     * listen creates no file and takes no lock (e.g. a second hub on a taken port). What the opener
+     * throws, {@link #start()} throws, after stopping the server. The hub closes the log.
+     */
+    public Builder eventLog(java.util.function.Supplier<? extends EventLog> opener) {
+      this.log = Objects.requireNonNull(opener, "opener");
       return this;
     }
 

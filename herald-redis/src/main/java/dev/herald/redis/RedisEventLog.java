@@ -120,7 +120,11 @@ public final class RedisEventLog implements EventLog {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       tailClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       resources.shutdown(0, 2, TimeUnit.SECONDS);
-      throw new IllegalStateException("cannot use Redis at " + settings.safeUri() + ": " + rootMessage(e), e);
+      String unreachable = connectProblem(e);
+      throw new IllegalStateException(unreachable != null
+          ? "cannot reach Redis at " + settings.uri().getHost() + ":"
+              + (settings.uri().getPort() < 0 ? 6379 : settings.uri().getPort()) + ": " + unreachable
+          : "cannot use Redis at " + settings.safeUri() + ": " + rootMessage(e), e);
     }
   }
 
@@ -340,6 +344,30 @@ public final class RedisEventLog implements EventLog {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Why the connection could not be made, in words ("connection refused", "unknown host"), or null
+   * when it was made: Netty's own message ({@code finishConnect(..) failed with error(-111)}) is for
+   * its developers.
+   */
+  static String connectProblem(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof java.net.UnknownHostException) {
+        return "unknown host";
+      }
+      if (cause instanceof java.net.ConnectException || cause instanceof java.net.NoRouteToHostException) {
+        String message = cause.getMessage() == null ? "" : cause.getMessage().toLowerCase(java.util.Locale.ROOT);
+        for (String known : new String[] {"connection refused", "no route to host", "network is unreachable",
+            "timed out"}) {
+          if (message.contains(known)) {
+            return known.equals("timed out") ? "connection timed out" : known;
+          }
+        }
+        return message.replaceFirst("^.*error\\(-?\\d+\\): ", "");
+      }
+    }
+    return null;
   }
 
   private static String rootMessage(Throwable e) {

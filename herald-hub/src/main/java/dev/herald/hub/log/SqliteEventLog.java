@@ -38,25 +38,26 @@ public final class SqliteEventLog implements EventLog {
   private final Path file;
   private final SqliteWriter writer;
   private final Retention retention;
+  private final LogLock lock;
   private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
 
-  private SqliteEventLog(Path file, SqliteWriter writer, Retention retention) {
+  private SqliteEventLog(Path file, SqliteWriter writer, Retention retention, LogLock lock) {
     this.file = file;
     this.writer = writer;
     this.retention = retention;
+    this.lock = lock;
   }
 
   /**
-   * Opens (creating if needed) the log in {@code file}.
+   * Opens (creating if needed) the log in {@code file}, holding an exclusive lock on
+   * {@code <file>.lock} until {@link #close()}: one log per file, across processes.
    *
-   * @throws IllegalStateException if the file cannot be opened as a Herald event log
+   * @throws IllegalStateException if the file cannot be opened as a Herald event log, saying why
+   *     (another hub holds it, permission denied, not a directory...)
    */
   public static SqliteEventLog open(Path file, Durability durability, Retention retention, IdGenerator ids) {
+    LogLock lock = LogLock.acquire(file);
     try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
       Connection connection = connect(file);
       try (Statement statement = connection.createStatement()) {
         statement.execute("PRAGMA auto_vacuum = INCREMENTAL"); // takes effect only on a new file
@@ -68,7 +69,7 @@ public final class SqliteEventLog implements EventLog {
             + "size INTEGER NOT NULL)");
         statement.execute("CREATE INDEX IF NOT EXISTS events_created_at ON events (created_at)");
       }
-      SqliteEventLog log = new SqliteEventLog(file, new SqliteWriter(connection, retention, ids), retention);
+      SqliteEventLog log = new SqliteEventLog(file, new SqliteWriter(connection, retention, ids), retention, lock);
       for (int i = 0; i < READERS; i++) {
         Connection reader = connect(file);
         try (Statement statement = reader.createStatement()) {
@@ -77,7 +78,8 @@ public final class SqliteEventLog implements EventLog {
         log.readers.add(reader);
       }
       return log;
-    } catch (SQLException | java.io.IOException e) {
+    } catch (SQLException | RuntimeException e) {
+      lock.close();
       throw new IllegalStateException("cannot open the event log " + file + ": " + e.getMessage(), e);
     }
   }
@@ -208,6 +210,7 @@ public final class SqliteEventLog implements EventLog {
         // closing anyway
       }
     }
+    lock.close(); // last: the next hub may open the file once every connection is closed
   }
 
   private static List<Entry> select(Connection connection, long after, int limit) throws SQLException {

@@ -1,0 +1,104 @@
+package dev.herald.cli;
+
+import dev.herald.hub.log.EventLog;
+import dev.herald.hub.log.IdGenerator;
+import dev.herald.hub.log.MemoryEventLog;
+import dev.herald.hub.log.RecentCache;
+import dev.herald.hub.log.Retention;
+import dev.herald.hub.log.SqliteEventLog;
+import dev.herald.redis.RedisEventLog;
+import dev.herald.redis.RedisLogSettings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The event log of {@code herald serve} ({@code --store} and the options that go with it), in two
+ * steps: {@link #check} validates the values before the hub binds (bad usage, exit 2), {@link #open}
+ * runs once the port is bound, so that a hub that cannot listen creates no {@code events.db}; what
+ * it throws is a runtime error (exit 1) that says why: another hub holds the data directory,
+ * permission denied, Redis unreachable.
+ */
+final class StoreOption {
+  private final String store;
+  private final Path dataDir;
+  private final SqliteEventLog.Durability durability;
+  private final Retention retention;
+  private final RedisLogSettings redis;
+
+  private StoreOption(String store, Path dataDir, SqliteEventLog.Durability durability, Retention retention,
+      RedisLogSettings redis) {
+    this.store = store;
+    this.dataDir = dataDir;
+    this.durability = durability;
+    this.retention = retention;
+    this.redis = redis;
+  }
+
+  /**
+   * The store these option values describe.
+   *
+   * @throws IllegalArgumentException naming the option whose value is wrong
+   */
+  static StoreOption check(String store, Path dataDir, String durability, long retainEvents, long retainBytes,
+      Duration retainAge, String redisKeyPrefix) {
+    if (retainEvents < 0 || retainBytes < 0 || retainAge.isNegative()) {
+      throw new IllegalArgumentException("--retain-events, --retain-bytes and --retain-age must not be negative");
+    }
+    Retention retention = new Retention(retainEvents, retainBytes, retainAge);
+    switch (store) {
+      case "memory" -> {
+        return new StoreOption(store, dataDir, null, retention, null);
+      }
+      case "sqlite" -> {
+        SqliteEventLog.Durability mode = switch (durability) {
+          case "os" -> SqliteEventLog.Durability.OS;
+          case "fsync" -> SqliteEventLog.Durability.FSYNC;
+          default -> throw new IllegalArgumentException("--durability must be os or fsync (got '" + durability + "')");
+        };
+        return new StoreOption(store, dataDir, mode, retention, null);
+      }
+      default -> {
+        if (!store.startsWith("redis://") && !store.startsWith("rediss://")) {
+          throw new IllegalArgumentException(
+              "--store must be sqlite, memory or a redis:// (rediss://) URI (got '" + store + "')");
+        }
+        try {
+          return new StoreOption(store, dataDir, null, retention, new RedisLogSettings(URI.create(store),
+              redisKeyPrefix, retainEvents, retainAge, RedisLogSettings.DEFAULT_COMMAND_TIMEOUT));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("--store: " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  /**
+   * Opens the log.
+   *
+   * @throws IllegalStateException saying why it cannot be used
+   */
+  EventLog open() {
+    if (redis != null) {
+      return new RecentCache(RedisEventLog.open(redis, new IdGenerator()), RecentCache.DEFAULT_CAPACITY);
+    }
+    if (durability == null) {
+      long capacity = retention.maxEvents() == 0 ? Integer.MAX_VALUE : retention.maxEvents();
+      return new MemoryEventLog((int) Math.min(capacity, Integer.MAX_VALUE), new IdGenerator());
+    }
+    SqliteEventLog sqlite = SqliteEventLog.open(dataDir.resolve("events.db"), durability, retention, new IdGenerator());
+    return new RecentCache(sqlite, RecentCache.DEFAULT_CAPACITY);
+  }
+
+  /** For the start line: which store, where. */
+  String describe() {
+    if (redis != null) {
+      URI uri = redis.uri();
+      return uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort() + " prefix=" + redis.keyPrefix();
+    }
+    return durability != null
+        ? "sqlite:" + dataDir.resolve("events.db").toAbsolutePath() + " durability=" + durability.name().toLowerCase(
+            java.util.Locale.ROOT)
+        : "memory";
+  }
+}

@@ -1,0 +1,32 @@
+package dev.herald.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.herald.hub.log.IdGenerator;
+import java.net.ConnectException;
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A Redis that cannot be reached is named with the reason in words (no redis-server needed). */
+class RedisUnreachableTest {
+  @Test
+  void refusedConnectionSaysCannotReachRedisAtHostAndPort() {
+    // Nothing listens on port 1 of the loopback interface.
+    RedisLogSettings settings = RedisLogSettings.of(URI.create("redis://127.0.0.1:1"), 0, Duration.ZERO);
+
+    assertThatThrownBy(() -> RedisEventLog.open(settings, new IdGenerator()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("cannot reach Redis at 127.0.0.1:1: connection refused");
+  }
+
+  @Test
+  void nettysNativeErrorCodeIsLeftOut() {
+    Exception netty = new RuntimeException("wrapped",
+        new ConnectException("finishConnect(..) failed with error(-113): Host is down"));
+
+    assertThat(RedisEventLog.connectProblem(netty)).isEqualTo("host is down");
+    assertThat(RedisEventLog.connectProblem(new RuntimeException("protocol error"))).isNull();
+  }
+}
