@@ -14,6 +14,9 @@ final class OptionNames {
   static final Map<String, String> OPTIONS = Map.ofEntries(
       Map.entry("writeBufferHighWaterMark", "--write-buffer-limit"),
       Map.entry("maxTopicsPerSubscription", "--max-topics"),
+      Map.entry("maxSelectorLength", "--max-selector-length"),
+      Map.entry("maxTemplateVariables", "--max-template-variables"),
+      Map.entry("matchBudget", "--match-budget"),
       Map.entry("maxConcurrentStreams", "--max-streams-per-connection"),
       Map.entry("maxConnections", "--max-connections"),
       Map.entry("maxConnectionsPerAddress", "--max-connections-per-ip"),

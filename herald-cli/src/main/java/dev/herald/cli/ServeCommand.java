@@ -133,6 +133,21 @@ final class ServeCommand implements Callable<Integer> {
       description = "Most topic selectors in one subscription; more gets 400 (default: ${DEFAULT-VALUE}).")
   private int maxTopics;
 
+  @Option(names = "--max-selector-length", paramLabel = "N", defaultValue = "2048",
+      description = "Most characters in one topic selector of a subscription; longer gets 400 (default: ${DEFAULT-VALUE}).")
+  private int maxSelectorLength;
+
+  @Option(names = "--max-template-variables", paramLabel = "N", defaultValue = "10",
+      description = "Most variables in one URI template selector ({a,b} counts two); more gets 400 "
+          + "(default: ${DEFAULT-VALUE}).")
+  private int maxTemplateVariables;
+
+  @Option(names = "--match-budget", paramLabel = "STEPS", defaultValue = "20000000",
+      description = "Template matching work one update may cost, all subscribers together (a step is one "
+          + "topic character through one template); past it, the remaining template subscriptions miss "
+          + "that update, counted and logged (default: ${DEFAULT-VALUE}, about 20 ms of a core at worst).")
+  private long matchBudget;
+
   @Option(names = "--max-connections", paramLabel = "N", defaultValue = "50000",
       description = "Most open connections; more are answered 503 (default: ${DEFAULT-VALUE}).")
   private int maxConnections;
@@ -246,6 +261,9 @@ final class ServeCommand implements Callable<Integer> {
           .maxUpdateSize(maxUpdateSize)
           .writeBufferHighWaterMark(writeBufferLimit)
           .maxTopicsPerSubscription(maxTopics)
+          .maxSelectorLength(maxSelectorLength)
+          .maxTemplateVariables(maxTemplateVariables)
+          .matchBudget(matchBudget)
           .jwtClockSkew(jwtClockSkew)
           .publishOrigins(publishOrigins)
           .maxConnections(maxConnections)
