@@ -22,10 +22,11 @@ import dev.herald.redis.RedisLogSettings;
         + "the command line wins, then the environment, then the file.",
     footer = {
       "",
-      "Development mode: when nothing configures authentication (no secret, key or JWKS URL), a random",
-      "secret is generated for this run and anonymous subscribers are allowed; a warning says so, and the",
-      "secret, a 'herald token' command line for it and a ready publisher token are printed. Unknown",
-      "--config keys and HERALD_* variables are errors (the other HERALD_* variables: docs/hub.md)."
+      "Development mode: when nothing configures authentication (no secret, key or",
+      "JWKS URL), a random secret is generated for this run and anonymous subscribers",
+      "are allowed; a warning says so, and the secret, a 'herald token' command line",
+      "for it and a ready publisher token are printed. Unknown --config keys and",
+      "HERALD_* variables are errors (the other HERALD_* variables: docs/hub.md)."
     })
 final class ServeCommand implements Callable<Integer> {
   @CommandLine.Spec

@@ -71,7 +71,7 @@ final class SubscribeCommand implements Callable<Integer> {
 
   @Option(names = "--retry-policy", paramLabel = "backoff|browser", defaultValue = "backoff",
       description = "How long to wait before reconnecting. backoff (default): the reconnection time (the"
-          + " server's retry:, else 3 s) doubled per consecutive failure up to 30 s, plus up to 50% random"
+          + " server's retry:, else 3 s) doubled per consecutive failure up to 30 s, plus up to 50%% random"
           + " jitter, and at least the server's Retry-After; browser: exactly the reconnection time, as a"
           + " browser's EventSource does. Neither ever waits less than the server's retry:.")
   private Retry retryPolicy;

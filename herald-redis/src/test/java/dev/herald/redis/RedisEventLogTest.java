@@ -248,7 +248,7 @@ class RedisEventLogTest {
     RedisLogSettings nowhere = RedisLogSettings.of(java.net.URI.create("redis://127.0.0.1:1"), 0, Duration.ZERO);
 
     assertThatThrownBy(() -> RedisEventLog.open(nowhere, new IdGenerator()))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("redis://127.0.0.1:1");
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("127.0.0.1:1");
   }
 
   @Test
