@@ -27,6 +27,8 @@ class TemplateMatcherTest {
         }
         boolean expected = oracle.matcher(topic).matches();
         assertThat(selector.matches(topic)).as("template %s, topic %s", template, topic).isEqualTo(expected);
+        assertThat(selector.match(topic, Long.MAX_VALUE).work()).as("work of template %s, topic %s", template, topic)
+            .isLessThanOrEqualTo(TopicSelector.budgetFor(topic));
       }
     });
   }
