@@ -79,10 +79,10 @@ final class LoopShard<E> {
       for (String key : subscription.keys) {
         byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(subscription);
       }
-    } else if (subscription.costly) {
-      costly.add(subscription);
     } else {
-      unindexed.add(subscription);
+      List<Subscription<E>> list = subscription.costly ? costly : unindexed;
+      subscription.slot = list.size();
+      list.add(subscription);
     }
     // Deferred: a close can fire in the middle of a delivery loop, which must not see the list change.
     subscription.closeFuture().addListener(closed -> loop.execute(() -> remove(subscription)));
@@ -166,14 +166,9 @@ final class LoopShard<E> {
     return false;
   }
 
-  /**
-   * One subscription's filter or write threw: it alone pays. Errors the VM cannot go on after
-   * (out of memory, internal errors) are rethrown; a stack overflow is the subscription's own.
-   */
+  /** One subscription's filter or write threw: it alone pays, unless the error is fatal to the process. */
   private void isolate(Subscription<E> subscription, Throwable failure) {
-    if (failure instanceof VirtualMachineError && !(failure instanceof StackOverflowError)) {
-      throw (VirtualMachineError) failure;
-    }
+    Failures.rethrowIfFatal(failure);
     config.subscriptionsFailed.incrementAndGet();
     LOG.log(System.Logger.Level.WARNING, "subscription closed: delivering to it failed; reason="
         + failure.getClass().getName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage()),
@@ -237,10 +232,15 @@ final class LoopShard<E> {
           }
         }
       }
-    } else if (subscription.costly) {
-      costly.remove(subscription);
     } else {
-      unindexed.remove(subscription);
+      // swapped with the last, like the list of all: a mass disconnect costs no pass over the list each
+      List<Subscription<E>> list = subscription.costly ? costly : unindexed;
+      Subscription<E> lastOfList = list.remove(list.size() - 1);
+      if (lastOfList != subscription) {
+        list.set(subscription.slot, lastOfList);
+        lastOfList.slot = subscription.slot;
+      }
+      subscription.slot = -1;
     }
     subscription.releaseHeld();
   }

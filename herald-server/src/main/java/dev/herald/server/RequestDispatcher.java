@@ -78,10 +78,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
         throw new IllegalStateException("the handler returned without answering " + exchange);
       }
     } catch (Throwable e) {
-      if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
-        throw (VirtualMachineError) e; // out of memory and the like: the process must not go on as if well
-      }
-      // any other failure, a stack overflow included, is this request's: the client gets an answer
+      Failures.rethrowIfFatal(e); // any other failure, a stack overflow included, is this request's
       LOG.log(System.Logger.Level.ERROR, "request failed: " + exchange, e);
       if (exchange.answered()) {
         ctx.close();

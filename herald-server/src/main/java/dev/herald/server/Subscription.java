@@ -31,6 +31,8 @@ public final class Subscription<E> {
   private long heldBytes;
   private boolean overflowed;
   int index = -1;
+  /** Its position in its shard's list of unindexed or costly subscriptions, or -1. */
+  int slot = -1;
   /** The keys (e.g. exact topics) its events must carry one of, or null to be offered every event. */
   java.util.Set<String> keys;
   /** The last sequence offered by the shard: an event reached through two of its keys counts once. */
