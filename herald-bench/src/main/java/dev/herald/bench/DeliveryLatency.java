@@ -1,11 +1,11 @@
 package dev.herald.bench;
 
 import dev.herald.hub.Hub;
-import dev.herald.hub.log.EventLog;
-import dev.herald.hub.log.IdGenerator;
+import dev.herald.log.EventLog;
+import dev.herald.log.IdGenerator;
 import dev.herald.hub.log.MemoryEventLog;
 import dev.herald.hub.log.RecentCache;
-import dev.herald.hub.log.Retention;
+import dev.herald.log.Retention;
 import dev.herald.hub.log.SqliteEventLog;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

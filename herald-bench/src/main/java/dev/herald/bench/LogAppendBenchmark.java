@@ -1,8 +1,8 @@
 package dev.herald.bench;
 
-import dev.herald.hub.Update;
-import dev.herald.hub.log.IdGenerator;
-import dev.herald.hub.log.Retention;
+import dev.herald.log.Update;
+import dev.herald.log.IdGenerator;
+import dev.herald.log.Retention;
 import dev.herald.hub.log.SqliteEventLog;
 import java.io.IOException;
 import java.nio.file.Files;

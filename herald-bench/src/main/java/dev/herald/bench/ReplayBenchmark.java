@@ -1,11 +1,11 @@
 package dev.herald.bench;
 
-import dev.herald.hub.Update;
-import dev.herald.hub.log.Entry;
-import dev.herald.hub.log.EventLog;
-import dev.herald.hub.log.IdGenerator;
+import dev.herald.log.Update;
+import dev.herald.log.Entry;
+import dev.herald.log.EventLog;
+import dev.herald.log.IdGenerator;
 import dev.herald.hub.log.RecentCache;
-import dev.herald.hub.log.Retention;
+import dev.herald.log.Retention;
 import dev.herald.hub.log.SqliteEventLog;
 import java.io.IOException;
 import java.nio.file.Files;

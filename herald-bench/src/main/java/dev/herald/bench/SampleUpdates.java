@@ -1,6 +1,6 @@
 package dev.herald.bench;
 
-import dev.herald.hub.Update;
+import dev.herald.log.Update;
 import java.util.List;
 
 /** Updates the storage benchmarks write: a typical small hub update. */

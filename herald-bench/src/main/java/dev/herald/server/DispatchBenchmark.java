@@ -1,6 +1,6 @@
 package dev.herald.server;
 
-import dev.herald.hub.Update;
+import dev.herald.log.Update;
 import dev.herald.hub.topic.TopicSelector;
 import dev.herald.sse.SseEncoder;
 import dev.herald.sse.SseEvent;

@@ -1,10 +1,10 @@
 package dev.herald.cli;
 
-import dev.herald.hub.log.EventLog;
-import dev.herald.hub.log.IdGenerator;
+import dev.herald.log.EventLog;
+import dev.herald.log.IdGenerator;
 import dev.herald.hub.log.MemoryEventLog;
 import dev.herald.hub.log.RecentCache;
-import dev.herald.hub.log.Retention;
+import dev.herald.log.Retention;
 import dev.herald.hub.log.SqliteEventLog;
 import dev.herald.redis.RedisEventLog;
 import dev.herald.redis.RedisLogSettings;

@@ -1,4 +1,5 @@
 package dev.herald.hub;
+import dev.herald.log.Update;
 
 import dev.herald.hub.topic.MatchScope;
 

@@ -1,9 +1,9 @@
 package dev.herald.hub;
 
 import dev.herald.hub.auth.JwtVerifier;
-import dev.herald.hub.log.Entry;
-import dev.herald.hub.log.EventLog;
-import dev.herald.hub.log.IdGenerator;
+import dev.herald.log.Entry;
+import dev.herald.log.EventLog;
+import dev.herald.log.IdGenerator;
 import dev.herald.hub.log.MemoryEventLog;
 import dev.herald.hub.topic.MatchScope;
 import dev.herald.server.FanOut;

@@ -1,7 +1,7 @@
 package dev.herald.hub;
 
-import dev.herald.hub.log.EventLog;
-import dev.herald.hub.log.LogStats;
+import dev.herald.log.EventLog;
+import dev.herald.log.LogStats;
 import dev.herald.hub.topic.MatchStats;
 import dev.herald.server.FanOut;
 import dev.herald.server.HttpServer;

@@ -1,6 +1,6 @@
 package dev.herald.hub;
 
-import dev.herald.hub.log.LogStats;
+import dev.herald.log.LogStats;
 import dev.herald.server.HttpExchange;
 import dev.herald.server.HttpServer;
 import dev.herald.server.SseChunks;

@@ -1,12 +1,13 @@
 package dev.herald.hub;
+import dev.herald.log.Update;
 
 import dev.herald.hub.auth.AuthException;
 import dev.herald.hub.auth.Claims;
 import dev.herald.hub.auth.JwtVerifier;
 import dev.herald.hub.auth.TokenLocator;
-import dev.herald.hub.log.Entry;
-import dev.herald.hub.log.EventLog;
-import dev.herald.hub.log.Replay;
+import dev.herald.log.Entry;
+import dev.herald.log.EventLog;
+import dev.herald.log.Replay;
 import dev.herald.hub.topic.TopicSelector;
 import dev.herald.server.FanOut;
 import dev.herald.server.HttpExchange;

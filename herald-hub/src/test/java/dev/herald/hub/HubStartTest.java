@@ -3,7 +3,7 @@ package dev.herald.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.herald.hub.log.IdGenerator;
+import dev.herald.log.IdGenerator;
 import dev.herald.hub.log.MemoryEventLog;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

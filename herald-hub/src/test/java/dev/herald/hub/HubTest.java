@@ -616,6 +616,6 @@ class HubTest {
 
   /** The cursor constant as a subscriber writes it. */
   static final class EventLogCursor {
-    static final String EARLIEST = dev.herald.hub.log.EventLog.EARLIEST;
+    static final String EARLIEST = dev.herald.log.EventLog.EARLIEST;
   }
 }

@@ -6,9 +6,9 @@ import dev.herald.client.ErrorPolicy;
 import dev.herald.client.EventIterator;
 import dev.herald.client.EventSource;
 import dev.herald.hub.log.ForwardingEventLog;
-import dev.herald.hub.log.IdGenerator;
+import dev.herald.log.IdGenerator;
 import dev.herald.hub.log.MemoryEventLog;
-import dev.herald.hub.log.Replay;
+import dev.herald.log.Replay;
 import dev.herald.sse.SseEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,9 +65,9 @@ class LongReplayTest {
     }
 
     @Override
-    public Replay readAfter(String lastEventId, int limit) {
+    public Replay readAfter(String lastEventId, int limit, long maxBytes) {
       firstReads++;
-      Replay replay = log.readAfter(lastEventId, limit);
+      Replay replay = log.readAfter(lastEventId, limit, maxBytes);
       readStarted.countDown();
       try {
         release.await(30, TimeUnit.SECONDS);

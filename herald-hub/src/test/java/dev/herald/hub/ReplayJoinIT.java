@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.client.EventIterator;
 import dev.herald.client.EventSource;
-import dev.herald.hub.log.Entry;
-import dev.herald.hub.log.EventLog;
+import dev.herald.log.Entry;
+import dev.herald.log.EventLog;
 import dev.herald.hub.log.ForwardingEventLog;
-import dev.herald.hub.log.IdGenerator;
+import dev.herald.log.IdGenerator;
 import dev.herald.hub.log.MemoryEventLog;
 import dev.herald.hub.log.RecentCache;
-import dev.herald.hub.log.Replay;
-import dev.herald.hub.log.Retention;
+import dev.herald.log.Replay;
+import dev.herald.log.Retention;
 import dev.herald.hub.log.SqliteEventLog;
 import dev.herald.sse.SseEvent;
 import java.time.Duration;
@@ -97,15 +97,15 @@ class ReplayJoinIT {
     }
 
     @Override
-    public Replay readAfter(String lastEventId, int limit) {
-      Replay replay = log.readAfter(lastEventId, limit);
+    public Replay readAfter(String lastEventId, int limit, long maxBytes) {
+      Replay replay = log.readAfter(lastEventId, limit, maxBytes);
       pause();
       return replay;
     }
 
     @Override
-    public List<Entry> readAfterSequence(long sequence, int limit) {
-      List<Entry> entries = log.readAfterSequence(sequence, limit);
+    public List<Entry> readAfterSequence(long sequence, int limit, long maxBytes) {
+      List<Entry> entries = log.readAfterSequence(sequence, limit, maxBytes);
       pause();
       return entries;
     }

@@ -2,9 +2,9 @@ package dev.herald.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.hub.log.IdGenerator;
+import dev.herald.log.IdGenerator;
 import dev.herald.hub.log.RecentCache;
-import dev.herald.hub.log.Retention;
+import dev.herald.log.Retention;
 import dev.herald.hub.log.SqliteEventLog;
 import java.io.InputStream;
 import java.net.http.HttpRequest;

@@ -1,13 +1,14 @@
 package dev.herald.redis;
 
-import dev.herald.hub.Update;
-import dev.herald.hub.log.DuplicateIdException;
-import dev.herald.hub.log.Entry;
-import dev.herald.hub.log.EventLog;
-import dev.herald.hub.log.IdGenerator;
-import dev.herald.hub.log.LogStats;
-import dev.herald.hub.log.Replay;
-import dev.herald.hub.log.Retention;
+import dev.herald.log.Update;
+import dev.herald.log.DuplicateIdException;
+import dev.herald.log.Entry;
+import dev.herald.log.EventLog;
+import dev.herald.log.IdGenerator;
+import dev.herald.log.LogStats;
+import dev.herald.log.PageBuilder;
+import dev.herald.log.Replay;
+import dev.herald.log.Retention;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -57,6 +58,8 @@ import java.util.function.Consumer;
  * tail retries, resuming after the last sequence it delivered.
  */
 public final class RedisEventLog implements EventLog {
+  /** Entries per XRANGE when a read is bounded by bytes. */
+  private static final int READ_BATCH = 32;
   private static final System.Logger LOG = System.getLogger(RedisEventLog.class.getName());
   private static final String SCRIPT = loadScript();
   private static final Duration AGE_TRIM_INTERVAL = Duration.ofSeconds(5);
@@ -221,7 +224,7 @@ public final class RedisEventLog implements EventLog {
   }
 
   @Override
-  public Replay readAfter(String lastEventId, int limit) {
+  public Replay readAfter(String lastEventId, int limit, long maxBytes) {
     RedisCommands<String, String> redis = sync();
     long upTo = lastSequence(); // first: every sequence up to it is in the stream already
     long after = 0;
@@ -233,28 +236,39 @@ public final class RedisEventLog implements EventLog {
         found = true;
       }
     }
-    List<Entry> entries = readAfterSequence(after, limit);
+    List<Entry> entries = readAfterSequence(after, limit, maxBytes);
     if (found && after > 0) {
       // The ids index may outlive a trimmed entry briefly: a cursor older than the earliest entry
       // retained leaves a gap, so it counts as not found.
       long next = entries.isEmpty() ? upTo + 1 : entries.get(0).sequence();
       if (after < upTo && next != after + 1) {
         found = false;
-        entries = readAfterSequence(0, limit);
+        entries = readAfterSequence(0, limit, maxBytes);
       }
     }
     return new Replay(found, entries, upTo);
   }
 
   @Override
-  public List<Entry> readAfterSequence(long sequence, int limit) {
-    List<StreamMessage<String, String>> messages = sync().xrange(settings.streamKey(),
-        Range.create((sequence + 1) + "-0", "+"), Limit.from(limit));
-    List<Entry> entries = new ArrayList<>(messages.size());
-    for (StreamMessage<String, String> message : messages) {
-      entries.add(StreamEntries.entry(message));
+  public List<Entry> readAfterSequence(long sequence, int limit, long maxBytes) {
+    PageBuilder page = new PageBuilder(limit, maxBytes);
+    // Bounded by bytes, small batches: a page of large updates must not arrive whole and then be cut.
+    int batch = maxBytes == Long.MAX_VALUE ? limit : Math.min(limit, READ_BATCH);
+    long after = sequence;
+    while (true) {
+      List<StreamMessage<String, String>> messages = sync().xrange(settings.streamKey(),
+          Range.create((after + 1) + "-0", "+"), Limit.from(batch));
+      for (StreamMessage<String, String> message : messages) {
+        Entry entry = StreamEntries.entry(message);
+        if (!page.offer(entry)) {
+          return page.entries();
+        }
+        after = entry.sequence();
+      }
+      if (messages.size() < batch || !page.hasRoom()) {
+        return page.entries();
+      }
     }
-    return entries;
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.herald.redis;
 
-import dev.herald.hub.log.Entry;
+import dev.herald.log.Entry;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;

@@ -8,7 +8,7 @@ import dev.herald.client.EventSource;
 import dev.herald.client.ReadyState;
 import dev.herald.hub.Hub;
 import dev.herald.hub.auth.Tokens;
-import dev.herald.hub.log.IdGenerator;
+import dev.herald.log.IdGenerator;
 import dev.herald.sse.SseEvent;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -3,7 +3,7 @@ package dev.herald.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.herald.hub.log.IdGenerator;
+import dev.herald.log.IdGenerator;
 import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;

@@ -1,6 +1,14 @@
 package dev.herald.hub.log;
+import dev.herald.log.PageBuilder;
+import dev.herald.log.Retention;
+import dev.herald.log.LogStats;
+import dev.herald.log.IdGenerator;
+import dev.herald.log.DuplicateIdException;
+import dev.herald.log.Replay;
+import dev.herald.log.Entry;
+import dev.herald.log.EventLog;
 
-import dev.herald.hub.Update;
+import dev.herald.log.Update;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -92,18 +100,18 @@ public final class MemoryEventLog implements EventLog {
   }
 
   @Override
-  public synchronized Replay readAfter(String lastEventId, int limit) {
+  public synchronized Replay readAfter(String lastEventId, int limit, long maxBytes) {
     Entry cursor = EARLIEST.equals(lastEventId) ? null : byId.get(lastEventId);
     long after = cursor == null ? 0 : cursor.sequence();
     boolean found = cursor != null || EARLIEST.equals(lastEventId);
-    return new Replay(found, readAfterSequence(after, limit), lastSequence);
+    return new Replay(found, readAfterSequence(after, limit, maxBytes), lastSequence);
   }
 
   @Override
-  public synchronized List<Entry> readAfterSequence(long sequence, int limit) {
-    List<Entry> out = new ArrayList<>();
+  public synchronized List<Entry> readAfterSequence(long sequence, int limit, long maxBytes) {
+    PageBuilder page = new PageBuilder(limit, maxBytes);
     if (entries.isEmpty() || sequence >= lastSequence) {
-      return out;
+      return page.entries();
     }
     long first = entries.peekFirst().sequence();
     // Sequences are contiguous in the deque, so skip straight to the start.
@@ -112,10 +120,10 @@ public final class MemoryEventLog implements EventLog {
     for (int i = 0; i < skip && it.hasNext(); i++) {
       it.next();
     }
-    while (it.hasNext() && out.size() < limit) {
-      out.add(it.next());
+    while (it.hasNext() && page.offer(it.next())) {
+      // until the page is full by count or bytes
     }
-    return out;
+    return page.entries();
   }
 
   @Override

@@ -1,6 +1,11 @@
 package dev.herald.hub.log;
+import dev.herald.log.PageBuilder;
+import dev.herald.log.LogStats;
+import dev.herald.log.Replay;
+import dev.herald.log.Entry;
+import dev.herald.log.EventLog;
 
-import dev.herald.hub.Update;
+import dev.herald.log.Update;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -83,32 +88,32 @@ public final class RecentCache implements EventLog {
   }
 
   @Override
-  public Replay readAfter(String lastEventId, int limit) {
+  public Replay readAfter(String lastEventId, int limit, long maxBytes) {
     synchronized (this) {
       Long cursor = sequenceById.get(lastEventId);
       if (cursor != null) {
-        return new Replay(true, slice(cursor, limit), last);
+        return new Replay(true, slice(cursor, limit, maxBytes), last);
       }
     }
-    return store.readAfter(lastEventId, limit);
+    return store.readAfter(lastEventId, limit, maxBytes);
   }
 
   @Override
-  public List<Entry> readAfterSequence(long sequence, int limit) {
+  public List<Entry> readAfterSequence(long sequence, int limit, long maxBytes) {
     synchronized (this) {
       if (sequence >= first - 1 && last >= first) {
-        return slice(sequence, limit);
+        return slice(sequence, limit, maxBytes);
       }
     }
-    return store.readAfterSequence(sequence, limit);
+    return store.readAfterSequence(sequence, limit, maxBytes);
   }
 
-  private List<Entry> slice(long after, int limit) {
-    List<Entry> out = new ArrayList<>();
-    for (long s = after + 1; s <= last && out.size() < limit; s++) {
-      out.add(ring[(int) (s % capacity)]);
+  private List<Entry> slice(long after, int limit, long maxBytes) {
+    PageBuilder page = new PageBuilder(limit, maxBytes);
+    for (long s = after + 1; s <= last && page.offer(ring[(int) (s % capacity)]); s++) {
+      // until the page is full by count or bytes
     }
-    return out;
+    return page.entries();
   }
 
   @Override

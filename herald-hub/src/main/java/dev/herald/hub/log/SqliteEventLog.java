@@ -1,6 +1,13 @@
 package dev.herald.hub.log;
+import dev.herald.log.PageBuilder;
+import dev.herald.log.Retention;
+import dev.herald.log.LogStats;
+import dev.herald.log.IdGenerator;
+import dev.herald.log.Replay;
+import dev.herald.log.Entry;
+import dev.herald.log.EventLog;
 
-import dev.herald.hub.Update;
+import dev.herald.log.Update;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -108,7 +115,7 @@ public final class SqliteEventLog implements EventLog {
   }
 
   @Override
-  public Replay readAfter(String lastEventId, int limit) {
+  public Replay readAfter(String lastEventId, int limit, long maxBytes) {
     long upTo = writer.lastSequence(); // first: every entry up to it is committed and visible
     return withReader(connection -> {
       long after = 0;
@@ -124,13 +131,13 @@ public final class SqliteEventLog implements EventLog {
           }
         }
       }
-      return new Replay(found, select(connection, after, limit), upTo);
+      return new Replay(found, select(connection, after, limit, maxBytes), upTo);
     });
   }
 
   @Override
-  public List<Entry> readAfterSequence(long sequence, int limit) {
-    return withReader(connection -> select(connection, sequence, limit));
+  public List<Entry> readAfterSequence(long sequence, int limit, long maxBytes) {
+    return withReader(connection -> select(connection, sequence, limit, maxBytes));
   }
 
   @Override
@@ -213,17 +220,18 @@ public final class SqliteEventLog implements EventLog {
     lock.close(); // last: the next hub may open the file once every connection is closed
   }
 
-  private static List<Entry> select(Connection connection, long after, int limit) throws SQLException {
+  private static List<Entry> select(Connection connection, long after, int limit, long maxBytes)
+      throws SQLException {
     try (PreparedStatement query = connection.prepareStatement(
         "SELECT " + COLUMNS + " FROM events WHERE seq > ? ORDER BY seq LIMIT ?")) {
       query.setLong(1, after);
       query.setInt(2, limit);
       try (ResultSet rows = query.executeQuery()) {
-        List<Entry> entries = new ArrayList<>();
-        while (rows.next()) {
-          entries.add(EntryRows.read(rows));
+        PageBuilder page = new PageBuilder(limit, maxBytes);
+        while (rows.next() && page.offer(EntryRows.read(rows))) {
+          // rows are read one at a time: a page of large updates stops at its byte bound
         }
-        return entries;
+        return page.entries();
       }
     }
   }

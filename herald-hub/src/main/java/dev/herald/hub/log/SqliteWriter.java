@@ -1,6 +1,11 @@
 package dev.herald.hub.log;
+import dev.herald.log.Retention;
+import dev.herald.log.IdGenerator;
+import dev.herald.log.DuplicateIdException;
+import dev.herald.log.Entry;
+import dev.herald.log.EventLog;
 
-import dev.herald.hub.Update;
+import dev.herald.log.Update;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,10 @@
 package dev.herald.hub.log;
+import dev.herald.log.LogStats;
+import dev.herald.log.Replay;
+import dev.herald.log.Entry;
+import dev.herald.log.EventLog;
 
-import dev.herald.hub.Update;
+import dev.herald.log.Update;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -24,13 +28,13 @@ public class ForwardingEventLog implements EventLog {
   }
 
   @Override
-  public Replay readAfter(String lastEventId, int limit) {
-    return log.readAfter(lastEventId, limit);
+  public Replay readAfter(String lastEventId, int limit, long maxBytes) {
+    return log.readAfter(lastEventId, limit, maxBytes);
   }
 
   @Override
-  public List<Entry> readAfterSequence(long sequence, int limit) {
-    return log.readAfterSequence(sequence, limit);
+  public List<Entry> readAfterSequence(long sequence, int limit, long maxBytes) {
+    return log.readAfterSequence(sequence, limit, maxBytes);
   }
 
   @Override

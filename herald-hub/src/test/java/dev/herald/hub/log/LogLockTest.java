@@ -1,4 +1,6 @@
 package dev.herald.hub.log;
+import dev.herald.log.Retention;
+import dev.herald.log.IdGenerator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,10 +1,15 @@
 package dev.herald.hub.log;
+import dev.herald.log.IdGenerator;
+import dev.herald.log.DuplicateIdException;
+import dev.herald.log.Replay;
+import dev.herald.log.Entry;
+import dev.herald.log.EventLog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.herald.hub.Update;
+import dev.herald.log.Update;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,13 @@
 package dev.herald.hub.log;
+import dev.herald.log.Retention;
+import dev.herald.log.IdGenerator;
+import dev.herald.log.Replay;
+import dev.herald.log.Entry;
+import dev.herald.log.EventLog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.hub.Update;
+import dev.herald.log.Update;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,15 +30,15 @@ class RecentCacheTest {
     }
 
     @Override
-    public Replay readAfter(String lastEventId, int limit) {
+    public Replay readAfter(String lastEventId, int limit, long maxBytes) {
       reads.incrementAndGet();
-      return log.readAfter(lastEventId, limit);
+      return log.readAfter(lastEventId, limit, maxBytes);
     }
 
     @Override
-    public List<Entry> readAfterSequence(long sequence, int limit) {
+    public List<Entry> readAfterSequence(long sequence, int limit, long maxBytes) {
       reads.incrementAndGet();
-      return log.readAfterSequence(sequence, limit);
+      return log.readAfterSequence(sequence, limit, maxBytes);
     }
   }
 

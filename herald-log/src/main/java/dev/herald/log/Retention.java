@@ -1,4 +1,4 @@
-package dev.herald.hub.log;
+package dev.herald.log;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.herald.hub;
+package dev.herald.log;
 
 import java.util.List;
 import java.util.Objects;
@@ -26,6 +26,22 @@ public record Update(String id, List<String> topics, String data, boolean isPriv
   public boolean sameContentAs(Update other) {
     return topics.equals(other.topics) && data.equals(other.data) && isPrivate == other.isPrivate
         && Objects.equals(type, other.type) && Objects.equals(retryMillis, other.retryMillis);
+  }
+
+  /** What {@link #bytes()} adds for the objects around the text. */
+  static final int OVERHEAD_BYTES = 64;
+
+  /**
+   * An estimate of the bytes this update takes in memory and on the wire: the characters of its id,
+   * topics, data and type, plus a fixed overhead. It is what every byte bound counts (the recent
+   * cache, replay pages), so a thousand large updates weigh what they are, not one each.
+   */
+  public long bytes() {
+    long bytes = OVERHEAD_BYTES + data.length() + (id == null ? 0 : id.length()) + (type == null ? 0 : type.length());
+    for (String topic : topics) {
+      bytes += topic.length();
+    }
+    return bytes;
   }
 
   /** This update with {@code id}. */

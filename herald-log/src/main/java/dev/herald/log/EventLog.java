@@ -1,6 +1,5 @@
-package dev.herald.hub.log;
+package dev.herald.log;
 
-import dev.herald.hub.Update;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -9,7 +8,7 @@ import java.util.function.Consumer;
 /**
  * The ordered history of updates. Appends assign ascending sequences (and ids to updates that have
  * none) and are reported, in sequence order, to the {@link #onAppend} listener (the hub's fan-out);
- * reads return what follows a cursor. Implementations: {@link MemoryEventLog}; SQLite and Redis
+ * reads return what follows a cursor. Implementations: in memory, SQLite and Redis (in their modules)
  * behind the same contract. Thread-safe. Reads may block on I/O: call them off event loops.
  */
 public interface EventLog extends AutoCloseable {
@@ -44,14 +43,28 @@ public interface EventLog extends AutoCloseable {
   void onAppend(Consumer<List<Entry>> listener);
 
   /**
-   * Up to {@code limit} entries after the one with id {@code lastEventId}. For {@link #EARLIEST} or
-   * an id no longer (or never) retained, the entries start at the earliest retained one and
+   * Up to {@code limit} entries, and at most {@code maxBytes} of them by {@link Update#bytes()} (but
+   * at least one), after the one with id {@code lastEventId}. For {@link #EARLIEST} or an id no
+   * longer (or never) retained, the entries start at the earliest retained one and
    * {@link Replay#cursorFound()} is {@code false} unless the cursor was {@link #EARLIEST}.
    */
-  Replay readAfter(String lastEventId, int limit);
+  Replay readAfter(String lastEventId, int limit, long maxBytes);
 
-  /** Up to {@code limit} entries with a sequence above {@code sequence}, for paging a replay. */
-  List<Entry> readAfterSequence(long sequence, int limit);
+  /** {@link #readAfter(String, int, long)} bounded by count alone. */
+  default Replay readAfter(String lastEventId, int limit) {
+    return readAfter(lastEventId, limit, Long.MAX_VALUE);
+  }
+
+  /**
+   * Up to {@code limit} entries, and at most {@code maxBytes} of them (but at least one), with a
+   * sequence above {@code sequence}, for paging a replay.
+   */
+  List<Entry> readAfterSequence(long sequence, int limit, long maxBytes);
+
+  /** {@link #readAfterSequence(long, int, long)} bounded by count alone. */
+  default List<Entry> readAfterSequence(long sequence, int limit) {
+    return readAfterSequence(sequence, limit, Long.MAX_VALUE);
+  }
 
   /** The sequence of the newest entry, 0 when empty. */
   long lastSequence();

@@ -1,4 +1,4 @@
-package dev.herald.hub.log;
+package dev.herald.log;
 
 /** An update reused the id of a stored update with different content. */
 public final class DuplicateIdException extends RuntimeException {
