@@ -38,12 +38,12 @@ final class HubMetrics {
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final EventLog log;
+  private final HttpServer server;
   private final Clock clock;
   private final Counter published;
   private final Counter publishErrors;
   private final Counter subscribeErrors;
   private final Counter replays;
-  private final Counter replayedEvents;
   private final Counter replayResets;
   private final Histogram commitSeconds;
   private final Histogram commitBatch;
@@ -52,6 +52,7 @@ final class HubMetrics {
   private volatile long cachedAtNanos;
 
   HubMetrics(HttpServer server, FanOut<?> fanOut, EventLog log, Clock clock, MatchStats matches) {
+    this.server = server;
     this.log = log;
     this.clock = clock;
     published = Counter.builder().name("herald_updates_published_total")
@@ -70,8 +71,6 @@ final class HubMetrics {
     }
     replays = Counter.builder().name("herald_replays_total")
         .help("Subscriptions that asked for history (Last-Event-ID or lastEventID)").register(registry);
-    replayedEvents = Counter.builder().name("herald_replayed_events_total")
-        .help("Updates written to subscribers from history").register(registry);
     replayResets = Counter.builder().name("herald_replay_resets_total")
         .help("Replays whose cursor was no longer retained: they started from the earliest update").register(registry);
     commitSeconds = Histogram.builder().name("herald_store_commit_seconds").unit(Unit.SECONDS)
@@ -113,6 +112,12 @@ final class HubMetrics {
     counter("herald_topic_matches_too_costly_total",
         "Template selector matches that cost more than one match may: counted as no match", matches::tooCostly);
     counter("herald_heartbeats_total", "Heartbeat comments sent to idle streams", server::heartbeatsSent);
+    counter("herald_replayed_events_total", "Updates written to subscribers from history", server::eventsReplayed);
+    counter("herald_replay_stalls_total",
+        "Replays closed because their client took nothing for the stall timeout", server::replaysStalled);
+    gauge("herald_replay_bytes_in_flight", "Bytes of history held by replays now (bounded by the replay budget)",
+        server::replayBytesInFlight);
+    gauge("herald_replays_waiting", "Replays waiting for room in the replay budget", server::replaysWaiting);
 
     gauge("herald_store_events", "Updates retained in the log", () -> stats().events());
     gauge("herald_store_content_bytes", "Bytes of update content retained", () -> orNaN(stats().contentBytes()));
@@ -172,12 +177,6 @@ final class HubMetrics {
     }
   }
 
-  void replayed(int events) {
-    if (events > 0) {
-      replayedEvents.inc(events);
-    }
-  }
-
   long publishedCount() {
     return (long) published.get();
   }
@@ -187,7 +186,7 @@ final class HubMetrics {
   }
 
   long replayedEventCount() {
-    return (long) replayedEvents.get();
+    return server.eventsReplayed();
   }
 
   double publishErrorCount(String reason) {

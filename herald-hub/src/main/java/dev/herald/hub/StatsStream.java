@@ -3,7 +3,6 @@ package dev.herald.hub;
 import dev.herald.log.LogStats;
 import dev.herald.server.HttpExchange;
 import dev.herald.server.HttpServer;
-import dev.herald.server.SseChunks;
 import dev.herald.server.SseStream;
 import dev.herald.sse.SseEncoder;
 import dev.herald.sse.SseEvent;
@@ -11,8 +10,6 @@ import dev.herald.hub.auth.AuthException;
 import dev.herald.hub.auth.JwtVerifier;
 import dev.herald.hub.auth.TokenLocator;
 import dev.herald.hub.topic.TopicSelector;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -103,31 +100,25 @@ final class StatsStream implements AutoCloseable {
     SseStream stream = exchange.openStream("Cache-Control", Subscriber.CACHE_CONTROL);
     byte[] current = latest;
     if (current != null) {
-      stream.write(SseChunks.frame(PooledByteBufAllocator.DEFAULT, current));
+      stream.sendEncoded(current);
       stream.flush();
     }
     streams.add(stream);
     stream.closeFuture().addListener(closed -> streams.remove(stream));
   }
 
-  /** Writes one framed event to every open stream, each on its own event loop. */
+  /** Writes one event to every open stream, each on its own event loop (a few dashboards: no sharing needed). */
   private void send(byte[] event) {
-    ByteBuf chunk = SseChunks.frame(PooledByteBufAllocator.DEFAULT, event);
-    try {
-      for (SseStream stream : streams) {
-        ByteBuf copy = chunk.retainedDuplicate();
-        try {
-          stream.eventLoop().execute(() -> {
-            if (stream.write(copy)) { // a closed or too slow stream releases it
-              stream.flush();
-            }
-          });
-        } catch (RejectedExecutionException shuttingDown) {
-          copy.release();
-        }
+    for (SseStream stream : streams) {
+      try {
+        stream.eventLoop().execute(() -> {
+          if (stream.sendEncoded(event)) { // a closed or too slow stream writes nothing
+            stream.flush();
+          }
+        });
+      } catch (RejectedExecutionException shuttingDown) {
+        return;
       }
-    } finally {
-      chunk.release();
     }
   }
 

@@ -22,8 +22,11 @@ public final class FanOut<E> {
   private final Map<EventExecutor, LoopShard<E>> shards = new IdentityHashMap<>();
   private final List<LoopShard<E>> all = new ArrayList<>();
 
+  private final ServerConfig config;
+
   FanOut(Iterable<EventExecutor> loops, ServerConfig config,
       java.util.function.Function<? super E, ? extends java.util.Collection<String>> keysOf) {
+    this.config = config;
     for (EventExecutor executor : loops) {
       LoopShard<E> shard = new LoopShard<>((EventLoop) executor, config, keysOf);
       shards.put(executor, shard);
@@ -31,8 +34,34 @@ public final class FanOut<E> {
     }
   }
 
+  /**
+   * Opens the exchange's event stream with {@code headerPairs} (names and values, alternating) and
+   * delivers the events {@code subscription} accepts from now on. Call on the exchange's event loop.
+   */
+  public SseStream subscribe(HttpExchange exchange, Subscription<E> subscription, String... headerPairs) {
+    SseStream stream = exchange.openStream(headerPairs);
+    subscription.attach(stream);
+    add(subscription);
+    return stream;
+  }
+
+  /**
+   * Replays {@code history} on the exchange's event stream, then delivers live events: every event
+   * published from this call on is either in the history (up to its last page's
+   * {@link History.Page#reached() reached}) or delivered live, once. The history is read on
+   * {@code readers} a page at a time within the server's replay budget (see
+   * {@link HttpServer.Builder#replayBudget}); live events meanwhile are held, bounded by the
+   * write-buffer high-water mark. Call on the exchange's event loop; the answer is deferred.
+   */
+  public void subscribe(HttpExchange exchange, Subscription<E> subscription, History history,
+      java.util.concurrent.Executor readers) {
+    subscription.bindPending(exchange);
+    add(subscription); // before anything is read: what is published meanwhile is held, not lost
+    new ReplayJoin<>(exchange, subscription, history, readers, config).start();
+  }
+
   /** Adds a subscription. Call on its connection's event loop. */
-  public void add(Subscription<E> subscription) {
+  void add(Subscription<E> subscription) {
     EventLoop loop = subscription.loop();
     if (!loop.inEventLoop()) {
       throw new IllegalStateException("add a subscription on its stream's event loop");

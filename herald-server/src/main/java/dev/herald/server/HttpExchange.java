@@ -72,6 +72,19 @@ public final class HttpExchange {
     return ctx.channel().closeFuture();
   }
 
+  /**
+   * Ends the exchange: its event stream, if one is open, ends cleanly (the client sees the end of
+   * the response and reconnects), else the connection closes (an HTTP/2 exchange: its stream alone).
+   */
+  public void close() {
+    SseStream stream = ctx.channel().attr(SseStream.STREAM).get();
+    if (stream != null) {
+      stream.close();
+    } else {
+      ctx.channel().close();
+    }
+  }
+
   /** Whether the connection is still open. */
   public boolean isOpen() {
     return ctx.channel().isActive();

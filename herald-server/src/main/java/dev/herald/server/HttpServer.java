@@ -55,6 +55,12 @@ public final class HttpServer implements AutoCloseable {
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   /** Default most concurrent streams a client may open on one HTTP/2 connection (nginx's default). */
   public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 128;
+  /** Default bytes of history all replays together may hold at once (pages read and not yet sent): 64 MiB. */
+  public static final long DEFAULT_REPLAY_BUDGET = 64L * 1024 * 1024;
+  /** Default largest page of history one replay reads at a time: 1 MiB. */
+  public static final int DEFAULT_REPLAY_PAGE_SIZE = 1024 * 1024;
+  /** Default time a replaying client may take nothing before it is closed as a slow consumer. */
+  public static final Duration DEFAULT_REPLAY_STALL_TIMEOUT = Duration.ofSeconds(30);
   /** Default time {@link #close()} waits for connections to finish. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
@@ -179,6 +185,26 @@ public final class HttpServer implements AutoCloseable {
     return config.slowConsumersClosed.get();
   }
 
+  /** Events written to subscriptions from their history (replays). */
+  public long eventsReplayed() {
+    return config.replayed.sum();
+  }
+
+  /** Replays closed because their client took nothing for the stall timeout. */
+  public long replaysStalled() {
+    return config.replaysStalled.sum();
+  }
+
+  /** Bytes of history held by replays now, within the replay budget. */
+  public long replayBytesInFlight() {
+    return config.replayBudget.inFlight();
+  }
+
+  /** Replays waiting for room in the replay budget now. */
+  public int replaysWaiting() {
+    return config.replayBudget.waiting();
+  }
+
   /** Subscriptions closed because their filter or a write to them threw (the others went on). */
   public long subscriptionsFailed() {
     return config.subscriptionsFailed.get();
@@ -225,8 +251,43 @@ public final class HttpServer implements AutoCloseable {
     SslContext sslContext;
     int maxConcurrentStreams = DEFAULT_MAX_CONCURRENT_STREAMS;
     Duration flushInterval = Duration.ZERO;
+    long replayBudget = DEFAULT_REPLAY_BUDGET;
+    int replayPageSize = DEFAULT_REPLAY_PAGE_SIZE;
+    Duration replayStallTimeout = DEFAULT_REPLAY_STALL_TIMEOUT;
 
     private Builder() {}
+
+    /**
+     * The bytes of history all replays together may hold at once: a page counts from the moment it
+     * is read until the socket took it. Past the budget, a replay waits its turn for its next page
+     * (nothing is refused or lost); one replay alone always proceeds.
+     */
+    public Builder replayBudget(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("replayBudget must be at least 1 byte: " + bytes);
+      }
+      this.replayBudget = bytes;
+      return this;
+    }
+
+    /**
+     * The largest page of history a replay reads and holds at a time (one update larger than this is
+     * still sent, alone in its page). The next page is read once this one reached the socket.
+     */
+    public Builder replayPageSize(int bytes) {
+      this.replayPageSize = requireAtLeast(bytes, 1024, "replayPageSize");
+      return this;
+    }
+
+    /**
+     * How long a replaying client may take nothing from its socket before it is closed as a slow
+     * consumer ({@link Duration#ZERO}: never), so that clients that stopped reading cannot hold the
+     * replay budget.
+     */
+    public Builder replayStallTimeout(Duration timeout) {
+      this.replayStallTimeout = requireNotNegative(timeout, "replayStallTimeout");
+      return this;
+    }
 
     /**
      * The shortest time between two flushes of one event loop (default {@link Duration#ZERO}: flush

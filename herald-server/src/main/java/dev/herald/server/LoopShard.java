@@ -248,8 +248,11 @@ final class LoopShard<E> {
   private void heartbeat() {
     int sent = 0;
     for (int i = 0, n = subscriptions.size(); i < n; i++) {
-      SseStream stream = subscriptions.get(i).stream();
-      if (stream != null && stream.quietFor(HEARTBEAT_PASSES) && stream.isOpen()
+      Subscription<E> subscription = subscriptions.get(i);
+      SseStream stream = subscription.stream();
+      // a replaying stream is watched by its replay's stall check: a heartbeat on its full socket
+      // would close it as a slow consumer
+      if (stream != null && !subscription.isPending() && stream.quietFor(HEARTBEAT_PASSES) && stream.isOpen()
           && stream.heartbeat(HEARTBEAT.duplicate())) {
         sent++;
       }

@@ -22,6 +22,11 @@ final class ServerConfig {
   final LongAdder deliveries = new LongAdder();
   final LongAdder bytesWritten = new LongAdder();
   final LongAdder heartbeats = new LongAdder();
+  final LongAdder replayed = new LongAdder();
+  final LongAdder replaysStalled = new LongAdder();
+  final ReplayBudget replayBudget;
+  final int replayPageBytes;
+  final Duration replayStallTimeout;
   final AtomicInteger http1Streams = new AtomicInteger();
   final AtomicInteger http2Streams = new AtomicInteger();
   final ConnectionGuard.Counts counts = new ConnectionGuard.Counts();
@@ -48,6 +53,9 @@ final class ServerConfig {
     this.sslContext = builder.sslContext;
     this.maxConcurrentStreams = builder.maxConcurrentStreams;
     this.flushInterval = builder.flushInterval;
+    this.replayBudget = new ReplayBudget(builder.replayBudget);
+    this.replayPageBytes = builder.replayPageSize;
+    this.replayStallTimeout = builder.replayStallTimeout;
   }
 
   boolean closing() {

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * every subscriber's write is a retained duplicate of the same memory and no per-subscriber header
  * is built.
  */
-public final class SseChunks {
+final class SseChunks {
   /** The last chunk: ends a chunked body. */
   static final ByteBuf LAST = Unpooled.unreleasableBuffer(
       Unpooled.wrappedBuffer("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)).asReadOnly());
@@ -21,7 +21,7 @@ public final class SseChunks {
   private static final int CRLF = ('\r' << 8) | '\n';
 
   /** One chunk holding {@code bytes}; the caller owns (and eventually releases) the buffer. */
-  public static ByteBuf frame(ByteBufAllocator allocator, byte[] bytes) {
+  static ByteBuf frame(ByteBufAllocator allocator, byte[] bytes) {
     ByteBuf chunk = allocator.directBuffer(sizeLineLength(bytes.length) + bytes.length + 2);
     return writeSizeLine(chunk, bytes.length).writeBytes(bytes).writeShort(CRLF);
   }
@@ -30,7 +30,7 @@ public final class SseChunks {
    * One chunk holding {@code parts} one after the other ({@code totalBytes} in all): several encoded
    * events in one write, as a replay sends them.
    */
-  public static ByteBuf frame(ByteBufAllocator allocator, java.util.List<byte[]> parts, int totalBytes) {
+  static ByteBuf frame(ByteBufAllocator allocator, java.util.List<byte[]> parts, int totalBytes) {
     int sizeLine = sizeLineLength(totalBytes);
     ByteBuf chunk = writeSizeLine(allocator.directBuffer(sizeLine + totalBytes + 2), totalBytes);
     for (int i = 0, n = parts.size(); i < n; i++) {

@@ -77,9 +77,9 @@ public final class SseStream {
     return channel.eventLoop();
   }
 
-  /** Whether this stream is one of several on an HTTP/2 connection (else it owns an HTTP/1.1 one). */
-  public boolean isHttp2() {
-    return http2;
+  /** The connection's buffer allocator. */
+  io.netty.buffer.ByteBufAllocator alloc() {
+    return channel.alloc();
   }
 
   /** Whether the connection is still open. */
@@ -101,7 +101,7 @@ public final class SseStream {
    * Queues a chunk framed by {@link SseChunks#frame} and takes ownership of it. Returns whether it
    * was queued: {@code false} if the stream is closed or was just closed as a slow consumer.
    */
-  public boolean write(ByteBuf chunk) {
+  boolean write(ByteBuf chunk) {
     int bytes = chunk.readableBytes();
     if (writeUncounted(chunk)) {
       config.bytesWritten.add(bytes);
@@ -136,6 +136,17 @@ public final class SseStream {
     return new DefaultHttp2DataFrame(chunk);
   }
 
+  /**
+   * Queues a chunk of a replay page whatever the high-water mark (a page is bounded by the replay
+   * budget instead, and the next one waits for this one to reach the socket). The future completes
+   * when the chunk reached the socket, or fails when the connection closed first.
+   */
+  ChannelFuture writeReplay(ByteBuf chunk) {
+    config.bytesWritten.add(chunk.readableBytes());
+    written = true;
+    return channel.write(http2 ? dataFrame(chunk) : chunk); // a closed channel fails it and releases the chunk
+  }
+
   /** Closes the connection at once and counts it as a slow consumer: the client reconnects. */
   void closeAsSlowConsumer() {
     config.slowConsumersClosed.incrementAndGet();
@@ -153,9 +164,17 @@ public final class SseStream {
     return channel.writeAndFlush(http2 ? new DefaultHttp2DataFrame(false) : Unpooled.EMPTY_BUFFER);
   }
 
-  /** Encodes and queues one event for this stream alone (replays, heartbeats). */
+  /** Encodes and queues one event for this stream alone. */
   public boolean send(SseEvent event) {
-    return write(SseChunks.frame(channel.alloc(), SseEncoder.encode(event)));
+    return sendEncoded(SseEncoder.encode(event));
+  }
+
+  /**
+   * Queues one event already encoded as {@code text/event-stream} bytes, for this stream alone. Like
+   * every write, it closes a stream whose unsent bytes passed the high-water mark.
+   */
+  public boolean sendEncoded(byte[] event) {
+    return write(SseChunks.frame(channel.alloc(), event));
   }
 
   /**
@@ -175,6 +194,11 @@ public final class SseStream {
   /** Sends what was queued. */
   public void flush() {
     channel.flush();
+  }
+
+  /** Closes the connection at once, without the last chunk. */
+  void abort() {
+    channel.close();
   }
 
   /** Ends the response cleanly (the last chunk) and closes the connection. */

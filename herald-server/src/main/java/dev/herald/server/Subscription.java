@@ -7,23 +7,25 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * A connection's interest in a {@link FanOut}'s events: the filter decides which ones it gets. It
- * remembers the sequence of the last event written, so that events replayed from a log and the same
- * events arriving live are written once.
+ * A connection's interest in a {@link FanOut}'s events: the filter decides which ones it gets.
+ * Create one with a filter, optionally declare its {@link #indexedBy keys} or that it is
+ * {@link #costly}, then hand it to {@link FanOut#subscribe(HttpExchange, Subscription, String...)}
+ * (live events from now on) or {@link FanOut#subscribe(HttpExchange, Subscription, History,
+ * java.util.concurrent.Executor)} (history, then live, nothing lost or written twice).
  *
- * <p>A subscription can start <em>pending</em> ({@link #pending}): registered before its stream
- * exists, while the application reads history. Live events for it are then held, up to a byte
- * limit; {@link #attach} gives it the stream, the caller writes the history and
- * {@link #writtenUpTo records} how far it went, and {@link #goLive} writes the held events that come
- * after. That is the replay join: nothing published meanwhile is lost or written twice. A pending
- * subscription that holds too much is closed as a slow consumer when it attaches. Loop-confined.
+ * <p>Inside the server it remembers the sequence of the last event written, so that events replayed
+ * and the same events arriving live are written once. While its history is replayed it is
+ * <em>pending</em>: live events for it are held, up to the write-buffer high-water mark in bytes;
+ * going live writes the held events newer than the history. One that holds too much is closed as a
+ * slow consumer when it would go live (its client resumes with its Last-Event-ID). Loop-confined
+ * once subscribed; use each instance for one subscription.
  *
  * @param <E> the event type of the fan-out
  */
 public final class Subscription<E> {
-  private final io.netty.channel.EventLoop loop;
-  private final Future<?> closeFuture;
-  private final Runnable closeConnection;
+  private io.netty.channel.EventLoop loop;
+  private Future<?> closeFuture;
+  private Runnable closeConnection;
   private final Predicate<E> filter;
   private SseStream stream;
   private long lastSequence = Long.MIN_VALUE;
@@ -44,48 +46,53 @@ public final class Subscription<E> {
 
   private record Held(long sequence, ByteBuf chunk) {}
 
-  /** A live subscription of {@code stream} to the events {@code filter} accepts. */
-  public Subscription(SseStream stream, Predicate<E> filter) {
-    this(stream.eventLoop(), stream.closeFuture(), stream::close, filter);
-    this.stream = stream;
-  }
-
-  private Subscription(io.netty.channel.EventLoop loop, Future<?> closeFuture, Runnable closeConnection,
-      Predicate<E> filter) {
-    this.loop = loop;
-    this.closeFuture = closeFuture;
-    this.closeConnection = closeConnection;
+  /** A subscription to the events {@code filter} accepts; the filter runs on event loops and must be cheap or {@link #costly}. */
+  public Subscription(Predicate<E> filter) {
     this.filter = Objects.requireNonNull(filter, "filter");
   }
 
-  /** A subscription for the connection of {@code exchange} that holds events until {@link #attach}. */
-  public static <E> Subscription<E> pending(HttpExchange exchange, Predicate<E> filter) {
-    Subscription<E> subscription = new Subscription<>(exchange.eventLoop(), exchange.closeFuture(),
-        () -> exchange.closeFuture().channel().close(), filter);
-    subscription.held = new ArrayDeque<>();
-    return subscription;
+  /** A live subscription of an open {@code stream} (the fan-out's tests and benchmarks). */
+  Subscription(SseStream stream, Predicate<E> filter) {
+    this(filter);
+    attach(stream);
+  }
+
+  /** Binds it, pending, to the connection of {@code exchange} before its stream exists. */
+  void bindPending(HttpExchange exchange) {
+    if (loop != null) {
+      throw new IllegalStateException("a subscription serves one connection");
+    }
+    loop = exchange.eventLoop();
+    closeFuture = exchange.closeFuture();
+    closeConnection = exchange::close;
+    held = new ArrayDeque<>();
   }
 
   /** The stream events are written to; {@code null} while pending and not yet attached. */
-  public SseStream stream() {
+  SseStream stream() {
     return stream;
   }
 
-  /** Gives a pending subscription its stream. */
-  public void attach(SseStream stream) {
+  /** Gives it its stream: a pending one once the response opens, a live one at once. */
+  void attach(SseStream stream) {
     if (this.stream != null) {
       throw new IllegalStateException("already attached");
     }
     this.stream = stream;
+    if (loop == null) {
+      loop = stream.eventLoop();
+      closeFuture = stream.closeFuture();
+      closeConnection = stream::close;
+    }
   }
 
   /** The sequence of the last event written (replayed or live). */
-  public long lastSequence() {
+  long lastSequence() {
     return lastSequence;
   }
 
   /** Records that events up to {@code sequence} were written, e.g. by a replay. */
-  public void writtenUpTo(long sequence) {
+  void writtenUpTo(long sequence) {
     lastSequence = Math.max(lastSequence, sequence);
   }
 
@@ -94,7 +101,7 @@ public final class Subscription<E> {
    * live from now on. Returns {@code false} if the subscription held too much and its stream was
    * closed as a slow consumer instead.
    */
-  public boolean goLive() {
+  boolean goLive() {
     if (held == null) {
       return true;
     }
@@ -160,7 +167,7 @@ public final class Subscription<E> {
   /**
    * Declares that this subscription can only accept events carrying one of {@code keys} (as the
    * fan-out's key function reports them), so that its shard offers it only those instead of every
-   * event. Call before {@link FanOut#add}; without it, every event is offered to the filter.
+   * event. Call before subscribing; without it, every event is offered to the filter.
    */
   public Subscription<E> indexedBy(java.util.Collection<String> keys) {
     this.keys = java.util.Set.copyOf(keys);
@@ -170,7 +177,7 @@ public final class Subscription<E> {
   /**
    * Declares that this subscription's filter may be costly (e.g. it matches URI templates a client
    * sent), so that its shard offers each event to it only after the cheap subscriptions of the loop
-   * got it and were flushed: its cost never delays them. Call before {@link FanOut#add}.
+   * got it and were flushed: its cost never delays them. Call before subscribing.
    */
   public Subscription<E> costly() {
     this.costly = true;

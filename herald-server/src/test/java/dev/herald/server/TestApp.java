@@ -19,6 +19,13 @@ final class TestApp implements AutoCloseable {
   final FanOut<Update> fanOut;
   private final AtomicLong sequence = new AtomicLong();
   private final Object publishLock = new Object();
+  /** Reader threads for histories (daemons: shared by every app of the test run). */
+  static final java.util.concurrent.ExecutorService READERS = java.util.concurrent.Executors.newCachedThreadPool(
+      task -> {
+        Thread thread = new Thread(task, "test-history-reader");
+        thread.setDaemon(true);
+        return thread;
+      });
 
   TestApp(HttpServer.Builder builder) throws InterruptedException {
     FanOut<Update>[] holder = newHolder();
@@ -70,14 +77,23 @@ final class TestApp implements AutoCloseable {
     } else if (exchange.method().equals("GET") && exchange.path().equals("/late")) {
       // Registers at once but opens the stream 300 ms later, as if reading history meanwhile.
       long upTo = Long.parseLong(exchange.queryParameter("upTo"));
-      Subscription<Update> subscription = Subscription.pending(exchange, update -> update.topic().equals(topic));
-      fanOut.add(subscription);
-      exchange.deferAnswer();
-      exchange.eventLoop().schedule(() -> {
-        subscription.attach(exchange.openStream());
-        subscription.writtenUpTo(upTo);
-        subscription.goLive();
-      }, 300, java.util.concurrent.TimeUnit.MILLISECONDS);
+      fanOut.subscribe(exchange, new Subscription<>(update -> update.topic().equals(topic)),
+          new History() {
+            @Override
+            public Start start(int maxBytes) {
+              try {
+                Thread.sleep(300);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return new Start(java.util.List.of(), java.util.List.of(), new Page(java.util.List.of(), upTo, false));
+            }
+
+            @Override
+            public Page pageAfter(long sequence, int maxBytes) {
+              throw new AssertionError("one page only");
+            }
+          }, READERS);
     } else if (exchange.method().equals("GET") && exchange.path().equals("/boom")) {
       throw new IllegalStateException("boom");
     } else if (exchange.method().equals("GET") && exchange.path().equals("/overflow")) {
