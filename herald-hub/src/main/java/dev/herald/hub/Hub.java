@@ -50,7 +50,6 @@ public final class Hub implements AutoCloseable {
   private static final int READER_THREADS = 2;
 
   private Hub(Builder builder) throws InterruptedException {
-    Router router = new Router(new Cors(builder.corsOrigins));
     HttpServer.Builder serverBuilder = HttpServer.builder()
         .listen(builder.address)
         .heartbeat(builder.heartbeat)
@@ -64,54 +63,61 @@ public final class Hub implements AutoCloseable {
         .flushInterval(builder.flushInterval)
         .maxHeaderSize(builder.maxHeaderSize)
         .maxRequestLineLength(builder.maxRequestLineLength)
-        .handler(router::route);
+        .replayBudget(builder.replayBudget)
+        .replayPageSize(builder.replayPageSize)
+        .replayStallTimeout(builder.replayStallTimeout);
     if (builder.tlsCertificate != null) {
       serverBuilder.tls(builder.tlsCertificate, builder.tlsKey);
     }
-    this.server = serverBuilder.start();
-    this.log = openLog(builder, server);
-    this.fanOut = server.newFanOut(dispatched -> dispatched.update().topics());
-    this.matching = new Matching(builder.matchBudget);
-    this.metrics = new HubMetrics(server, fanOut, log, builder.clock, matching.stats);
-    log.onAppend(entries -> {
-      for (Entry entry : entries) {
-        fanOut.publish(matching.dispatched(entry.update()), entry.sequence(), Publisher.encode(entry.update()));
-        metrics.published();
-      }
-    });
-    router.metrics = metrics;
-    router.listening = () -> !closing;
-    if (builder.ui) {
-      this.stats = new StatsStream(server, metrics, builder.clock,
-          builder.subscriberKey.withClockSkew(builder.clockSkew), builder.uiOpen);
-      router.stats = stats;
-      router.files = new StaticFiles();
-    } else {
-      this.stats = null;
-    }
+    // The port first, accepting nothing yet: a hub that cannot listen leaves no file behind and
+    // takes no lock; connections meanwhile wait in the backlog until the router is whole.
+    this.server = serverBuilder.bind();
     this.readers = Executors.newFixedThreadPool(READER_THREADS, daemon("herald-log-reader"));
-    RateLimiter limiter = builder.publishRate > 0
-        ? new RateLimiter(builder.publishRate, builder.publishBurst, System::nanoTime) : null;
-    router.publisher = new Publisher(builder.publisherKey.withClockSkew(builder.clockSkew), log,
-        builder.publishOrigins, limiter, metrics);
-    router.subscriber = new Subscriber(builder.subscriberKey.withClockSkew(builder.clockSkew), builder.anonymous,
-        log, fanOut, builder.clock, readers,
-        new SelectorLimits(builder.maxTopics, builder.maxSelectorLength, builder.maxTemplateVariables), matching,
-        metrics);
-  }
-
-  /**
-   * Opens the log once the port is bound: a hub that cannot listen then leaves no file behind and
-   * takes no lock; a log that cannot be opened stops the server again.
-   */
-  private static EventLog openLog(Builder builder, HttpServer server) {
+    EventLog opened = null;
+    StatsStream statsStream = null;
     try {
-      return builder.log != null ? builder.log.get()
-          : new MemoryEventLog(MemoryEventLog.DEFAULT_CAPACITY, new IdGenerator());
-    } catch (RuntimeException e) {
+      opened = openLog(builder);
+      this.log = opened;
+      this.fanOut = server.newFanOut(dispatched -> dispatched.update().topics());
+      this.matching = new Matching(builder.matchBudget);
+      this.metrics = new HubMetrics(server, fanOut, log, builder.clock, matching.stats);
+      log.onAppend(entries -> {
+        for (Entry entry : entries) {
+          fanOut.publish(matching.dispatched(entry.update()), entry.sequence(), Publisher.encode(entry.update()));
+          metrics.published();
+        }
+      });
+      statsStream = builder.ui ? new StatsStream(server, metrics, builder.clock,
+          builder.subscriberKey.withClockSkew(builder.clockSkew), builder.uiOpen) : null;
+      this.stats = statsStream;
+      RateLimiter limiter = builder.publishRate > 0
+          ? new RateLimiter(builder.publishRate, builder.publishBurst, System::nanoTime) : null;
+      Publisher publisher = new Publisher(builder.publisherKey.withClockSkew(builder.clockSkew), log,
+          builder.publishOrigins, limiter, metrics);
+      Subscriber subscriber = new Subscriber(builder.subscriberKey.withClockSkew(builder.clockSkew),
+          builder.anonymous, log, fanOut, builder.clock, readers,
+          new SelectorLimits(builder.maxTopics, builder.maxSelectorLength, builder.maxTemplateVariables), matching,
+          metrics);
+      Router router = new Router(new Cors(builder.corsOrigins), publisher, subscriber, metrics, () -> !closing,
+          statsStream, builder.ui ? new StaticFiles() : null);
+      server.serve(router::route);
+    } catch (RuntimeException | Error e) {
+      if (statsStream != null) {
+        statsStream.close();
+      }
       server.close();
+      readers.shutdownNow();
+      if (opened != null) {
+        opened.close();
+      }
       throw e;
     }
+  }
+
+  /** Opens the log, once the port is bound. */
+  private static EventLog openLog(Builder builder) {
+    return builder.log != null ? builder.log.get()
+        : new MemoryEventLog(MemoryEventLog.DEFAULT_CAPACITY, new IdGenerator());
   }
 
   /** A builder; at least a publisher key is required. */
@@ -182,88 +188,6 @@ public final class Hub implements AutoCloseable {
     };
   }
 
-  /** Routes requests; the handlers are set once the fan-out exists. */
-  private static final class Router {
-    private final Cors cors;
-    volatile Publisher publisher;
-    volatile Subscriber subscriber;
-    volatile HubMetrics metrics;
-    volatile java.util.function.BooleanSupplier listening;
-    volatile StatsStream stats;
-    volatile StaticFiles files;
-
-    Router(Cors cors) {
-      this.cors = cors;
-    }
-
-    void route(HttpExchange exchange) {
-      if (publisher == null || subscriber == null) {
-        if (exchange.path().equals("/readyz")) { // probes parse JSON: the same shape as once started
-          exchange.respond(503, Responses.JSON, "{\"status\":\"unready\",\"checks\":{"
-              + "\"started\":{\"ok\":false,\"detail\":\"the hub is starting\"}}}\n");
-          return;
-        }
-        Responses.error(exchange, 503, "starting", "the hub is starting; retry shortly");
-        return;
-      }
-      String path = exchange.path();
-      boolean crossOrigin = cors.apply(exchange);
-      if (path.equals(PATH)) {
-        switch (exchange.method()) {
-          case "GET" -> subscriber.handle(exchange);
-          case "POST" -> publisher.handle(exchange);
-          case "OPTIONS" -> {
-            if (crossOrigin) {
-              Cors.preflight(exchange);
-            } else {
-              exchange.respondEmpty(204, "Allow", "GET, POST, OPTIONS");
-            }
-          }
-          default -> Responses.error(exchange, 405, "method_not_allowed",
-              exchange.method() + " is not supported here; use GET to subscribe, POST to publish",
-              "Allow", "GET, POST, OPTIONS");
-        }
-      } else if (path.equals("/healthz")) {
-        exchange.respond(200, Responses.JSON, "{\"status\":\"ok\"}\n");
-      } else if (path.equals("/readyz")) {
-        readiness(exchange);
-      } else if (path.equals("/metrics") && exchange.method().equals("GET")) {
-        exchange.respond(200, HubMetrics.contentType(), metrics.scrape());
-      } else if (files != null && files.has(path) && exchange.method().equals("GET")) {
-        files.serve(exchange, path);
-      } else if (stats != null && path.equals(StatsStream.PATH) && exchange.method().equals("GET")) {
-        stats.handle(exchange);
-      } else if (path.equals("/") && exchange.method().equals("GET")) {
-        Responses.text(exchange, "Herald hub (Mercure protocol).\n"
-            + "Subscribe: GET " + PATH + "?topic=<selector>\n"
-            + "Publish:   POST " + PATH + " (form: topic, data, id, type, retry, private; Bearer JWT)\n"
-            + "Health:    GET /healthz, GET /readyz\n"
-            + "Metrics:   GET /metrics (Prometheus)\n");
-      } else {
-        Responses.error(exchange, 404, "not_found", "no such resource; the hub is at " + PATH);
-      }
-    }
-
-    /** 200 when the hub can take publishes (listening, the log writable), else 503; JSON either way. */
-    private void readiness(HttpExchange exchange) {
-      boolean storeOk;
-      String storeDetail;
-      try {
-        storeOk = metrics.stats().writable();
-        storeDetail = storeOk ? "writable" : "the last write to the event log failed";
-      } catch (RuntimeException e) {
-        storeOk = false;
-        storeDetail = "the event log cannot be read: " + e.getMessage();
-      }
-      boolean accepting = listening.getAsBoolean();
-      boolean isReady = accepting && storeOk;
-      String body = "{\"status\":\"" + (isReady ? "ready" : "unready") + "\",\"checks\":{"
-          + "\"listening\":{\"ok\":" + accepting + "},"
-          + "\"store\":{\"ok\":" + storeOk + ",\"detail\":" + Json.string(storeDetail) + "}}}\n";
-      exchange.respond(isReady ? 200 : 503, Responses.JSON, body);
-    }
-  }
-
   /** Configures a {@link Hub}. */
   public static final class Builder {
     private InetSocketAddress address = new InetSocketAddress(8080);
@@ -273,6 +197,9 @@ public final class Hub implements AutoCloseable {
     private Duration heartbeat = HttpServer.DEFAULT_HEARTBEAT;
     private int maxUpdateSize = HttpServer.DEFAULT_MAX_BODY_SIZE;
     private int writeBufferHighWaterMark = HttpServer.DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
+    private long replayBudget = HttpServer.DEFAULT_REPLAY_BUDGET;
+    private int replayPageSize = HttpServer.DEFAULT_REPLAY_PAGE_SIZE;
+    private Duration replayStallTimeout = HttpServer.DEFAULT_REPLAY_STALL_TIMEOUT;
     private java.util.function.Supplier<? extends EventLog> log;
     private List<String> corsOrigins = List.of();
     private int maxTopics = DEFAULT_MAX_TOPICS;
@@ -381,9 +308,40 @@ public final class Hub implements AutoCloseable {
       return this;
     }
 
-    /** Unsent bytes per subscriber before it is disconnected (default 1 MiB). */
+    /**
+     * Unsent bytes per subscriber before it is disconnected (default 1 MiB); also the most bytes of
+     * live updates held for a subscriber while its history is replayed.
+     */
     public Builder writeBufferHighWaterMark(int bytes) {
       this.writeBufferHighWaterMark = bytes;
+      return this;
+    }
+
+    /**
+     * Bytes of history all replays together may hold at once (default
+     * {@link HttpServer#DEFAULT_REPLAY_BUDGET}, 64 MiB); past it, replays wait their turn, nothing is
+     * refused. See {@link HttpServer.Builder#replayBudget}.
+     */
+    public Builder replayBudget(long bytes) {
+      HttpServer.builder().replayBudget(bytes); // checked now, not at start()
+      this.replayBudget = bytes;
+      return this;
+    }
+
+    /** The largest page of history a replay reads at a time (default 1 MiB, at least 1 KiB). */
+    public Builder replayPageSize(int bytes) {
+      HttpServer.builder().replayPageSize(bytes);
+      this.replayPageSize = bytes;
+      return this;
+    }
+
+    /**
+     * How long a replaying subscriber may take nothing before it is disconnected (default 30 s;
+     * {@link Duration#ZERO}: never), so that stalled clients cannot hold the replay budget.
+     */
+    public Builder replayStallTimeout(Duration timeout) {
+      HttpServer.builder().replayStallTimeout(timeout);
+      this.replayStallTimeout = timeout;
       return this;
     }
 

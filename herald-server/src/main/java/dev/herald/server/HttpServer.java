@@ -71,6 +71,8 @@ public final class HttpServer implements AutoCloseable {
   private final Channel serverChannel;
   private final Duration shutdownGrace;
   private final String transport;
+  /** Set once by {@link #serve}, before the first connection is accepted. */
+  private volatile RequestHandler handler;
 
   private HttpServer(Builder builder) throws InterruptedException {
     this.config = new ServerConfig(builder, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
@@ -81,15 +83,15 @@ public final class HttpServer implements AutoCloseable {
     this.group = new MultiThreadIoEventLoopGroup(builder.ioThreads, io);
     Class<? extends ServerChannel> channelType =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    RequestHandler handler = builder.handler;
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(channelType)
         .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.AUTO_READ, false) // bound, but accepting only once serve() has a handler
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
             builder.writeBufferHighWaterMark / 2, builder.writeBufferHighWaterMark))
-        .childHandler(new ConnectionInitializer(config, handler));
+        .childHandler(new ConnectionInitializer(config, exchange -> handler.handle(exchange)));
     try {
       this.serverChannel = bootstrap.bind(builder.address).sync().channel();
     } catch (RuntimeException | InterruptedException e) {
@@ -100,9 +102,24 @@ public final class HttpServer implements AutoCloseable {
         + " (" + (epoll ? "epoll" : "nio") + ")");
   }
 
-  /** A builder; {@link Builder#handler} is required. */
+  /** A builder. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Starts accepting connections, answered by {@code handler}. A server made by
+   * {@link Builder#bind()} holds its port meanwhile: connections wait in the backlog, so an
+   * application can build everything its handler needs (e.g. open its storage) between binding and
+   * serving, and no request ever meets a half-built handler.
+   */
+  public void serve(RequestHandler handler) {
+    Objects.requireNonNull(handler, "handler");
+    if (this.handler != null) {
+      throw new IllegalStateException("already serving");
+    }
+    this.handler = handler;
+    serverChannel.config().setAutoRead(true);
   }
 
   /** The bound address (with the real port when 0 was asked for). */
@@ -400,11 +417,21 @@ public final class HttpServer implements AutoCloseable {
       return this;
     }
 
-    /** Binds and starts the server. */
+    /** Binds and starts the server with the {@link #handler}. */
     public HttpServer start() throws InterruptedException {
       if (handler == null) {
         throw new IllegalStateException("a handler is required");
       }
+      HttpServer server = new HttpServer(this);
+      server.serve(handler);
+      return server;
+    }
+
+    /**
+     * Binds the port without accepting connections yet (they wait in the backlog): a port already
+     * taken fails here, before the application opens anything. Accept with {@link HttpServer#serve}.
+     */
+    public HttpServer bind() throws InterruptedException {
       return new HttpServer(this);
     }
 

@@ -25,6 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * becomes one syscall. A connection whose unsent bytes pass the server's write-buffer high-water
  * mark is closed before more is queued: the client reconnects with its Last-Event-ID instead of
  * holding memory here.
+ *
+ * <p>Writes and flushes go through {@code channel.pipeline()}, which is what a channel's own methods
+ * do, except an {@code EmbeddedChannel}'s: those run queued tasks in the middle of a delivery, and the
+ * fan-out's tests must see what a real event loop would do.
  */
 public final class SseStream {
   static final AttributeKey<SseStream> STREAM = AttributeKey.valueOf("herald.stream");
@@ -124,7 +128,7 @@ public final class SseStream {
       closeAsSlowConsumer();
       return false;
     }
-    channel.write(http2 ? dataFrame(chunk) : chunk, channel.voidPromise());
+    channel.pipeline().write(http2 ? dataFrame(chunk) : chunk, channel.voidPromise());
     written = true;
     return true;
   }
@@ -144,7 +148,8 @@ public final class SseStream {
   ChannelFuture writeReplay(ByteBuf chunk) {
     config.bytesWritten.add(chunk.readableBytes());
     written = true;
-    return channel.write(http2 ? dataFrame(chunk) : chunk); // a closed channel fails it and releases the chunk
+    // a closed channel fails the write and releases the chunk
+    return channel.pipeline().write(http2 ? dataFrame(chunk) : chunk);
   }
 
   /** Closes the connection at once and counts it as a slow consumer: the client reconnects. */
@@ -161,7 +166,7 @@ public final class SseStream {
    */
   public ChannelFuture flushed() {
     // An empty write's future completes after every write queued before it (same stream, in order).
-    return channel.writeAndFlush(http2 ? new DefaultHttp2DataFrame(false) : Unpooled.EMPTY_BUFFER);
+    return channel.pipeline().writeAndFlush(http2 ? new DefaultHttp2DataFrame(false) : Unpooled.EMPTY_BUFFER);
   }
 
   /** Encodes and queues one event for this stream alone. */
@@ -193,7 +198,7 @@ public final class SseStream {
 
   /** Sends what was queued. */
   public void flush() {
-    channel.flush();
+    channel.pipeline().flush();
   }
 
   /** Closes the connection at once, without the last chunk. */
