@@ -132,14 +132,17 @@ final class ReplayJoin<E> {
     }
     send(batch, batchBytes);
     config.replayed.add(page.events().size());
+    // the listeners keep only these two: the page's events are garbage once framed
+    boolean more = page.more();
+    long reached = page.reached();
     ChannelFuture flushed = stream.flushed();
     flushed.addListener(done -> budget.release(held)); // also when the connection closed meanwhile
     flushed.addListener(done -> {
       if (done.isSuccess() && stream.isOpen()) {
-        if (page.more()) {
-          next(page.reached());
+        if (more) {
+          next(reached);
         } else {
-          goLive(page.reached());
+          goLive(reached);
         }
       }
     });
