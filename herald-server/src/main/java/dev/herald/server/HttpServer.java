@@ -4,16 +4,8 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -28,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * with prior knowledge (h2c) when the connection opens with its preface. Requests are decoded with
  * explicit limits (request line → 414, headers → 431, body → 413), handed to one
  * {@link RequestHandler} on the connection's event loop, and event streams are fanned out through
- * {@link FanOut}. Uses epoll where available, NIO elsewhere. {@link #close()} ends every stream
- * cleanly (clients reconnect elsewhere) and waits a bounded time.
+ * {@link FanOut}. Uses {@link Transport#best()}: epoll on Linux, NIO elsewhere. {@link #close()}
+ * ends every stream cleanly (clients reconnect elsewhere) and waits a bounded time.
  */
 public final class HttpServer implements AutoCloseable {
   /** Default longest request line (method, URI, version): 8 KiB. */
@@ -69,16 +61,13 @@ public final class HttpServer implements AutoCloseable {
   private HttpServer(Builder builder) throws InterruptedException {
     this.config = new ServerConfig(builder, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
     this.shutdownGrace = builder.shutdownGrace;
-    boolean epoll = Epoll.isAvailable();
-    this.transport = epoll ? "epoll" : "nio";
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    this.group = new MultiThreadIoEventLoopGroup(builder.ioThreads, io);
-    Class<? extends ServerChannel> channelType =
-        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    Transport io = Transport.best();
+    this.transport = io.label();
+    this.group = io.newEventLoopGroup(builder.ioThreads);
     RequestHandler handler = builder.handler;
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
-        .channel(channelType)
+        .channel(io.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
@@ -91,7 +80,7 @@ public final class HttpServer implements AutoCloseable {
       throw e;
     }
     LOG.log(System.Logger.Level.DEBUG, "listening on " + serverChannel.localAddress()
-        + " (" + (epoll ? "epoll" : "nio") + ")");
+        + " (" + transport + ")");
   }
 
   /** A builder; {@link Builder#handler} is required. */
