@@ -26,7 +26,10 @@ import dev.herald.redis.RedisLogSettings;
       "JWKS URL), a random secret is generated for this run and anonymous subscribers",
       "are allowed; a warning says so, and the secret, a 'herald token' command line",
       "for it and a ready publisher token are printed. Unknown --config keys and",
-      "HERALD_* variables are errors (the other HERALD_* variables: docs/hub.md)."
+      "HERALD_* variables are errors (the other HERALD_* variables: docs/hub.md).",
+      "",
+      "BYTES: a number of bytes, or a whole number with a unit: 512KiB, 64MiB, 1GiB",
+      "(powers of 1024) or 500KB, 64MB, 1GB (powers of 1000)."
     })
 final class ServeCommand implements Callable<Integer> {
   @CommandLine.Spec
@@ -118,7 +121,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "Most updates kept for replay; 0 = no count bound (default: ${DEFAULT-VALUE}).")
   private long retainEvents;
 
-  @Option(names = "--retain-bytes", paramLabel = "BYTES", defaultValue = "268435456",
+  @Option(names = "--retain-bytes", paramLabel = "BYTES", converter = ByteSize.class, defaultValue = "268435456",
       description = "Most bytes of update content kept (sqlite); 0 = no size bound (default: ${DEFAULT-VALUE}).")
   private long retainBytes;
 
@@ -126,7 +129,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "Oldest update kept (sqlite); 0 = no age bound (default: ${DEFAULT-VALUE}).")
   private Duration retainAge;
 
-  @Option(names = "--max-update-size", paramLabel = "BYTES", defaultValue = "1048576",
+  @Option(names = "--max-update-size", paramLabel = "BYTES", converter = ByteSize.Int.class, defaultValue = "1048576",
       description = "Largest publish request; larger gets 413 (default: ${DEFAULT-VALUE}).")
   private int maxUpdateSize;
 
@@ -166,7 +169,8 @@ final class ServeCommand implements Callable<Integer> {
       description = "Time a connection without a stream may stay silent (default: ${DEFAULT-VALUE}).")
   private Duration idleTimeout;
 
-  @Option(names = "--write-buffer-limit", paramLabel = "BYTES", defaultValue = "1048576",
+  @Option(names = "--write-buffer-limit", paramLabel = "BYTES", converter = ByteSize.Int.class,
+      defaultValue = "1048576",
       description = "Unsent bytes per subscriber before it is disconnected as too slow (default: ${DEFAULT-VALUE}).")
   private int writeBufferLimit;
 
@@ -182,11 +186,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Concurrent streams one HTTP/2 connection may open (default: ${DEFAULT-VALUE}).")
   private int maxStreamsPerConnection;
 
-  @Option(names = "--max-header-size", paramLabel = "BYTES", defaultValue = "16384",
+  @Option(names = "--max-header-size", paramLabel = "BYTES", converter = ByteSize.Int.class, defaultValue = "16384",
       description = "Largest request header block; larger gets 431 (default: ${DEFAULT-VALUE}).")
   private int maxHeaderSize;
 
-  @Option(names = "--max-request-line", paramLabel = "BYTES", defaultValue = "8192",
+  @Option(names = "--max-request-line", paramLabel = "BYTES", converter = ByteSize.Int.class, defaultValue = "8192",
       description = "Longest request line, the subscription's topic selectors included; longer gets 414"
           + " (default: ${DEFAULT-VALUE}).")
   private int maxRequestLine;
