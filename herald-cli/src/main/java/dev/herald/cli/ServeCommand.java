@@ -133,6 +133,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "Largest publish request; larger gets 413 (default: ${DEFAULT-VALUE}).")
   private int maxUpdateSize;
 
+  @Option(names = "--max-publish-bytes-in-flight", paramLabel = "BYTES", converter = ByteSize.class,
+      defaultValue = "" + Hub.DEFAULT_MAX_PUBLISH_BYTES_IN_FLIGHT,
+      description = "Most bytes of publish bodies held at once, all publishers together, from their first byte to"
+          + " their answer; a publish that does not fit gets 503 overloaded with Retry-After (default: ${DEFAULT-VALUE}).")
+  private long maxPublishBytesInFlight;
+
   @Option(names = "--max-topics", paramLabel = "N", defaultValue = "100",
       description = "Most topic selectors in one subscription; more gets 400 (default: ${DEFAULT-VALUE}).")
   private int maxTopics;
@@ -264,6 +270,7 @@ final class ServeCommand implements Callable<Integer> {
           .corsOrigins(corsOrigins)
           .heartbeat(heartbeat)
           .maxUpdateSize(maxUpdateSize)
+          .maxPublishBytesInFlight(maxPublishBytesInFlight)
           .writeBufferHighWaterMark(writeBufferLimit)
           .maxTopicsPerSubscription(maxTopics)
           .maxSelectorLength(maxSelectorLength)

@@ -15,7 +15,7 @@ import picocli.CommandLine;
  */
 class ServeByteSizesTest {
   private static final String[] SIZE_OPTIONS = {"--max-update-size", "--write-buffer-limit", "--max-header-size",
-      "--max-request-line", "--retain-bytes"};
+      "--max-request-line", "--retain-bytes", "--max-publish-bytes-in-flight"};
 
   /** {@code serve}'s options parsed (not run) with these settings, as {@code herald} parses them. */
   private static CommandLine.Model.CommandSpec parsed(Map<String, String> environment, Properties file,
@@ -79,6 +79,16 @@ class ServeByteSizesTest {
     StringWriter err = new StringWriter();
     assertThat(run(err, Map.of("HERALD_WRITE_BUFFER_LIMIT", "1 megabyte"), "serve")).isEqualTo(2);
     assertThat(err.toString()).contains("'--write-buffer-limit'", "'1 megabyte' is not a size in bytes");
+  }
+
+  @Test
+  void aPublishBudgetSmallerThanTheLargestUpdateIsBadUsageNamingBothOptions() {
+    StringWriter err = new StringWriter();
+    // Refused before the port is bound: a body of the largest size could never be received.
+    assertThat(run(err, Map.of(), "serve", "--listen", "127.0.0.1:0", "--store", "memory",
+        "--max-update-size", "2MiB", "--max-publish-bytes-in-flight", "1MiB")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--max-publish-bytes-in-flight (1048576) must be at least --max-update-size (2097152)");
   }
 
   private static int run(Map<String, String> environment, String... args) {

@@ -113,6 +113,12 @@ final class HubMetrics {
     counter("herald_topic_matches_too_costly_total",
         "Template selector matches that cost more than one match may: counted as no match", matches::tooCostly);
     counter("herald_heartbeats_total", "Heartbeat comments sent to idle streams", server::heartbeatsSent);
+    gauge("herald_publish_bytes_in_flight",
+        "Bytes of publish bodies received and not yet answered (bounded by --max-publish-bytes-in-flight)",
+        server::bodyBytesInFlight);
+    counter("herald_publish_overloaded_total",
+        "Publishes refused 503 overloaded: their body did not fit in --max-publish-bytes-in-flight",
+        server::bodiesRefused);
 
     gauge("herald_store_events", "Updates retained in the log", () -> stats().events());
     gauge("herald_store_content_bytes", "Bytes of update content retained", () -> orNaN(stats().contentBytes()));

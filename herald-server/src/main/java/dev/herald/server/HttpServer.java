@@ -30,6 +30,8 @@ public final class HttpServer implements AutoCloseable {
   public static final int DEFAULT_MAX_HEADER_SIZE = 16 * 1024;
   /** Default largest request body: 1 MiB. */
   public static final int DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
+  /** Default most bytes of request bodies received and not yet answered, all requests together: 64 MiB. */
+  public static final long DEFAULT_MAX_BODY_BYTES_IN_FLIGHT = 64L * 1024 * 1024;
   /** Default heartbeat: a comment on every stream idle this long. */
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(20);
   /** Default per-connection limit of unsent bytes before a stream is closed as a slow consumer: 1 MiB. */
@@ -168,6 +170,16 @@ public final class HttpServer implements AutoCloseable {
     return config.slowConsumersClosed.get();
   }
 
+  /** Bytes of request bodies received and not yet answered (see {@link Builder#maxBodyBytesInFlight}). */
+  public long bodyBytesInFlight() {
+    return config.bodyBudget.inFlight();
+  }
+
+  /** Requests refused {@code 503 overloaded} because their body did not fit in the bytes in flight. */
+  public long bodiesRefused() {
+    return config.bodyBudget.refused();
+  }
+
   /** Subscriptions closed because their filter or a write to them threw (the others went on). */
   public long subscriptionsFailed() {
     return config.subscriptionsFailed.get();
@@ -204,6 +216,7 @@ public final class HttpServer implements AutoCloseable {
     int maxRequestLineLength = DEFAULT_MAX_REQUEST_LINE_LENGTH;
     int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
     int maxBodySize = DEFAULT_MAX_BODY_SIZE;
+    long maxBodyBytesInFlight = DEFAULT_MAX_BODY_BYTES_IN_FLIGHT;
     Duration heartbeat = DEFAULT_HEARTBEAT;
     int writeBufferHighWaterMark = DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
     Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
@@ -307,6 +320,20 @@ public final class HttpServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Most bytes of request bodies held at once, all connections together: counted from the first
+     * byte received to the request's answer (default 64 MiB, at least {@link #maxBodySize}). A
+     * body that does not fit is answered {@code 503 overloaded} with {@code Retry-After: 1} and
+     * its connection closed; a client that leaves mid-body frees what it held at once.
+     */
+    public Builder maxBodyBytesInFlight(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxBodyBytesInFlight must be at least 1: " + bytes);
+      }
+      this.maxBodyBytesInFlight = bytes;
+      return this;
+    }
+
     /** Heartbeat interval for idle streams ({@link Duration#ZERO}: none). */
     public Builder heartbeat(Duration interval) {
       if (interval.isNegative()) {
@@ -332,6 +359,10 @@ public final class HttpServer implements AutoCloseable {
     public HttpServer start() throws InterruptedException {
       if (handler == null) {
         throw new IllegalStateException("a handler is required");
+      }
+      if (maxBodyBytesInFlight < maxBodySize) { // else a body of the largest size could never be received
+        throw new IllegalArgumentException("maxBodyBytesInFlight (" + maxBodyBytesInFlight
+            + ") must be at least maxBodySize (" + maxBodySize + ")");
       }
       return new HttpServer(this);
     }

@@ -32,6 +32,7 @@ final class ServerConfig {
   final SslContext sslContext;
   final int maxConcurrentStreams;
   final Duration flushInterval;
+  final BodyBudget bodyBudget;
   private volatile boolean closing;
 
   ServerConfig(HttpServer.Builder builder, ChannelGroup streams) {
@@ -48,6 +49,7 @@ final class ServerConfig {
     this.sslContext = builder.sslContext;
     this.maxConcurrentStreams = builder.maxConcurrentStreams;
     this.flushInterval = builder.flushInterval;
+    this.bodyBudget = new BodyBudget(builder.maxBodyBytesInFlight);
   }
 
   boolean closing() {
