@@ -22,7 +22,7 @@ class ServeByteSizesTest {
       String... args) {
     CommandLine herald = new CommandLine(new Herald());
     CommandLine serve = herald.getSubcommands().get("serve");
-    serve.setDefaultValueProvider(new Settings(environment, file));
+    serve.setDefaultValueProvider(new Settings(environment, file).over(serve.getDefaultValueProvider()));
     String[] command = new String[args.length + 1];
     command[0] = "serve";
     System.arraycopy(args, 0, command, 1, args.length);
