@@ -7,7 +7,8 @@ RESULTS="$BENCH_DIR/results"
 SECRET=${HERALD_BENCH_SECRET:-bench-secret-that-is-long-enough-123456}
 SERVER_CPU=${SERVER_CPU:-0}
 BENCH_CPU=${BENCH_CPU:-1}
-# JVM flags for the hub under test (documented in docs/benchmarks.md); HERALD_SERVE_OPTS adds
+# JVM flags for the hub under test (documented in docs/benchmarks.md; -XX:+ExitOnOutOfMemoryError
+# is always given first, as by ./herald); HERALD_SERVE_OPTS adds
 # `herald serve` options (e.g. --flush-interval 10ms).
 HERALD_JAVA_OPTS=${HERALD_JAVA_OPTS:--XX:+UseSerialGC -Xms256m -Xmx1g -XX:+AlwaysPreTouch}
 mkdir -p "$RESULTS"
@@ -43,7 +44,7 @@ start_herald() { # port; HERALD_STORE=sqlite keeps the log in a fresh directory 
   build
   local data="$RESULTS/herald-data-$1"
   rm -rf "$data"
-  taskset -c "$SERVER_CPU" "$JAVA" $HERALD_JAVA_OPTS -jar "$JAR" serve --listen "127.0.0.1:$1" \
+  taskset -c "$SERVER_CPU" "$JAVA" -XX:+ExitOnOutOfMemoryError $HERALD_JAVA_OPTS -jar "$JAR" serve --listen "127.0.0.1:$1" \
     --store "${HERALD_STORE:-memory}" --data-dir "$data" \
     --retain-events 100000 --jwt-secret "$SECRET" --anonymous --no-ui --log-level warn \
     --max-connections 100000 ${HERALD_SERVE_OPTS:-} >"$RESULTS/herald-$1.log" 2>&1 &

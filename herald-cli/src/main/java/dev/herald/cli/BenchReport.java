@@ -1,5 +1,6 @@
 package dev.herald.cli;
 
+import dev.herald.hub.Json;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +33,7 @@ final class BenchReport {
       if (out.length() > 1) {
         out.append(',');
       }
-      out.append(Json.quote(key)).append(':').append(render(value));
+      out.append(Json.string(key)).append(':').append(render(value));
     });
     return out.append('}').toString();
   }
@@ -55,6 +56,6 @@ final class BenchReport {
       }
       return out.append(']').toString();
     }
-    return Json.quote(value.toString());
+    return Json.string(value.toString());
   }
 }

@@ -98,7 +98,9 @@ final class ChildSubscribers implements SubscriberPool {
     int share = options.perProcess();
     for (int k = 0, first = 0; k < options.processes; k++, first += share) {
       int count = Math.min(share, options.subscribers - first);
-      List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+      // Out of memory, a child ends (its parent sees it die) rather than stalling the run until the deadline.
+      List<String> command = new ArrayList<>(List.of(java, "-XX:+ExitOnOutOfMemoryError",
+          "-cp", System.getProperty("java.class.path"),
           Herald.class.getName(), "bench", "--child", "--quiet",
           "--first-subscriber", Integer.toString(first), "--subscribers", Integer.toString(count),
           "--subscribe-url", options.subscribeUrl, "--topics", Integer.toString(options.topics),

@@ -48,6 +48,28 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
     }
   }
 
+  /**
+   * {@code duration} as {@link #parse} reads it, in the largest unit that is exact: {@code 20s},
+   * {@code 1m}, {@code 7d}, {@code 1500ms}, {@code 0s}; a part of a millisecond as ISO-8601.
+   */
+  static String format(Duration duration) {
+    if (duration.isNegative() || duration.getNano() % 1_000_000 != 0) {
+      return duration.toString();
+    }
+    long millis = duration.toMillis();
+    if (millis == 0) {
+      return "0s";
+    }
+    long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
+    String[] units = {"d", "h", "m", "s"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (millis % sizes[i] == 0) {
+        return millis / sizes[i] + units[i];
+      }
+    }
+    return millis + "ms";
+  }
+
   private static Duration nonNegative(Duration duration, String text) {
     if (duration.isNegative()) {
       throw invalid(text);

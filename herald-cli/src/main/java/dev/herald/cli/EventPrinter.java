@@ -1,5 +1,6 @@
 package dev.herald.cli;
 
+import dev.herald.hub.Json;
 import dev.herald.sse.SseEncoder;
 import dev.herald.sse.SseEvent;
 import java.io.PrintWriter;
@@ -20,8 +21,8 @@ final class EventPrinter {
 
   void event(SseEvent event) {
     if (json) {
-      out.print("{\"type\":" + Json.quote(event.type()) + ",\"data\":" + Json.quote(event.data())
-          + ",\"lastEventId\":" + Json.quote(event.id()) + "}\n");
+      out.print("{\"type\":" + Json.string(event.type()) + ",\"data\":" + Json.string(event.data())
+          + ",\"lastEventId\":" + Json.string(event.id()) + "}\n");
     } else {
       SseEvent shown = new SseEvent(event.id().isEmpty() ? null : event.id(), event.type(),
           event.data(), null, null);

@@ -75,7 +75,8 @@ public final class Herald implements Callable<Integer> {
       return 2;
     }
     for (String name : SETTINGS_COMMANDS) {
-      commandLine.getSubcommands().get(name).setDefaultValueProvider(settings);
+      CommandLine command = commandLine.getSubcommands().get(name);
+      command.setDefaultValueProvider(settings.over(command.getDefaultValueProvider()));
     }
     // After parsing, before running: a typo in a settings name is bad usage, like one in a flag.
     commandLine.setExecutionStrategy(parsed -> {

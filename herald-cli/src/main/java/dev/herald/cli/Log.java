@@ -1,5 +1,6 @@
 package dev.herald.cli;
 
+import dev.herald.hub.Json;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Locale;
@@ -65,17 +66,17 @@ final class Log {
   }
 
   private static String json(Level level, String logger, String message, Throwable error, String... pairs) {
-    StringBuilder line = new StringBuilder("{\"time\":").append(Json.quote(Instant.now().toString()))
-        .append(",\"level\":").append(Json.quote(level.name().toLowerCase(Locale.ROOT)))
-        .append(",\"msg\":").append(Json.quote(message));
+    StringBuilder line = new StringBuilder("{\"time\":").append(Json.string(Instant.now().toString()))
+        .append(",\"level\":").append(Json.string(level.name().toLowerCase(Locale.ROOT)))
+        .append(",\"msg\":").append(Json.string(message));
     if (logger != null) {
-      line.append(",\"logger\":").append(Json.quote(logger));
+      line.append(",\"logger\":").append(Json.string(logger));
     }
     for (int i = 0; i + 1 < pairs.length; i += 2) {
-      line.append(',').append(Json.quote(pairs[i])).append(':').append(Json.quote(pairs[i + 1]));
+      line.append(',').append(Json.string(pairs[i])).append(':').append(Json.string(pairs[i + 1]));
     }
     if (error != null) {
-      line.append(",\"error\":").append(Json.quote(describe(error)));
+      line.append(",\"error\":").append(Json.string(describe(error)));
     }
     return line.append('}').toString();
   }
@@ -101,6 +102,6 @@ final class Log {
 
   private static String quote(String value) {
     boolean plain = !value.isEmpty() && value.chars().allMatch(c -> c > ' ' && c != '"' && c != '=' && c < 127);
-    return plain ? value : Json.quote(value);
+    return plain ? value : Json.string(value);
   }
 }

@@ -1,19 +1,14 @@
 package dev.herald.cli;
 
+import dev.herald.server.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -40,7 +35,7 @@ final class NettySubscribers implements SubscriberPool {
   private final Duration connectTimeout;
   private final SubscriberCounters counters;
   private final EventLoopGroup group;
-  private final boolean epoll = Epoll.isAvailable();
+  private final Transport transport = Transport.best();
   private final SubscriberHandler[] handlers;
   private final Channel[] channels;
   private final Resume resume;
@@ -67,8 +62,7 @@ final class NettySubscribers implements SubscriberPool {
     this.connectRate = connectRate;
     this.connectTimeout = connectTimeout;
     this.counters = new SubscriberCounters(topics);
-    this.group = new MultiThreadIoEventLoopGroup(eventLoops,
-        epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    this.group = transport.newEventLoopGroup(eventLoops);
     this.handlers = new SubscriberHandler[count];
     this.channels = new Channel[count];
   }
@@ -76,10 +70,10 @@ final class NettySubscribers implements SubscriberPool {
   @Override
   public void connect(ProgressSink progress) throws InterruptedException {
     Bootstrap bootstrap = new Bootstrap().group(group)
-        .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+        .channel(transport.socketChannel())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
         .option(ChannelOption.TCP_NODELAY, true);
-    if (epoll && sourceAddresses > 1) {
+    if (transport == Transport.EPOLL && sourceAddresses > 1) {
       bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true); // ports chosen at connect
     }
     long start = System.nanoTime();

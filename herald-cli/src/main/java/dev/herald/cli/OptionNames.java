@@ -24,6 +24,8 @@ final class OptionNames {
       Map.entry("maxHeaderSize", "--max-header-size"),
       Map.entry("maxUpdateSize", "--max-update-size"),
       Map.entry("maxBodySize", "--max-update-size"),
+      Map.entry("maxPublishBytesInFlight", "--max-publish-bytes-in-flight"),
+      Map.entry("maxBodyBytesInFlight", "--max-publish-bytes-in-flight"),
       Map.entry("requestTimeout", "--request-timeout"),
       Map.entry("idleTimeout", "--idle-timeout"),
       Map.entry("flushInterval", "--flush-interval"),

@@ -9,12 +9,12 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import dev.herald.redis.RedisLogSettings;
 
 /** {@code herald serve}: runs the hub until interrupted. */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
+    defaultValueProvider = ServeDefaults.class, // the libraries' defaults, under the environment and file
     sortOptions = false,
     description = "Runs the Herald hub (Mercure protocol) until stopped with Ctrl-C or SIGTERM, "
         + "which ends every stream cleanly. Each option can also be set by an environment variable "
@@ -26,7 +26,10 @@ import dev.herald.redis.RedisLogSettings;
       "JWKS URL), a random secret is generated for this run and anonymous subscribers",
       "are allowed; a warning says so, and the secret, a 'herald token' command line",
       "for it and a ready publisher token are printed. Unknown --config keys and",
-      "HERALD_* variables are errors (the other HERALD_* variables: docs/hub.md)."
+      "HERALD_* variables are errors (the other HERALD_* variables: docs/hub.md).",
+      "",
+      "BYTES: a number of bytes, or a whole number with a unit: 512KiB, 64MiB, 1GiB",
+      "(powers of 1024) or 500KB, 64MB, 1GB (powers of 1000)."
     })
 final class ServeCommand implements Callable<Integer> {
   @CommandLine.Spec
@@ -73,7 +76,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "JWKS for subscriber tokens (overrides every general setting).")
   private java.net.URI subscriberJwtJwksUrl;
 
-  @Option(names = "--jwt-clock-skew", paramLabel = "DURATION", converter = Durations.class, defaultValue = "5s",
+  @Option(names = "--jwt-clock-skew", paramLabel = "DURATION", converter = Durations.class,
       description = "How far apart clocks may be when checking a token's exp and nbf (default: ${DEFAULT-VALUE}).")
   private Duration jwtClockSkew;
 
@@ -92,7 +95,7 @@ final class ServeCommand implements Callable<Integer> {
           + "(repeatable or comma-separated; * = any origin, without credentials). Default: none.")
   private java.util.List<String> corsOrigins = new java.util.ArrayList<>();
 
-  @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Durations.class, defaultValue = "20s",
+  @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Durations.class,
       description = "Comment sent on idle streams so proxies and clients see life (default: ${DEFAULT-VALUE}; 0 = off).")
   private Duration heartbeat;
 
@@ -101,7 +104,7 @@ final class ServeCommand implements Callable<Integer> {
           + " several hub nodes (redis://[:password@]host:port[/db], rediss:// for TLS). Default: ${DEFAULT-VALUE}.")
   private String store;
 
-  @Option(names = "--redis-key-prefix", paramLabel = "PREFIX", defaultValue = RedisLogSettings.DEFAULT_PREFIX,
+  @Option(names = "--redis-key-prefix", paramLabel = "PREFIX",
       description = "With --store redis://: the keys' prefix, {PREFIX}:stream etc. (default: ${DEFAULT-VALUE}).")
   private String redisKeyPrefix;
 
@@ -114,59 +117,64 @@ final class ServeCommand implements Callable<Integer> {
           + "fsync: it is on disk, surviving power loss too, at a lower publish rate.")
   private String durability;
 
-  @Option(names = "--retain-events", paramLabel = "N", defaultValue = "100000",
+  @Option(names = "--retain-events", paramLabel = "N",
       description = "Most updates kept for replay; 0 = no count bound (default: ${DEFAULT-VALUE}).")
   private long retainEvents;
 
-  @Option(names = "--retain-bytes", paramLabel = "BYTES", defaultValue = "268435456",
+  @Option(names = "--retain-bytes", paramLabel = "BYTES", converter = ByteSize.class,
       description = "Most bytes of update content kept (sqlite); 0 = no size bound (default: ${DEFAULT-VALUE}).")
   private long retainBytes;
 
-  @Option(names = "--retain-age", paramLabel = "DURATION", converter = Durations.class, defaultValue = "7d",
+  @Option(names = "--retain-age", paramLabel = "DURATION", converter = Durations.class,
       description = "Oldest update kept (sqlite); 0 = no age bound (default: ${DEFAULT-VALUE}).")
   private Duration retainAge;
 
-  @Option(names = "--max-update-size", paramLabel = "BYTES", defaultValue = "1048576",
+  @Option(names = "--max-update-size", paramLabel = "BYTES", converter = ByteSize.Int.class,
       description = "Largest publish request; larger gets 413 (default: ${DEFAULT-VALUE}).")
   private int maxUpdateSize;
 
-  @Option(names = "--max-topics", paramLabel = "N", defaultValue = "100",
+  @Option(names = "--max-publish-bytes-in-flight", paramLabel = "BYTES", converter = ByteSize.class,
+      description = "Most bytes of publish bodies held at once, all publishers together, from their first byte to"
+          + " their answer; a publish that does not fit gets 503 overloaded with Retry-After (default: ${DEFAULT-VALUE}).")
+  private long maxPublishBytesInFlight;
+
+  @Option(names = "--max-topics", paramLabel = "N",
       description = "Most topic selectors in one subscription; more gets 400 (default: ${DEFAULT-VALUE}).")
   private int maxTopics;
 
-  @Option(names = "--max-selector-length", paramLabel = "N", defaultValue = "2048",
+  @Option(names = "--max-selector-length", paramLabel = "N",
       description = "Most characters in one topic selector of a subscription; longer gets 400 (default: ${DEFAULT-VALUE}).")
   private int maxSelectorLength;
 
-  @Option(names = "--max-template-variables", paramLabel = "N", defaultValue = "10",
+  @Option(names = "--max-template-variables", paramLabel = "N",
       description = "Most variables in one URI template selector ({a,b} counts two); more gets 400 "
           + "(default: ${DEFAULT-VALUE}).")
   private int maxTemplateVariables;
 
-  @Option(names = "--match-budget", paramLabel = "STEPS", defaultValue = "20000000",
+  @Option(names = "--match-budget", paramLabel = "STEPS",
       description = "Template matching work one update may cost, all subscribers together (a step is one "
           + "topic character through one template); past it, the remaining template subscriptions miss "
           + "that update, counted and logged (default: ${DEFAULT-VALUE}, about 20 ms of a core at worst).")
   private long matchBudget;
 
-  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "50000",
+  @Option(names = "--max-connections", paramLabel = "N",
       description = "Most open connections; more are answered 503 (default: ${DEFAULT-VALUE}).")
   private int maxConnections;
 
-  @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "0",
-      description = "Most open connections from one IP address; more are answered 429. Default 0: no limit, "
-          + "since behind a proxy every client has the proxy's address.")
+  @Option(names = "--max-connections-per-ip", paramLabel = "N",
+      description = "Most open connections from one IP address; more are answered 429 (default: ${DEFAULT-VALUE}, "
+          + "no limit, since behind a proxy every client has the proxy's address).")
   private int maxConnectionsPerIp;
 
-  @Option(names = "--request-timeout", paramLabel = "DURATION", converter = Durations.class, defaultValue = "10s",
+  @Option(names = "--request-timeout", paramLabel = "DURATION", converter = Durations.class,
       description = "Time a started request has to arrive completely, then 408 (slowloris guard; default: ${DEFAULT-VALUE}).")
   private Duration requestTimeout;
 
-  @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = Durations.class, defaultValue = "60s",
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = Durations.class,
       description = "Time a connection without a stream may stay silent (default: ${DEFAULT-VALUE}).")
   private Duration idleTimeout;
 
-  @Option(names = "--write-buffer-limit", paramLabel = "BYTES", defaultValue = "1048576",
+  @Option(names = "--write-buffer-limit", paramLabel = "BYTES", converter = ByteSize.Int.class,
       description = "Unsent bytes per subscriber before it is disconnected as too slow (default: ${DEFAULT-VALUE}).")
   private int writeBufferLimit;
 
@@ -178,15 +186,15 @@ final class ServeCommand implements Callable<Integer> {
       description = "The certificate's private key (PEM, unencrypted PKCS#8).")
   private java.nio.file.Path tlsKey;
 
-  @Option(names = "--max-streams-per-connection", paramLabel = "N", defaultValue = "128",
+  @Option(names = "--max-streams-per-connection", paramLabel = "N",
       description = "Concurrent streams one HTTP/2 connection may open (default: ${DEFAULT-VALUE}).")
   private int maxStreamsPerConnection;
 
-  @Option(names = "--max-header-size", paramLabel = "BYTES", defaultValue = "16384",
+  @Option(names = "--max-header-size", paramLabel = "BYTES", converter = ByteSize.Int.class,
       description = "Largest request header block; larger gets 431 (default: ${DEFAULT-VALUE}).")
   private int maxHeaderSize;
 
-  @Option(names = "--max-request-line", paramLabel = "BYTES", defaultValue = "8192",
+  @Option(names = "--max-request-line", paramLabel = "BYTES", converter = ByteSize.Int.class,
       description = "Longest request line, the subscription's topic selectors included; longer gets 414"
           + " (default: ${DEFAULT-VALUE}).")
   private int maxRequestLine;
@@ -260,6 +268,7 @@ final class ServeCommand implements Callable<Integer> {
           .corsOrigins(corsOrigins)
           .heartbeat(heartbeat)
           .maxUpdateSize(maxUpdateSize)
+          .maxPublishBytesInFlight(maxPublishBytesInFlight)
           .writeBufferHighWaterMark(writeBufferLimit)
           .maxTopicsPerSubscription(maxTopics)
           .maxSelectorLength(maxSelectorLength)

@@ -18,7 +18,8 @@ import picocli.CommandLine;
  * Where option values come from when the command line does not give them: an environment variable
  * {@code HERALD_<OPTION>} (e.g. {@code --jwt-secret} → {@code HERALD_JWT_SECRET}), then the config
  * file ({@code --config FILE} or {@code HERALD_CONFIG}; Java properties with the option names as
- * keys, e.g. {@code jwt-secret=...}), then the option's documented default.
+ * keys, e.g. {@code jwt-secret=...}), then the command's own default provider ({@link ServeDefaults}),
+ * then the option's documented default.
  *
  * <p>A name that matches no option is an error, never ignored ({@link #unknownNames}): a typo such
  * as {@code jwt_secret=} or {@code HERALD_JWT_SECRT} would otherwise start a hub in development mode
@@ -39,15 +40,27 @@ final class Settings implements CommandLine.IDefaultValueProvider {
   private final Map<String, String> environment;
   private final Properties file;
   private final String fileName;
+  /** The command's own default provider (e.g. {@link ServeDefaults}), or null. */
+  private final CommandLine.IDefaultValueProvider fallback;
 
   Settings(Map<String, String> environment, Properties file) {
-    this(environment, file, "(none)");
+    this(environment, file, "(none)", null);
   }
 
-  private Settings(Map<String, String> environment, Properties file, String fileName) {
+  private Settings(Map<String, String> environment, Properties file, String fileName,
+      CommandLine.IDefaultValueProvider fallback) {
     this.environment = environment;
     this.file = file;
     this.fileName = fileName;
+    this.fallback = fallback;
+  }
+
+  /**
+   * These settings over a command's own default provider (null: none), which answers when neither the
+   * environment nor the file does.
+   */
+  Settings over(CommandLine.IDefaultValueProvider commandDefaults) {
+    return new Settings(environment, file, fileName, commandDefaults);
   }
 
   /** Settings from the process environment and the config file named in {@code args} or the environment. */
@@ -61,7 +74,7 @@ final class Settings implements CommandLine.IDefaultValueProvider {
         throw new CommandLine.PicocliException("cannot read the config file " + path + ": " + e.getMessage());
       }
     }
-    return new Settings(environment, properties, path);
+    return new Settings(environment, properties, path, null);
   }
 
   private static String configPath(String[] args, Map<String, String> environment) {
@@ -109,15 +122,18 @@ final class Settings implements CommandLine.IDefaultValueProvider {
   }
 
   @Override
-  public String defaultValue(CommandLine.Model.ArgSpec argument) {
-    if (!(argument instanceof CommandLine.Model.OptionSpec option) || option.longestName().equals("--config")) {
-      return argument.defaultValue();
+  public String defaultValue(CommandLine.Model.ArgSpec argument) throws Exception {
+    if (argument instanceof CommandLine.Model.OptionSpec option && !option.longestName().equals("--config")) {
+      String fromEnvironment = environment.get(variable(option.longestName()));
+      if (fromEnvironment != null) {
+        return fromEnvironment;
+      }
+      String fromFile = file.getProperty(option.longestName().replaceFirst("^-+", ""));
+      if (fromFile != null) {
+        return fromFile;
+      }
     }
-    String fromEnvironment = environment.get(variable(option.longestName()));
-    if (fromEnvironment != null) {
-      return fromEnvironment;
-    }
-    String fromFile = file.getProperty(option.longestName().replaceFirst("^-+", ""));
-    return fromFile != null ? fromFile : argument.defaultValue();
+    String commandDefault = fallback == null ? null : fallback.defaultValue(argument);
+    return commandDefault != null ? commandDefault : argument.defaultValue();
   }
 }

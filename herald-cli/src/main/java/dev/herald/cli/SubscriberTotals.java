@@ -28,10 +28,6 @@ record SubscriberTotals(long subscribers, long connected, long disconnected, lon
         connectionsWithDuplicates + other.connectionsWithDuplicates, allErrors, histogram);
   }
 
-  long errorCount() {
-    return errors.values().stream().mapToLong(Long::longValue).sum();
-  }
-
   /** One line without spaces in values: error kinds are percent-encoded. */
   String encode() {
     StringBuilder out = new StringBuilder()

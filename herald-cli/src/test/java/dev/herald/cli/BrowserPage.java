@@ -1,6 +1,7 @@
 package dev.herald.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.hub.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -202,7 +203,7 @@ final class BrowserPage implements AutoCloseable {
 
   /** {@code value} as a JavaScript string literal (JSON's is one). */
   static String quote(String value) {
-    return Json.quote(value);
+    return Json.string(value);
   }
 
   private JsonNode readJson(String text) {

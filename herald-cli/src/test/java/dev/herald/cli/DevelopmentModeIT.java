@@ -29,8 +29,8 @@ class DevelopmentModeIT {
 
   @Test
   void developmentModeIsAnnouncedWithAWorkingTokenCommand() throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(HubProcess.java(), "-jar", HubProcess.jar(), "serve",
-        "--listen", "127.0.0.1:0", "--store", "memory").redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder builder = new ProcessBuilder(HubProcess.serveCommand(
+        "--listen", "127.0.0.1:0", "--store", "memory")).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     builder.environment().keySet().removeIf(name -> name.startsWith("HERALD_")); // nothing configured
     Process hub = builder.start();
     try {

@@ -30,4 +30,17 @@ class DurationsTest {
           .isInstanceOf(CommandLine.TypeConversionException.class);
     }
   }
+
+  @Test
+  void formatsInTheLargestExactUnitAndReadsBackTheSame() {
+    assertThat(Durations.format(Duration.ofSeconds(20))).isEqualTo("20s");
+    assertThat(Durations.format(Duration.ofSeconds(60))).isEqualTo("1m");
+    assertThat(Durations.format(Duration.ofDays(7))).isEqualTo("7d");
+    assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+    assertThat(Durations.format(Duration.ZERO)).isEqualTo("0s");
+    for (Duration duration : new Duration[] {Duration.ZERO, Duration.ofMillis(1), Duration.ofSeconds(90),
+        Duration.ofHours(36), Duration.ofNanos(1500), Duration.ofDays(400)}) {
+      assertThat(Durations.parse(Durations.format(duration))).as("%s", duration).isEqualTo(duration);
+    }
+  }
 }

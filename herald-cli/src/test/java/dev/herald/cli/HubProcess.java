@@ -34,10 +34,19 @@ final class HubProcess implements AutoCloseable {
     return Path.of("target", "herald.jar").toString();
   }
 
+  /**
+   * {@code java -XX:+ExitOnOutOfMemoryError -jar herald.jar serve OPTIONS}: a hub child runs with the
+   * flag the launcher gives it, so a test hub that runs out of memory ends instead of hanging.
+   */
+  static List<String> serveCommand(String... options) {
+    List<String> command = new ArrayList<>(List.of(java(), "-XX:+ExitOnOutOfMemoryError", "-jar", jar(), "serve"));
+    command.addAll(List.of(options));
+    return command;
+  }
+
   /** Starts {@code herald serve} with these options and waits (up to 30 s) for its start line. */
   static HubProcess serve(String... options) throws Exception {
-    List<String> command = new ArrayList<>(List.of(java(), "-jar", jar(), "serve"));
-    command.addAll(List.of(options));
+    List<String> command = serveCommand(options);
     Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     process.getOutputStream().close();
     BufferedReader log = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));

@@ -23,8 +23,8 @@ class JsonLogsIT {
 
   @Test
   void everyLineIsJsonAndARefusedTokenIsNotLogged() throws Exception {
-    Process hub = new ProcessBuilder(HubProcess.java(), "-jar", HubProcess.jar(), "serve", "--listen", "127.0.0.1:0",
-        "--store", "memory", "--jwt-secret", "json-logs-test-secret-long-enough!!!", "--log-format", "json")
+    Process hub = new ProcessBuilder(HubProcess.serveCommand("--listen", "127.0.0.1:0",
+        "--store", "memory", "--jwt-secret", "json-logs-test-secret-long-enough!!!", "--log-format", "json"))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     List<String> lines = new ArrayList<>();
     String forged = "eyJhbGciOiJIUzI1NiJ9.eyJtZXJjdXJlIjp7InB1Ymxpc2giOlsiKiJdfX0.c2VjcmV0LXNpZ25hdHVyZQ";

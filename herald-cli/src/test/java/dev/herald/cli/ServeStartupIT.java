@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +24,7 @@ class ServeStartupIT {
 
   /** Runs {@code herald serve ARGS} with {@code HERALD_*} variables replaced by {@code environment}. */
   private static Run serve(Map<String, String> environment, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(HubProcess.java(), "-jar", HubProcess.jar(), "serve"));
-    command.addAll(List.of(args));
+    List<String> command = HubProcess.serveCommand(args);
     Path stderr = Files.createTempFile("herald-err", ".txt");
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile());

@@ -38,6 +38,8 @@ public final class Hub implements AutoCloseable {
   public static final int DEFAULT_MAX_TEMPLATE_VARIABLES = SelectorLimits.DEFAULT_MAX_TEMPLATE_VARIABLES;
   /** Default work the template matches of one update may spend (see {@link Builder#matchBudget}). */
   public static final long DEFAULT_MATCH_BUDGET = MatchScope.DEFAULT_BUDGET;
+  /** Default most bytes of publish bodies in flight (see {@link Builder#maxPublishBytesInFlight}): 64 MiB. */
+  public static final long DEFAULT_MAX_PUBLISH_BYTES_IN_FLIGHT = HttpServer.DEFAULT_MAX_BODY_BYTES_IN_FLIGHT;
 
   private final HttpServer server;
   private final EventLog log;
@@ -54,6 +56,7 @@ public final class Hub implements AutoCloseable {
         .listen(builder.address)
         .heartbeat(builder.heartbeat)
         .maxBodySize(builder.maxUpdateSize)
+        .maxBodyBytesInFlight(builder.maxPublishBytesInFlight)
         .writeBufferHighWaterMark(builder.writeBufferHighWaterMark)
         .maxConnections(builder.maxConnections)
         .maxConnectionsPerAddress(builder.maxConnectionsPerAddress)
@@ -196,6 +199,7 @@ public final class Hub implements AutoCloseable {
     private boolean anonymous;
     private Duration heartbeat = HttpServer.DEFAULT_HEARTBEAT;
     private int maxUpdateSize = HttpServer.DEFAULT_MAX_BODY_SIZE;
+    private long maxPublishBytesInFlight = DEFAULT_MAX_PUBLISH_BYTES_IN_FLIGHT;
     private int writeBufferHighWaterMark = HttpServer.DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
     private long replayBudget = HttpServer.DEFAULT_REPLAY_BUDGET;
     private int replayPageSize = HttpServer.DEFAULT_REPLAY_PAGE_SIZE;
@@ -305,6 +309,21 @@ public final class Hub implements AutoCloseable {
     /** Largest publish request body in bytes; larger gets 413 (default 1 MiB). */
     public Builder maxUpdateSize(int bytes) {
       this.maxUpdateSize = bytes;
+      return this;
+    }
+
+    /**
+     * Most bytes of publish bodies held at once, all publishers together, from their first byte
+     * received until the publish is answered (stored in the log or refused); default 64 MiB, at least
+     * {@link #maxUpdateSize}. A publish whose body does not fit gets {@code 503 overloaded} with
+     * {@code Retry-After: 1}, counted in {@code herald_publish_overloaded_total}; a publisher that
+     * leaves mid-body frees what it held at once.
+     */
+    public Builder maxPublishBytesInFlight(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxPublishBytesInFlight must be at least 1: " + bytes);
+      }
+      this.maxPublishBytesInFlight = bytes;
       return this;
     }
 

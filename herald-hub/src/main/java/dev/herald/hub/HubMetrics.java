@@ -118,6 +118,12 @@ final class HubMetrics {
     gauge("herald_replay_bytes_in_flight", "Bytes of history held by replays now (bounded by the replay budget)",
         server::replayBytesInFlight);
     gauge("herald_replays_waiting", "Replays waiting for room in the replay budget", server::replaysWaiting);
+    gauge("herald_publish_bytes_in_flight",
+        "Bytes of publish bodies received and not yet answered (bounded by --max-publish-bytes-in-flight)",
+        server::bodyBytesInFlight);
+    counter("herald_publish_overloaded_total",
+        "Publishes refused 503 overloaded: their body did not fit in --max-publish-bytes-in-flight",
+        server::bodiesRefused);
 
     gauge("herald_store_events", "Updates retained in the log", () -> stats().events());
     gauge("herald_store_content_bytes", "Bytes of update content retained", () -> orNaN(stats().contentBytes()));

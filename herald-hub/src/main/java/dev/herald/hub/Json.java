@@ -1,26 +1,54 @@
 package dev.herald.hub;
 
-/** The little JSON the hub writes itself (health, readiness, stats, reset events): string quoting. */
-final class Json {
+/**
+ * The little JSON Herald writes itself (the hub's health, readiness, stats and reset events; the
+ * CLI's JSON logs, events and bench reports): string literals per RFC 8259, so that every string
+ * is valid JSON and valid UTF-8 whatever it holds. {@code "} and {@code \} are escaped, control
+ * characters as {@code \n}, {@code \r}, {@code \t}, {@code \b}, {@code \f} or a six-character
+ * unicode escape (backslash, {@code u}, four hex digits), and a surrogate that is not half of a pair
+ * as such an escape too: written raw, it would become a {@code ?} or invalid UTF-8 on the way out.
+ * Everything else, paired surrogates included, is kept.
+ */
+public final class Json {
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
   private Json() {}
 
   /** {@code value} as a JSON string literal; {@code null} as {@code null}. */
-  static String string(String value) {
+  public static String string(String value) {
     if (value == null) {
       return "null";
     }
     StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-    for (int i = 0; i < value.length(); i++) {
+    int length = value.length();
+    for (int i = 0; i < length; i++) {
       char c = value.charAt(i);
-      if (c == '"' || c == '\\') {
-        out.append('\\').append(c);
-      } else if (c < 0x20) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        case '\b' -> out.append("\\b");
+        case '\f' -> out.append("\\f");
+        default -> {
+          if (c < 0x20) {
+            unicodeEscape(out, c);
+          } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
+            out.append(c).append(value.charAt(++i)); // a pair: one supplementary character, kept
+          } else if (Character.isSurrogate(c)) {
+            unicodeEscape(out, c); // lone: a low one here never follows a high one (that pair was taken above)
+          } else {
+            out.append(c);
+          }
+        }
       }
     }
     return out.append('"').toString();
+  }
+
+  private static void unicodeEscape(StringBuilder out, char c) {
+    out.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf]).append(HEX[c & 0xf]);
   }
 
   /** A number, or {@code null} for null, NaN and infinities (which JSON cannot hold). */

@@ -57,7 +57,8 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
 
   /**
    * The HTTP/1.1 handlers, in order. The {@link PipelineGate} sits before the aggregator so that no
-   * request pipelined behind another is aggregated, handled or even read before the other's answer.
+   * request pipelined behind another is aggregated, handled or even read before the other's answer;
+   * the {@link BodyBudgetHandler} between them charges the current request's body as it arrives.
    */
   static void http1(ChannelPipeline pipeline, ServerConfig config, RequestHandler handler) {
     pipeline.addLast(new HttpRequestDecoder(new HttpDecoderConfig()
@@ -65,6 +66,7 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
             .setMaxHeaderSize(config.maxHeaderSize)))
         .addLast(new HttpResponseEncoder())
         .addLast(new PipelineGate())
+        .addLast(new BodyBudgetHandler(config.bodyBudget, config.maxBodySize))
         .addLast(new BodyAggregator(config.maxBodySize))
         .addLast(new RequestDispatcher(handler, config));
   }
@@ -88,6 +90,7 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
             stream.pipeline()
                 .addLast(ConnectionGuard.forStream(config))
                 .addLast(new Http2StreamFrameToHttpObjectCodec(true))
+                .addLast(new BodyBudgetHandler(config.bodyBudget, config.maxBodySize))
                 .addLast(new BodyAggregator(config.maxBodySize))
                 .addLast(new RequestDispatcher(handler, config));
           }

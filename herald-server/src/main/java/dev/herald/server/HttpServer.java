@@ -4,16 +4,8 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -28,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * with prior knowledge (h2c) when the connection opens with its preface. Requests are decoded with
  * explicit limits (request line → 414, headers → 431, body → 413), handed to one
  * {@link RequestHandler} on the connection's event loop, and event streams are fanned out through
- * {@link FanOut}. Uses epoll where available, NIO elsewhere. {@link #close()} ends every stream
- * cleanly (clients reconnect elsewhere) and waits a bounded time.
+ * {@link FanOut}. Uses {@link Transport#best()}: epoll on Linux, NIO elsewhere. {@link #close()}
+ * ends every stream cleanly (clients reconnect elsewhere) and waits a bounded time.
  */
 public final class HttpServer implements AutoCloseable {
   /** Default longest request line (method, URI, version): 8 KiB. */
@@ -38,6 +30,8 @@ public final class HttpServer implements AutoCloseable {
   public static final int DEFAULT_MAX_HEADER_SIZE = 16 * 1024;
   /** Default largest request body: 1 MiB. */
   public static final int DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
+  /** Default most bytes of request bodies received and not yet answered, all requests together: 64 MiB. */
+  public static final long DEFAULT_MAX_BODY_BYTES_IN_FLIGHT = 64L * 1024 * 1024;
   /** Default heartbeat: a comment on every stream idle this long. */
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(20);
   /** Default per-connection limit of unsent bytes before a stream is closed as a slow consumer: 1 MiB. */
@@ -75,17 +69,18 @@ public final class HttpServer implements AutoCloseable {
   private volatile RequestHandler handler;
 
   private HttpServer(Builder builder) throws InterruptedException {
+    if (builder.maxBodyBytesInFlight < builder.maxBodySize) { // else a body of the largest size could never be received
+      throw new IllegalArgumentException("maxBodyBytesInFlight (" + builder.maxBodyBytesInFlight
+          + ") must be at least maxBodySize (" + builder.maxBodySize + ")");
+    }
     this.config = new ServerConfig(builder, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
     this.shutdownGrace = builder.shutdownGrace;
-    boolean epoll = Epoll.isAvailable();
-    this.transport = epoll ? "epoll" : "nio";
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    this.group = new MultiThreadIoEventLoopGroup(builder.ioThreads, io);
-    Class<? extends ServerChannel> channelType =
-        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    Transport io = Transport.best();
+    this.transport = io.label();
+    this.group = io.newEventLoopGroup(builder.ioThreads);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
-        .channel(channelType)
+        .channel(io.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.AUTO_READ, false) // bound, but accepting only once serve() has a handler
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -99,7 +94,7 @@ public final class HttpServer implements AutoCloseable {
       throw e;
     }
     LOG.log(System.Logger.Level.DEBUG, "listening on " + serverChannel.localAddress()
-        + " (" + (epoll ? "epoll" : "nio") + ")");
+        + " (" + transport + ")");
   }
 
   /** A builder. */
@@ -222,6 +217,16 @@ public final class HttpServer implements AutoCloseable {
     return config.replayBudget.waiting();
   }
 
+  /** Bytes of request bodies received and not yet answered (see {@link Builder#maxBodyBytesInFlight}). */
+  public long bodyBytesInFlight() {
+    return config.bodyBudget.inFlight();
+  }
+
+  /** Requests refused {@code 503 overloaded} because their body did not fit in the bytes in flight. */
+  public long bodiesRefused() {
+    return config.bodyBudget.refused();
+  }
+
   /** Subscriptions closed because their filter or a write to them threw (the others went on). */
   public long subscriptionsFailed() {
     return config.subscriptionsFailed.get();
@@ -258,6 +263,7 @@ public final class HttpServer implements AutoCloseable {
     int maxRequestLineLength = DEFAULT_MAX_REQUEST_LINE_LENGTH;
     int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
     int maxBodySize = DEFAULT_MAX_BODY_SIZE;
+    long maxBodyBytesInFlight = DEFAULT_MAX_BODY_BYTES_IN_FLIGHT;
     Duration heartbeat = DEFAULT_HEARTBEAT;
     int writeBufferHighWaterMark = DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
     Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
@@ -393,6 +399,20 @@ public final class HttpServer implements AutoCloseable {
     /** Largest request body in bytes; larger gets 413. */
     public Builder maxBodySize(int bytes) {
       this.maxBodySize = requireAtLeast(bytes, 0, "maxBodySize");
+      return this;
+    }
+
+    /**
+     * Most bytes of request bodies held at once, all connections together: counted from the first
+     * byte received to the request's answer (default 64 MiB, at least {@link #maxBodySize}). A
+     * body that does not fit is answered {@code 503 overloaded} with {@code Retry-After: 1} and
+     * its connection closed; a client that leaves mid-body frees what it held at once.
+     */
+    public Builder maxBodyBytesInFlight(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxBodyBytesInFlight must be at least 1: " + bytes);
+      }
+      this.maxBodyBytesInFlight = bytes;
       return this;
     }
 

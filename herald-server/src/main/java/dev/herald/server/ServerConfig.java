@@ -37,6 +37,7 @@ final class ServerConfig {
   final SslContext sslContext;
   final int maxConcurrentStreams;
   final Duration flushInterval;
+  final BodyBudget bodyBudget;
   private volatile boolean closing;
 
   ServerConfig(HttpServer.Builder builder, ChannelGroup streams) {
@@ -56,6 +57,7 @@ final class ServerConfig {
     this.replayBudget = new ReplayBudget(builder.replayBudget);
     this.replayPageBytes = builder.replayPageSize;
     this.replayStallTimeout = builder.replayStallTimeout;
+    this.bodyBudget = new BodyBudget(builder.maxBodyBytesInFlight);
   }
 
   boolean closing() {
