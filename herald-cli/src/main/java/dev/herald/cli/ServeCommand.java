@@ -178,6 +178,20 @@ final class ServeCommand implements Callable<Integer> {
       description = "Unsent bytes per subscriber before it is disconnected as too slow (default: ${DEFAULT-VALUE}).")
   private int writeBufferLimit;
 
+  @Option(names = "--replay-budget", paramLabel = "BYTES", converter = ByteSize.class,
+      description = "Most bytes of history all replays hold at once; past it replays wait their turn, nothing is"
+          + " refused (default: ${DEFAULT-VALUE}).")
+  private long replayBudget;
+
+  @Option(names = "--replay-page-size", paramLabel = "BYTES", converter = ByteSize.Int.class,
+      description = "Largest page of history a replay reads and holds at a time (default: ${DEFAULT-VALUE}).")
+  private int replayPageSize;
+
+  @Option(names = "--replay-stall-timeout", paramLabel = "DURATION", converter = Durations.class,
+      description = "A replaying subscriber that takes nothing for this long is disconnected as too slow"
+          + " (default: ${DEFAULT-VALUE}; 0 = never).")
+  private Duration replayStallTimeout;
+
   @Option(names = "--tls-cert", paramLabel = "PEM_FILE",
       description = "Serve HTTPS with this certificate chain (PEM); browsers get HTTP/2. Needs --tls-key.")
   private java.nio.file.Path tlsCert;
@@ -270,6 +284,9 @@ final class ServeCommand implements Callable<Integer> {
           .maxUpdateSize(maxUpdateSize)
           .maxPublishBytesInFlight(maxPublishBytesInFlight)
           .writeBufferHighWaterMark(writeBufferLimit)
+          .replayBudget(replayBudget)
+          .replayPageSize(replayPageSize)
+          .replayStallTimeout(replayStallTimeout)
           .maxTopicsPerSubscription(maxTopics)
           .maxSelectorLength(maxSelectorLength)
           .maxTemplateVariables(maxTemplateVariables)
@@ -321,6 +338,10 @@ final class ServeCommand implements Callable<Integer> {
         "protocols", hub.secure() ? "h2,http/1.1 (TLS)" : "http/1.1,h2c", "store", eventLog.describe(),
         "anonymous", Boolean.toString(allowAnonymous),
         "secret", generated ? "generated" : "configured");
+    Log.info(err, "memory budgets", "max_heap", ByteSize.format(Runtime.getRuntime().maxMemory()),
+        "publish_bytes_in_flight", ByteSize.format(maxPublishBytesInFlight),
+        "replay_budget", ByteSize.format(replayBudget), "replay_page_size", ByteSize.format(replayPageSize),
+        "held_per_subscriber", ByteSize.format(writeBufferLimit), "max_update_size", ByteSize.format(maxUpdateSize));
     if (generated) {
       DevelopmentMode.announce(err, url, generatedSecret, allowAnonymous, !noUi, logFormat.equalsIgnoreCase("text"));
     }

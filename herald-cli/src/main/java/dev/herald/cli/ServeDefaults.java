@@ -37,6 +37,9 @@ final class ServeDefaults implements CommandLine.IDefaultValueProvider {
       entry("--request-timeout", Durations.format(HttpServer.DEFAULT_REQUEST_TIMEOUT)),
       entry("--idle-timeout", Durations.format(HttpServer.DEFAULT_IDLE_TIMEOUT)),
       entry("--write-buffer-limit", ByteSize.format(HttpServer.DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK)),
+      entry("--replay-budget", ByteSize.format(HttpServer.DEFAULT_REPLAY_BUDGET)),
+      entry("--replay-page-size", ByteSize.format(HttpServer.DEFAULT_REPLAY_PAGE_SIZE)),
+      entry("--replay-stall-timeout", Durations.format(HttpServer.DEFAULT_REPLAY_STALL_TIMEOUT)),
       entry("--max-streams-per-connection", Integer.toString(HttpServer.DEFAULT_MAX_CONCURRENT_STREAMS)),
       entry("--max-header-size", ByteSize.format(HttpServer.DEFAULT_MAX_HEADER_SIZE)),
       entry("--max-request-line", ByteSize.format(HttpServer.DEFAULT_MAX_REQUEST_LINE_LENGTH)));

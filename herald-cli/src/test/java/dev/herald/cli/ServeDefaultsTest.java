@@ -37,6 +37,9 @@ class ServeDefaultsTest {
       Map.entry("--request-timeout", HttpServer.DEFAULT_REQUEST_TIMEOUT),
       Map.entry("--idle-timeout", HttpServer.DEFAULT_IDLE_TIMEOUT),
       Map.entry("--write-buffer-limit", HttpServer.DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK),
+      Map.entry("--replay-budget", HttpServer.DEFAULT_REPLAY_BUDGET),
+      Map.entry("--replay-page-size", HttpServer.DEFAULT_REPLAY_PAGE_SIZE),
+      Map.entry("--replay-stall-timeout", HttpServer.DEFAULT_REPLAY_STALL_TIMEOUT),
       Map.entry("--max-streams-per-connection", HttpServer.DEFAULT_MAX_CONCURRENT_STREAMS),
       Map.entry("--max-header-size", HttpServer.DEFAULT_MAX_HEADER_SIZE),
       Map.entry("--max-request-line", HttpServer.DEFAULT_MAX_REQUEST_LINE_LENGTH));
