@@ -41,6 +41,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -75,6 +76,7 @@ public final class RedisEventLog implements EventLog {
   private final String scriptSha;
   private volatile CommitListener commitListener = (updates, nanos) -> { };
   private volatile boolean lastWriteFailed;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private RedisEventLog(RedisLogSettings settings, IdGenerator ids, RedisClient client, RedisClient tailClient,
       StatefulRedisConnection<String, String> commands, StatefulRedisConnection<String, String> tailConnection) {
@@ -145,6 +147,9 @@ public final class RedisEventLog implements EventLog {
 
   @Override
   public CompletableFuture<List<Entry>> appendAsync(List<Update> updates) {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the event log is closed"));
+    }
     List<Update> withIds = new ArrayList<>(updates.size());
     List<String> argv = new ArrayList<>(3 + updates.size() * 7);
     argv.add(Long.toString(settings.maxEvents()));
@@ -198,7 +203,7 @@ public final class RedisEventLog implements EventLog {
               complete(result, reply, error);
             }
           });
-    } catch (RedisException rejected) { // disconnected: rejected at once
+    } catch (RuntimeException rejected) { // disconnected, or closed meanwhile: rejected at once
       result.completeExceptionally(rejected);
     }
     return result;
@@ -340,6 +345,9 @@ public final class RedisEventLog implements EventLog {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     trimmer.shutdownNow();
     tail.close();
     tailConnection.close();

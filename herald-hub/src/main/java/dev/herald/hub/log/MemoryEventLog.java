@@ -32,6 +32,7 @@ public final class MemoryEventLog implements EventLog {
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
   private final Map<String, Entry> byId = new HashMap<>();
   private long lastSequence;
+  private boolean closed;
 
   /** A log keeping the newest {@code capacity} entries. */
   public MemoryEventLog(int capacity, IdGenerator ids) {
@@ -63,6 +64,9 @@ public final class MemoryEventLog implements EventLog {
   }
 
   private synchronized List<Entry> appendNow(List<Update> updates) {
+    if (closed) {
+      throw new IllegalStateException("the event log is closed");
+    }
     // All or nothing: refuse the batch before storing any of it.
     Map<String, Update> batchIds = new HashMap<>();
     for (Update update : updates) {
@@ -145,7 +149,7 @@ public final class MemoryEventLog implements EventLog {
   }
 
   @Override
-  public void close() {
-    // nothing to release
+  public synchronized void close() {
+    closed = true; // nothing to release; appends fail from now on, as with the stores
   }
 }
