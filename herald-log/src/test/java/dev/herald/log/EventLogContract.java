@@ -164,6 +164,17 @@ public abstract class EventLogContract {
   }
 
   @Test
+  void anEmptyTypeIsStoredAsNoTypeAndRepeatsAsTheSameContent() {
+    Update empty = new Update("t", List.of(TOPIC), "a", false, "", null);
+
+    Entry stored = log.append(List.of(empty)).get(0);
+
+    assertThat(stored.update().type()).isNull();
+    assertThat(log.readAfter(EventLog.EARLIEST, 10).entries()).containsExactly(stored);
+    assertThat(log.append(List.of(new Update("t", List.of(TOPIC), "a", false, null, null)))).containsExactly(stored);
+  }
+
+  @Test
   void theSameIdWithTheSameContentAnswersTheStoredEntryAndTakesNoSequence() {
     Entry stored = log.append(List.of(update("x", "a"))).get(0);
     log.append(List.of(update("b")));

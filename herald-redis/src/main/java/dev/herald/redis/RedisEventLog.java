@@ -33,9 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -155,16 +153,15 @@ public final class RedisEventLog implements EventLog {
     argv.add(Long.toString(settings.maxEvents()));
     argv.add(Long.toString(System.currentTimeMillis()));
     argv.add(Integer.toString(updates.size()));
-    Map<String, Update> batchIds = new HashMap<>();
+    try {
+      // append.lua checks stored ids against the same fields as Update.sameContentAs
+      DuplicateIdException.requireConsistentBatch(updates);
+    } catch (DuplicateIdException conflict) {
+      return CompletableFuture.failedFuture(conflict);
+    }
     for (Update update : updates) {
       boolean chosen = update.id() != null;
       Update withId = chosen ? update : update.withId(ids.next());
-      if (chosen) {
-        Update earlier = batchIds.putIfAbsent(update.id(), update);
-        if (earlier != null && !earlier.sameContentAs(update)) {
-          return CompletableFuture.failedFuture(new DuplicateIdException(update.id()));
-        }
-      }
       withIds.add(withId);
       StreamEntries.addArguments(argv, withId, chosen);
     }

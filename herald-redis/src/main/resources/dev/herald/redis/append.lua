@@ -20,7 +20,8 @@ local function field_map(flat)
   return map
 end
 
--- First pass: repeats and conflicts, before anything is written.
+-- First pass: repeats and conflicts, before anything is written. "Same content" is Update.sameContentAs,
+-- field by field: topics (LF-joined, in order), data, private, type and retry ('' for none).
 local existing = {}
 for k = 1, n do
   local i = 4 + (k - 1) * PER

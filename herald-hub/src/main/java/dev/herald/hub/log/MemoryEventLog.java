@@ -68,14 +68,11 @@ public final class MemoryEventLog implements EventLog {
       throw new IllegalStateException("the event log is closed");
     }
     // All or nothing: refuse the batch before storing any of it.
-    Map<String, Update> batchIds = new HashMap<>();
+    DuplicateIdException.requireConsistentBatch(updates);
     for (Update update : updates) {
-      if (update.id() != null) {
-        Entry existing = byId.get(update.id());
-        Update earlier = batchIds.putIfAbsent(update.id(), update);
-        if (existing != null && !existing.update().equals(update) || earlier != null && !earlier.equals(update)) {
-          throw new DuplicateIdException(update.id());
-        }
+      Entry existing = update.id() == null ? null : byId.get(update.id());
+      if (existing != null) {
+        DuplicateIdException.requireSameContent(existing.update(), update);
       }
     }
     List<Entry> appended = new ArrayList<>(updates.size());

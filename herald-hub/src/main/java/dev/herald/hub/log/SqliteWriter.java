@@ -12,9 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -213,18 +211,14 @@ final class SqliteWriter {
         try {
           List<Entry> entries = new ArrayList<>();
           List<Entry> added = new ArrayList<>();
-          Map<String, Update> batchIds = new HashMap<>();
+          DuplicateIdException.requireConsistentBatch(request.updates());
           long next = sequence;
           long addedBytes = 0;
           for (Update update : request.updates()) {
             if (update.id() != null) {
               Entry stored = find(byId, update.id());
-              Update earlier = batchIds.putIfAbsent(update.id(), update);
-              if (earlier != null && !earlier.sameContentAs(update)
-                  || stored != null && !stored.update().sameContentAs(update)) {
-                throw new DuplicateIdException(update.id());
-              }
               if (stored != null) {
+                DuplicateIdException.requireSameContent(stored.update(), update);
                 entries.add(stored);
                 continue;
               }
