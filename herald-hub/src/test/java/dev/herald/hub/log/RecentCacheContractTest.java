@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A SQLite log behind its recent cache keeps the {@link EventLog} contract: the cache answers what
- * the store would. Its budget holds a few of the contract's updates, not all, so that reads cross
+ * the store would. Its budget (3,000 bytes) holds a few of the contract's updates, not all, so that reads cross
  * from the store into the cache.
  */
 class RecentCacheContractTest extends EventLogContract {
@@ -20,6 +20,6 @@ class RecentCacheContractTest extends EventLogContract {
   @Override
   protected EventLog newLog() {
     return new RecentCache(SqliteEventLog.open(dir.resolve("events.db"), SqliteEventLog.Durability.OS,
-        new Retention(0, 0, Duration.ZERO), new IdGenerator()), 100);
+        new Retention(0, 0, Duration.ZERO), new IdGenerator()), 3_000);
   }
 }
