@@ -95,9 +95,10 @@ final class StoreOption {
     if (redis != null) {
       return cached(RedisEventLog.open(redis, new IdGenerator()));
     }
-    if (durability == null) {
+    if (durability == null) { // memory: the retention bounds by count and bytes are its capacity
       long capacity = retention.maxEvents() == 0 ? Integer.MAX_VALUE : retention.maxEvents();
-      return new MemoryEventLog((int) Math.min(capacity, Integer.MAX_VALUE), new IdGenerator());
+      return new MemoryEventLog((int) Math.min(capacity, Integer.MAX_VALUE),
+          retention.maxBytes() == 0 ? Long.MAX_VALUE : retention.maxBytes(), new IdGenerator());
     }
     return cached(SqliteEventLog.open(dataDir.resolve("events.db"), durability, retention, new IdGenerator()));
   }
