@@ -132,12 +132,11 @@ public final class RecentCache implements EventLog {
       return;
     }
     while (bytes + size > maxBytes) {
-      Entry evicted = ring.removeFirst();
-      sequenceById.remove(evicted.update().id());
-      bytes -= evicted.update().bytes();
+      bytes -= ring.size(0);
+      sequenceById.remove(ring.removeFirst().update().id());
       first++;
     }
-    ring.addLast(entry);
+    ring.addLast(entry, size);
     sequenceById.put(entry.update().id(), last);
     bytes += size;
   }
@@ -174,8 +173,11 @@ public final class RecentCache implements EventLog {
 
   private List<Entry> slice(long after, int limit, long maxBytes) {
     PageBuilder page = new PageBuilder(limit, maxBytes);
-    for (long s = after + 1; s <= last && page.offer(ring.get((int) (s - first))); s++) {
-      // until the page is full by count or bytes
+    for (long s = after + 1; s <= last; s++) {
+      int index = (int) (s - first);
+      if (!page.offer(ring.get(index), ring.size(index))) {
+        break; // full by count or bytes
+      }
     }
     return page.entries();
   }
@@ -210,9 +212,14 @@ public final class RecentCache implements EventLog {
     store.close();
   }
 
-  /** A queue of entries with access by position, growing by doubling (its slots are small next to its entries). */
+  /**
+   * A queue of entries with their sizes (counted once, when taken: reads need them for every entry),
+   * with access by position, growing by doubling (its slots are small next to its entries).
+   */
   private static final class EntryRing {
-    private Entry[] slots = new Entry[16];
+    private static final int INITIAL = 16;
+    private Entry[] slots = new Entry[INITIAL];
+    private long[] sizes = new long[INITIAL];
     private int head;
     private int size;
 
@@ -224,16 +231,26 @@ public final class RecentCache implements EventLog {
       return slots[(head + index) & (slots.length - 1)];
     }
 
-    void addLast(Entry entry) {
+    /** The bytes of the entry at {@code index}. */
+    long size(int index) {
+      return sizes[(head + index) & (slots.length - 1)];
+    }
+
+    void addLast(Entry entry, long bytes) {
       if (size == slots.length) {
-        Entry[] grown = new Entry[slots.length * 2];
+        Entry[] grownSlots = new Entry[slots.length * 2];
+        long[] grownSizes = new long[slots.length * 2];
         for (int i = 0; i < size; i++) {
-          grown[i] = get(i);
+          grownSlots[i] = get(i);
+          grownSizes[i] = size(i);
         }
-        slots = grown;
+        slots = grownSlots;
+        sizes = grownSizes;
         head = 0;
       }
-      slots[(head + size++) & (slots.length - 1)] = entry;
+      int tail = (head + size++) & (slots.length - 1);
+      slots[tail] = entry;
+      sizes[tail] = bytes;
     }
 
     Entry removeFirst() {
@@ -245,7 +262,8 @@ public final class RecentCache implements EventLog {
     }
 
     void clear() {
-      slots = new Entry[16]; // let a ring grown for many small entries go
+      slots = new Entry[INITIAL]; // let a ring grown for many small entries go
+      sizes = new long[INITIAL];
       head = 0;
       size = 0;
     }
