@@ -47,7 +47,8 @@ class CacheSizeTest {
   /** Publishes three updates, replays after the first; returns the reads that reached the log for it. */
   private int readsOfAReplay(long cacheSize) throws Exception {
     CountingLog log = new CountingLog(dir.resolve("events-" + cacheSize + ".db"));
-    try (HubFixture fixture = new HubFixture(builder -> builder.anonymous(true).eventLog(log).cacheSize(cacheSize))) {
+    try (HubFixture fixture = new HubFixture(builder -> builder.anonymous(true).eventLog(log)
+        .cacheSize(cacheSize))) {
       String first = fixture.publishOk("topic", "t", "data", "one");
       fixture.publishOk("topic", "t", "data", "two");
       fixture.publishOk("topic", "t", "data", "three");
@@ -72,6 +73,7 @@ class CacheSizeTest {
 
   @Test
   void aNegativeCacheSizeIsRefused() {
-    assertThatIllegalArgumentException().isThrownBy(() -> Hub.builder().cacheSize(-1)).withMessageContaining("cacheSize");
+    assertThatIllegalArgumentException().isThrownBy(() -> Hub.builder().cacheSize(-1))
+        .withMessageContaining("cacheSize");
   }
 }

@@ -56,7 +56,8 @@ class StoreFailureTest {
     return HubFixture.HTTP.send(HttpRequest.newBuilder(fixture.uri(Hub.PATH)).timeout(BOUND)
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Authorization", "Bearer " + HubFixture.publisherToken())
-        .POST(HttpRequest.BodyPublishers.ofString("topic=t&data=" + data)).build(), HttpResponse.BodyHandlers.ofString());
+        .POST(HttpRequest.BodyPublishers.ofString("topic=t&data=" + data)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> get(URI uri, String... headers) throws Exception {

@@ -44,7 +44,8 @@ class UpdateTest {
   void aTopicWithALineBreakIsRefused() {
     assertThatIllegalArgumentException().isThrownBy(() -> new Update(null, List.of("a\nb"), "d", false, null, null))
         .withMessageContaining("CR or LF");
-    assertThatIllegalArgumentException().isThrownBy(() -> new Update(null, List.of("a", "b\r"), "d", false, null, null));
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> new Update(null, List.of("a", "b\r"), "d", false, null, null));
   }
 
   @Test

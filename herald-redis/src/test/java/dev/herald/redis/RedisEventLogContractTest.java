@@ -27,7 +27,8 @@ class RedisEventLogContractTest extends EventLogContract {
   /** A log on a stream of this test's own (a fresh key prefix): empty. */
   @Override
   protected EventLog newLog() {
-    return RedisEventLog.open(RedisLogSettings.of(redis.uri(), 0, Duration.ZERO).withKeyPrefix("contract" + (++streams)),
-        new IdGenerator());
+    RedisLogSettings settings = RedisLogSettings.of(redis.uri(), 0, Duration.ZERO)
+        .withKeyPrefix("contract" + (++streams));
+    return RedisEventLog.open(settings, new IdGenerator());
   }
 }

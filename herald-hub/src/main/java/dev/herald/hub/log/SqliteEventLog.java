@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -277,10 +278,10 @@ public final class SqliteEventLog implements EventLog {
    * each read, on the reading thread; what it throws fails the read as a storage failure would.
    */
   void beforeReading(Runnable hook) {
-    this.beforeReading = java.util.Objects.requireNonNull(hook, "hook");
+    this.beforeReading = Objects.requireNonNull(hook, "hook");
   }
 
-  /** For tests: runs on the writer thread before each group of appends is stored (see {@link SqliteWriter#beforeStoring}). */
+  /** For tests: runs on the writer thread before each group of appends is stored (see SqliteWriter). */
   void beforeStoring(Runnable hook) {
     writer.beforeStoring(hook);
   }

@@ -23,8 +23,8 @@ import java.util.List;
  * them out of step with what is stored.
  */
 final class SqliteStore implements AutoCloseable {
-  private static final String INSERT = "INSERT INTO events (seq, id, topics, data, private, type, retry, created_at, size) "
-      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT = "INSERT INTO events "
+      + "(seq, id, topics, data, private, type, retry, created_at, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String BY_ID = "SELECT seq, id, topics, data, private, type, retry FROM events WHERE id = ?";
   /** A probe row is never committed: its id cannot be published (ids must not start with '#'). */
   private static final String PROBE_ID = "#herald-probe";
