@@ -32,7 +32,8 @@ public final class DeliveryLatency {
     for (SqliteEventLog.Durability durability : SqliteEventLog.Durability.values()) {
       SqliteEventLog sqlite = SqliteEventLog.open(dir.resolve(durability + ".db"), durability, Retention.DEFAULT,
           new IdGenerator());
-      measure("sqlite-" + durability.name().toLowerCase(), new RecentCache(sqlite, 10_000), count);
+      measure("sqlite-" + durability.name().toLowerCase(), new RecentCache(sqlite, RecentCache.DEFAULT_MAX_BYTES),
+          count);
     }
   }
 

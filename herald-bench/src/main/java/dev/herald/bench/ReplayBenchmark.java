@@ -31,7 +31,9 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Replay reads: {@value #EVENTS} stored updates read back in pages of 1,000, as a reconnecting
- * subscriber's replay does, from SQLite or from the in-memory {@link RecentCache}. Score: events/s.
+ * subscriber's replay does, from SQLite or from the in-memory {@link RecentCache}, bounded by count
+ * alone or by bytes too (the updates are about 200 bytes: 1 MiB leaves pages at 1,000 updates, 64 KiB
+ * cuts them to about 330). Score: events/s.
  */
 @org.openjdk.jmh.annotations.State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -46,6 +48,10 @@ public class ReplayBenchmark {
   /** {@code sqlite}: every page is a query; {@code cache}: served from memory. */
   @Param({"sqlite", "cache"})
   public String source;
+
+  /** Bytes per page ({@code 0}: count alone). */
+  @Param({"0", "1048576", "65536"})
+  public long pageBytes;
 
   private Path dir;
   private EventLog log;
@@ -63,7 +69,8 @@ public class ReplayBenchmark {
         batch.clear();
       }
     }
-    log = source.equals("cache") ? new RecentCache(sqlite, EVENTS) : sqlite;
+    // the default budget (64 MiB) holds all of these updates (about 200 bytes each)
+    log = source.equals("cache") ? new RecentCache(sqlite, RecentCache.DEFAULT_MAX_BYTES) : sqlite;
   }
 
   @TearDown(Level.Trial)
@@ -76,7 +83,7 @@ public class ReplayBenchmark {
   public void replayAll(Blackhole sink) {
     long after = 0;
     while (true) {
-      List<Entry> page = log.readAfterSequence(after, PAGE);
+      List<Entry> page = log.readAfterSequence(after, PAGE, pageBytes == 0 ? Long.MAX_VALUE : pageBytes);
       if (page.isEmpty()) {
         return;
       }

@@ -122,8 +122,13 @@ final class ServeCommand implements Callable<Integer> {
   private long retainEvents;
 
   @Option(names = "--retain-bytes", paramLabel = "BYTES", converter = ByteSize.class,
-      description = "Most bytes of update content kept (sqlite); 0 = no size bound (default: ${DEFAULT-VALUE}).")
+      description = "Most bytes of update content kept (sqlite, memory); 0 = no size bound (default: ${DEFAULT-VALUE}).")
   private long retainBytes;
+
+  @Option(names = "--cache-size", paramLabel = "BYTES", converter = ByteSize.class,
+      description = "Bytes of the newest updates kept in memory, so that most reconnects read no storage (sqlite,"
+          + " redis); 0 = no cache (default: ${DEFAULT-VALUE}).")
+  private long cacheSize;
 
   @Option(names = "--retain-age", paramLabel = "DURATION", converter = Durations.class,
       description = "Oldest update kept (sqlite); 0 = no age bound (default: ${DEFAULT-VALUE}).")
@@ -249,7 +254,8 @@ final class ServeCommand implements Callable<Integer> {
     configureLogging(err);
     StoreOption eventLog;
     try {
-      eventLog = StoreOption.check(store, dataDir, durability, retainEvents, retainBytes, retainAge, redisKeyPrefix);
+      eventLog = StoreOption.check(store, dataDir, durability, retainEvents, retainBytes, retainAge, redisKeyPrefix,
+          cacheSize);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -339,6 +345,7 @@ final class ServeCommand implements Callable<Integer> {
         "anonymous", Boolean.toString(allowAnonymous),
         "secret", generated ? "generated" : "configured");
     Log.info(err, "memory budgets", "max_heap", ByteSize.format(Runtime.getRuntime().maxMemory()),
+        "cache_size", store.equals("memory") ? "none (the store is memory)" : ByteSize.format(cacheSize),
         "publish_bytes_in_flight", ByteSize.format(maxPublishBytesInFlight),
         "replay_budget", ByteSize.format(replayBudget), "replay_page_size", ByteSize.format(replayPageSize),
         "held_per_subscriber", ByteSize.format(writeBufferLimit), "max_update_size", ByteSize.format(maxUpdateSize));

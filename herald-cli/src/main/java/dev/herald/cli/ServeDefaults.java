@@ -3,6 +3,7 @@ package dev.herald.cli;
 import static java.util.Map.entry;
 
 import dev.herald.hub.Hub;
+import dev.herald.hub.log.RecentCache;
 import dev.herald.log.Retention;
 import dev.herald.redis.RedisLogSettings;
 import dev.herald.server.HttpServer;
@@ -26,6 +27,7 @@ final class ServeDefaults implements CommandLine.IDefaultValueProvider {
       entry("--retain-events", Long.toString(Retention.DEFAULT.maxEvents())),
       entry("--retain-bytes", ByteSize.format(Retention.DEFAULT.maxBytes())),
       entry("--retain-age", Durations.format(Retention.DEFAULT.maxAge())),
+      entry("--cache-size", ByteSize.format(RecentCache.DEFAULT_MAX_BYTES)),
       entry("--max-update-size", ByteSize.format(HttpServer.DEFAULT_MAX_BODY_SIZE)),
       entry("--max-publish-bytes-in-flight", ByteSize.format(Hub.DEFAULT_MAX_PUBLISH_BYTES_IN_FLIGHT)),
       entry("--max-topics", Integer.toString(Hub.DEFAULT_MAX_TOPICS)),

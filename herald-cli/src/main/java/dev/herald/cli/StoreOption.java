@@ -25,30 +25,43 @@ final class StoreOption {
   private final SqliteEventLog.Durability durability;
   private final Retention retention;
   private final RedisLogSettings redis;
+  private final long cacheBytes;
 
   private StoreOption(String store, Path dataDir, SqliteEventLog.Durability durability, Retention retention,
-      RedisLogSettings redis) {
+      RedisLogSettings redis, long cacheBytes) {
     this.store = store;
     this.dataDir = dataDir;
     this.durability = durability;
     this.retention = retention;
     this.redis = redis;
+    this.cacheBytes = cacheBytes;
+  }
+
+  /** {@link #check(String, Path, String, long, long, Duration, String, long)} with the default cache. */
+  static StoreOption check(String store, Path dataDir, String durability, long retainEvents, long retainBytes,
+      Duration retainAge, String redisKeyPrefix) {
+    return check(store, dataDir, durability, retainEvents, retainBytes, retainAge, redisKeyPrefix,
+        RecentCache.DEFAULT_MAX_BYTES);
   }
 
   /**
-   * The store these option values describe.
+   * The store these option values describe; {@code cacheBytes}: the recent cache in front of SQLite
+   * and Redis (0: none).
    *
    * @throws IllegalArgumentException naming the option whose value is wrong
    */
   static StoreOption check(String store, Path dataDir, String durability, long retainEvents, long retainBytes,
-      Duration retainAge, String redisKeyPrefix) {
+      Duration retainAge, String redisKeyPrefix, long cacheBytes) {
     if (retainEvents < 0 || retainBytes < 0 || retainAge.isNegative()) {
       throw new IllegalArgumentException("--retain-events, --retain-bytes and --retain-age must not be negative");
+    }
+    if (cacheBytes < 0) {
+      throw new IllegalArgumentException("--cache-size must not be negative (0: no cache)");
     }
     Retention retention = new Retention(retainEvents, retainBytes, retainAge);
     switch (store) {
       case "memory" -> {
-        return new StoreOption(store, dataDir, null, retention, null);
+        return new StoreOption(store, dataDir, null, retention, null, cacheBytes);
       }
       case "sqlite" -> {
         SqliteEventLog.Durability mode = switch (durability) {
@@ -56,7 +69,7 @@ final class StoreOption {
           case "fsync" -> SqliteEventLog.Durability.FSYNC;
           default -> throw new IllegalArgumentException("--durability must be os or fsync (got '" + durability + "')");
         };
-        return new StoreOption(store, dataDir, mode, retention, null);
+        return new StoreOption(store, dataDir, mode, retention, null, cacheBytes);
       }
       default -> {
         if (!store.startsWith("redis://") && !store.startsWith("rediss://")) {
@@ -65,7 +78,7 @@ final class StoreOption {
         }
         try {
           return new StoreOption(store, dataDir, null, retention, new RedisLogSettings(URI.create(store),
-              redisKeyPrefix, retainEvents, retainAge, RedisLogSettings.DEFAULT_COMMAND_TIMEOUT));
+              redisKeyPrefix, retainEvents, retainAge, RedisLogSettings.DEFAULT_COMMAND_TIMEOUT), cacheBytes);
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("--store: " + e.getMessage(), e);
         }
@@ -80,14 +93,27 @@ final class StoreOption {
    */
   EventLog open() {
     if (redis != null) {
-      return new RecentCache(RedisEventLog.open(redis, new IdGenerator()), RecentCache.DEFAULT_CAPACITY);
+      return cached(RedisEventLog.open(redis, new IdGenerator()));
     }
-    if (durability == null) {
+    if (durability == null) { // memory: the retention bounds by count and bytes are its capacity
       long capacity = retention.maxEvents() == 0 ? Integer.MAX_VALUE : retention.maxEvents();
-      return new MemoryEventLog((int) Math.min(capacity, Integer.MAX_VALUE), new IdGenerator());
+      return new MemoryEventLog((int) Math.min(capacity, Integer.MAX_VALUE),
+          retention.maxBytes() == 0 ? Long.MAX_VALUE : retention.maxBytes(), new IdGenerator());
     }
-    SqliteEventLog sqlite = SqliteEventLog.open(dataDir.resolve("events.db"), durability, retention, new IdGenerator());
-    return new RecentCache(sqlite, RecentCache.DEFAULT_CAPACITY);
+    return cached(SqliteEventLog.open(dataDir.resolve("events.db"), durability, retention, new IdGenerator()));
+  }
+
+  /** {@code store} behind the recent cache, if any; a store whose cache cannot start is closed again. */
+  private EventLog cached(EventLog store) {
+    if (cacheBytes == 0) {
+      return store;
+    }
+    try {
+      return new RecentCache(store, cacheBytes);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
   }
 
   /** For the start line: which store, where. */

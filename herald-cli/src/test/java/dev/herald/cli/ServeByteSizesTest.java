@@ -15,7 +15,7 @@ import picocli.CommandLine;
  */
 class ServeByteSizesTest {
   private static final String[] SIZE_OPTIONS = {"--max-update-size", "--write-buffer-limit", "--max-header-size",
-      "--max-request-line", "--retain-bytes", "--max-publish-bytes-in-flight", "--replay-budget", "--replay-page-size"};
+      "--max-request-line", "--retain-bytes", "--max-publish-bytes-in-flight", "--replay-budget", "--replay-page-size", "--cache-size"};
 
   /** {@code serve}'s options parsed (not run) with these settings, as {@code herald} parses them. */
   private static CommandLine.Model.CommandSpec parsed(Map<String, String> environment, Properties file,

@@ -26,6 +26,7 @@ class ServeDefaultsTest {
       Map.entry("--retain-events", Retention.DEFAULT.maxEvents()),
       Map.entry("--retain-bytes", Retention.DEFAULT.maxBytes()),
       Map.entry("--retain-age", Retention.DEFAULT.maxAge()),
+      Map.entry("--cache-size", dev.herald.hub.log.RecentCache.DEFAULT_MAX_BYTES),
       Map.entry("--max-update-size", HttpServer.DEFAULT_MAX_BODY_SIZE),
       Map.entry("--max-publish-bytes-in-flight", Hub.DEFAULT_MAX_PUBLISH_BYTES_IN_FLIGHT),
       Map.entry("--max-topics", Hub.DEFAULT_MAX_TOPICS),
@@ -85,7 +86,7 @@ class ServeDefaultsTest {
     assertThat(help).contains(
         "--max-update-size=BYTES Largest publish request; larger gets 413 (default: 1MiB).",
         "--max-publish-bytes-in-flight=BYTES", "(default: 64MiB).",
-        "--retain-bytes=BYTES Most bytes of update content kept (sqlite); 0 = no size bound (default: 256MiB).",
+        "--retain-bytes=BYTES Most bytes of update content kept (sqlite, memory); 0 = no size bound (default: 256MiB).",
         "--heartbeat=DURATION Comment sent on idle streams so proxies and clients see life (default: 20s; 0 = off).",
         "--idle-timeout=DURATION Time a connection without a stream may stay silent (default: 1m).",
         "--retain-age=DURATION Oldest update kept (sqlite); 0 = no age bound (default: 7d).",

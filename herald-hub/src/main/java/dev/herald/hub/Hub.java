@@ -5,6 +5,7 @@ import dev.herald.log.Entry;
 import dev.herald.log.EventLog;
 import dev.herald.log.IdGenerator;
 import dev.herald.hub.log.MemoryEventLog;
+import dev.herald.hub.log.RecentCache;
 import dev.herald.hub.topic.MatchScope;
 import dev.herald.server.FanOut;
 import dev.herald.server.HttpExchange;
@@ -117,10 +118,21 @@ public final class Hub implements AutoCloseable {
     }
   }
 
-  /** Opens the log, once the port is bound. */
+  /** Opens the log, once the port is bound, behind a recent cache when one is asked for. */
   private static EventLog openLog(Builder builder) {
-    return builder.log != null ? builder.log.get()
+    EventLog log = builder.log != null ? builder.log.get()
         : new MemoryEventLog(MemoryEventLog.DEFAULT_CAPACITY, new IdGenerator());
+    return builder.cacheSize == 0 || log instanceof MemoryEventLog ? log : cached(log, builder.cacheSize);
+  }
+
+  /** {@code log} behind a recent cache; closes the log if the cache cannot start (its first read failed). */
+  private static EventLog cached(EventLog log, long bytes) {
+    try {
+      return new RecentCache(log, bytes);
+    } catch (RuntimeException e) {
+      log.close();
+      throw e;
+    }
   }
 
   /** A builder; at least a publisher key is required. */
@@ -205,6 +217,7 @@ public final class Hub implements AutoCloseable {
     private int replayPageSize = HttpServer.DEFAULT_REPLAY_PAGE_SIZE;
     private Duration replayStallTimeout = HttpServer.DEFAULT_REPLAY_STALL_TIMEOUT;
     private java.util.function.Supplier<? extends EventLog> log;
+    private long cacheSize;
     private List<String> corsOrigins = List.of();
     private int maxTopics = DEFAULT_MAX_TOPICS;
     private int maxSelectorLength = DEFAULT_MAX_SELECTOR_LENGTH;
@@ -492,6 +505,21 @@ public final class Hub implements AutoCloseable {
      */
     public Builder eventLog(java.util.function.Supplier<? extends EventLog> opener) {
       this.log = Objects.requireNonNull(opener, "opener");
+      return this;
+    }
+
+    /**
+     * Keeps the newest updates of the event log in memory, up to {@code bytes} of them (by
+     * {@link dev.herald.log.Update#bytes()}), so that most reconnecting subscribers are served without
+     * a storage read: a {@link RecentCache} in front of a log that has none of its own (a memory log is
+     * never cached). Default 0: none, the log is used as given; {@code herald serve} puts
+     * 64 MiB ({@link RecentCache#DEFAULT_MAX_BYTES}) in front of SQLite and Redis.
+     */
+    public Builder cacheSize(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("cacheSize must not be negative (0: no cache): " + bytes);
+      }
+      this.cacheSize = bytes;
       return this;
     }
 

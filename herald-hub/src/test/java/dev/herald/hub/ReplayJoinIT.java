@@ -47,7 +47,7 @@ class ReplayJoinIT {
   void theSameHoldsOnTheSqliteStoreWithItsCache(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
     run(new SlowReads(new RecentCache(SqliteEventLog.open(dir.resolve("events.db"), SqliteEventLog.Durability.OS,
-        Retention.DEFAULT, new IdGenerator()), 200)));
+        Retention.DEFAULT, new IdGenerator()), 20_000))); // about 200 of these updates
   }
 
   private void run(EventLog log) throws Exception {

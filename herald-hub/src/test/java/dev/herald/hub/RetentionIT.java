@@ -30,7 +30,7 @@ class RetentionIT {
     SqliteEventLog sqlite = SqliteEventLog.open(dir.resolve("events.db"), SqliteEventLog.Durability.OS,
         new Retention(200, 0, Duration.ZERO), new IdGenerator());
     try (HubFixture fixture = new HubFixture(builder -> builder.anonymous(true)
-        .eventLog(new RecentCache(sqlite, 50)))) {
+        .eventLog(new RecentCache(sqlite, 5_000)))) { // about 50 of these updates
       String oldest = fixture.publishOk("topic", "t", "data", "the first");
       ExecutorService publishers = Executors.newFixedThreadPool(4);
       List<Future<?>> done = new ArrayList<>();

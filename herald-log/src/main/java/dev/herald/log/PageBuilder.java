@@ -26,10 +26,17 @@ public final class PageBuilder {
 
   /** Adds {@code entry} if it fits; {@code false} means the page is complete and the read should stop. */
   public boolean offer(Entry entry) {
+    return entries.size() < limit && offer(entry, entry.update().bytes());
+  }
+
+  /**
+   * {@link #offer(Entry)} for a caller that knows the entry's {@link Update#bytes()} already (a cache
+   * that counted it when it took the entry).
+   */
+  public boolean offer(Entry entry, long size) {
     if (entries.size() >= limit) {
       return false;
     }
-    long size = entry.update().bytes();
     if (!entries.isEmpty() && bytes + size > maxBytes) {
       return false;
     }

@@ -5,23 +5,37 @@ import java.util.Objects;
 
 /**
  * One published update. The first topic is canonical, the others alternates; {@code id} is
- * {@code null} until the log assigns one; {@code type} and {@code retryMillis} are optional.
+ * {@code null} until the log assigns one; {@code type} and {@code retryMillis} are optional (an empty
+ * type is no type, as in SSE, where an empty {@code event:} means the default {@code message}).
  */
 public record Update(String id, List<String> topics, String data, boolean isPrivate, String type,
     Long retryMillis) {
 
-  /** Validates the topics; copies the list. */
+  /**
+   * Validates the topics (at least one, none with CR or LF, which logs use to join them); copies the
+   * list; an empty type becomes {@code null}.
+   */
   public Update {
     topics = List.copyOf(topics);
     if (topics.isEmpty()) {
       throw new IllegalArgumentException("an update needs at least one topic");
     }
+    for (String topic : topics) {
+      if (topic.indexOf('\n') >= 0 || topic.indexOf('\r') >= 0) {
+        throw new IllegalArgumentException("a topic must not contain CR or LF");
+      }
+    }
     Objects.requireNonNull(data, "data");
+    if (type != null && type.isEmpty()) {
+      type = null; // one spelling of "no type": stores that keep "" as absent answer what was given
+    }
   }
 
   /**
-   * Whether {@code other} carries the same content (topics, data, privacy, type, retry), ids aside:
-   * what makes a repeated publish with the same id idempotent rather than a conflict.
+   * Whether {@code other} carries the same content (topics in order, data, privacy, type, retry), ids
+   * aside: what makes a repeated publish with the same id idempotent rather than a conflict
+   * ({@link DuplicateIdException}). Every log applies this rule and no other (the Redis log's script
+   * compares the same fields).
    */
   public boolean sameContentAs(Update other) {
     return topics.equals(other.topics) && data.equals(other.data) && isPrivate == other.isPrivate

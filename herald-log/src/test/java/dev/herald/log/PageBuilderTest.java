@@ -45,6 +45,14 @@ class PageBuilderTest {
   }
 
   @Test
+  void aSizeTheCallerKnowsCountsInsteadOfTheUpdatesOwn() {
+    PageBuilder page = new PageBuilder(100, 100);
+    assertThat(page.offer(entry(1, 1), 60)).isTrue();
+    assertThat(page.offer(entry(2, 1), 60)).as("60 + 60 > 100, whatever the entry's own size").isFalse();
+    assertThat(page.entries()).hasSize(1);
+  }
+
+  @Test
   void aLimitOfZeroTakesNothing() {
     assertThat(new PageBuilder(0, 10).offer(entry(1, 1))).isFalse();
   }

@@ -33,14 +33,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -75,6 +74,7 @@ public final class RedisEventLog implements EventLog {
   private final String scriptSha;
   private volatile CommitListener commitListener = (updates, nanos) -> { };
   private volatile boolean lastWriteFailed;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private RedisEventLog(RedisLogSettings settings, IdGenerator ids, RedisClient client, RedisClient tailClient,
       StatefulRedisConnection<String, String> commands, StatefulRedisConnection<String, String> tailConnection) {
@@ -145,21 +145,23 @@ public final class RedisEventLog implements EventLog {
 
   @Override
   public CompletableFuture<List<Entry>> appendAsync(List<Update> updates) {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the event log is closed"));
+    }
     List<Update> withIds = new ArrayList<>(updates.size());
     List<String> argv = new ArrayList<>(3 + updates.size() * 7);
     argv.add(Long.toString(settings.maxEvents()));
     argv.add(Long.toString(System.currentTimeMillis()));
     argv.add(Integer.toString(updates.size()));
-    Map<String, Update> batchIds = new HashMap<>();
+    try {
+      // append.lua checks stored ids against the same fields as Update.sameContentAs
+      DuplicateIdException.requireConsistentBatch(updates);
+    } catch (DuplicateIdException conflict) {
+      return CompletableFuture.failedFuture(conflict);
+    }
     for (Update update : updates) {
       boolean chosen = update.id() != null;
       Update withId = chosen ? update : update.withId(ids.next());
-      if (chosen) {
-        Update earlier = batchIds.putIfAbsent(update.id(), update);
-        if (earlier != null && !earlier.sameContentAs(update)) {
-          return CompletableFuture.failedFuture(new DuplicateIdException(update.id()));
-        }
-      }
       withIds.add(withId);
       StreamEntries.addArguments(argv, withId, chosen);
     }
@@ -198,7 +200,7 @@ public final class RedisEventLog implements EventLog {
               complete(result, reply, error);
             }
           });
-    } catch (RedisException rejected) { // disconnected: rejected at once
+    } catch (RuntimeException rejected) { // disconnected, or closed meanwhile: rejected at once
       result.completeExceptionally(rejected);
     }
     return result;
@@ -340,6 +342,9 @@ public final class RedisEventLog implements EventLog {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     trimmer.shutdownNow();
     tail.close();
     tailConnection.close();

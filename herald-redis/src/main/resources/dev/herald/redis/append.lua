@@ -20,7 +20,8 @@ local function field_map(flat)
   return map
 end
 
--- First pass: repeats and conflicts, before anything is written.
+-- First pass: repeats and conflicts, before anything is written. "Same content" is Update.sameContentAs,
+-- field by field: topics (LF-joined, in order), data, private, type and retry ('' for none).
 local existing = {}
 for k = 1, n do
   local i = 4 + (k - 1) * PER
@@ -40,12 +41,17 @@ for k = 1, n do
   end
 end
 
--- Second pass: the new entries, each with the next sequence as its stream id.
+-- Second pass: the new entries, each with the next sequence as its stream id. A chosen id twice in
+-- one batch (with the same content: the caller checked) is stored once, like a repeat of a stored one.
 local out = {}
+local added = {}
 for k = 1, n do
   local i = 4 + (k - 1) * PER
+  local earlier = ARGV[i + 1] == '1' and added[ARGV[i]]
   if existing[k] then
     out[k] = -existing[k]
+  elseif earlier then
+    out[k] = -earlier
   else
     local seq = redis.call('INCR', counter)
     local fields = {'id', ARGV[i], 'topics', ARGV[i + 2], 'data', ARGV[i + 3], 'private', ARGV[i + 4], 'at', now}
@@ -63,6 +69,7 @@ for k = 1, n do
       redis.call('XADD', stream, seq .. '-0', unpack(fields))
     end
     redis.call('ZADD', ids, seq, ARGV[i])
+    added[ARGV[i]] = seq
     out[k] = seq
   end
 end

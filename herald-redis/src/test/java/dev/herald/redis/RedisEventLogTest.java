@@ -13,7 +13,6 @@ import dev.herald.log.Replay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -22,7 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The event-log contract on a real redis-server, with one or two "nodes" (logs) on one stream. */
+/**
+ * What the Redis log adds to the contract ({@link RedisEventLogContractTest}), on a real redis-server:
+ * one or two "nodes" (logs) on one stream, trimming by count and age, stats.
+ */
 class RedisEventLogTest {
   private static RedisServer redis;
   private static int prefixes;
@@ -85,18 +87,6 @@ class RedisEventLogTest {
   }
 
   @Test
-  void appendsGetAscendingSequencesAndIds() {
-    RedisEventLog log = node();
-    List<Entry> first = log.append(List.of(update("a"), update("b")));
-    List<Entry> second = log.append(List.of(update("c")));
-
-    assertThat(first).extracting(Entry::sequence).containsExactly(1L, 2L);
-    assertThat(second).extracting(Entry::sequence).containsExactly(3L);
-    assertThat(first.get(0).update().id()).hasSize(26);
-    assertThat(log.lastSequence()).isEqualTo(3);
-  }
-
-  @Test
   void everyNodeHearsEveryAppendInOrder() throws Exception {
     RedisEventLog a = node();
     RedisEventLog b = node();
@@ -135,48 +125,6 @@ class RedisEventLogTest {
     assertThatThrownBy(() -> b.append(List.of(update("fine"), update("order-1", "other"))))
         .isInstanceOf(DuplicateIdException.class);
     assertThat(a.lastSequence()).isEqualTo(1);
-  }
-
-  @Test
-  void readAfterAnIdReturnsWhatFollows() {
-    RedisEventLog log = node();
-    List<Entry> entries = log.append(List.of(update("a"), update("b"), update("c")));
-    Replay replay = log.readAfter(entries.get(0).update().id(), 10);
-
-    assertThat(replay.cursorFound()).isTrue();
-    assertThat(replay.entries()).extracting(entry -> entry.update().data()).containsExactly("b", "c");
-    assertThat(replay.upToSequence()).isEqualTo(3);
-    assertThat(replay.entries().get(0).update()).isEqualTo(entries.get(1).update());
-  }
-
-  @Test
-  void readAfterEarliestReturnsEverythingAndCountsAsFound() {
-    RedisEventLog log = node();
-    log.append(List.of(update("a"), update("b")));
-
-    Replay replay = log.readAfter(EventLog.EARLIEST, 1);
-    assertThat(replay.cursorFound()).isTrue();
-    assertThat(replay.entries()).extracting(entry -> entry.update().data()).containsExactly("a");
-  }
-
-  @Test
-  void readAfterAnUnknownIdStartsAtTheEarliestAndSaysSo() {
-    RedisEventLog log = node();
-    log.append(List.of(update("a")));
-
-    Replay replay = log.readAfter("never-seen", 10);
-    assertThat(replay.cursorFound()).isFalse();
-    assertThat(replay.entries()).extracting(entry -> entry.update().data()).containsExactly("a");
-  }
-
-  @Test
-  void fieldsSurviveTheRoundTrip() {
-    RedisEventLog log = node();
-    Update full = new Update("full-1", List.of("https://example.com/a", "https://example.com/b"),
-        "line one\nline two ünïcode", true, "price", 2500L);
-    log.append(List.of(full));
-
-    assertThat(log.readAfter(EventLog.EARLIEST, 10).entries().get(0).update()).isEqualTo(full);
   }
 
   @Test
@@ -249,14 +197,5 @@ class RedisEventLogTest {
 
     assertThatThrownBy(() -> RedisEventLog.open(nowhere, new IdGenerator()))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("127.0.0.1:1");
-  }
-
-  @Test
-  void appendFailuresAreReportedNotThrownAtTheCaller() {
-    RedisEventLog log = node();
-    assertThat(log.appendAsync(List.of(update("a"))).handle((ok, error) -> error)).succeedsWithin(Duration.ofSeconds(10))
-        .isNull();
-    assertThatThrownBy(() -> log.appendAsync(List.of(update("dup", "a"), update("dup", "b"))).join())
-        .isInstanceOf(CompletionException.class).hasCauseInstanceOf(DuplicateIdException.class);
   }
 }

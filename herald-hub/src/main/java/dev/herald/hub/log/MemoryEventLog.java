@@ -20,25 +20,42 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * An event log in memory that keeps the newest {@code capacity} entries: for tests, throwaway hubs
- * and {@code --store memory}. Everything is lost when the process ends.
+ * An event log in memory that keeps the newest entries, at most {@code capacity} of them and at most
+ * {@code maxBytes} of them by {@link Update#bytes()}, the oldest going first: for tests, throwaway
+ * hubs and {@code --store memory}. An update larger than {@code maxBytes} is stored, announced and
+ * acknowledged like any other, then goes at once (as retention would drop it from a store).
+ * Everything is lost when the process ends.
  */
 public final class MemoryEventLog implements EventLog {
   /** Default number of entries kept. */
   public static final int DEFAULT_CAPACITY = 10_000;
+  /** Default bytes of entries kept: 64 MiB. */
+  public static final long DEFAULT_MAX_BYTES = 64L << 20;
 
   private final int capacity;
+  private final long byteCapacity;
   private final IdGenerator ids;
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
   private final Map<String, Entry> byId = new HashMap<>();
   private long lastSequence;
+  private long bytes; // of the entries kept
+  private boolean closed;
 
-  /** A log keeping the newest {@code capacity} entries. */
+  /** A log keeping the newest {@code capacity} entries, within {@link #DEFAULT_MAX_BYTES}. */
   public MemoryEventLog(int capacity, IdGenerator ids) {
+    this(capacity, DEFAULT_MAX_BYTES, ids);
+  }
+
+  /** A log keeping the newest {@code capacity} entries, at most {@code maxBytes} of them. */
+  public MemoryEventLog(int capacity, long maxBytes, IdGenerator ids) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be positive: " + capacity);
     }
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
+    }
     this.capacity = capacity;
+    this.byteCapacity = maxBytes;
     this.ids = ids;
   }
 
@@ -63,22 +80,24 @@ public final class MemoryEventLog implements EventLog {
   }
 
   private synchronized List<Entry> appendNow(List<Update> updates) {
+    if (closed) {
+      throw new IllegalStateException("the event log is closed");
+    }
     // All or nothing: refuse the batch before storing any of it.
-    Map<String, Update> batchIds = new HashMap<>();
+    DuplicateIdException.requireConsistentBatch(updates);
     for (Update update : updates) {
-      if (update.id() != null) {
-        Entry existing = byId.get(update.id());
-        Update earlier = batchIds.putIfAbsent(update.id(), update);
-        if (existing != null && !existing.update().equals(update) || earlier != null && !earlier.equals(update)) {
-          throw new DuplicateIdException(update.id());
-        }
+      Entry existing = update.id() == null ? null : byId.get(update.id());
+      if (existing != null) {
+        DuplicateIdException.requireSameContent(existing.update(), update);
       }
     }
     List<Entry> appended = new ArrayList<>(updates.size());
     List<Entry> fresh = new ArrayList<>(updates.size());
+    Map<String, Entry> storedNow = updates.size() > 1 ? new HashMap<>() : Map.of();
     for (Update update : updates) {
       if (update.id() != null) {
-        Entry existing = byId.get(update.id());
+        // A repeat in the batch may find its first already gone (larger than the byte capacity).
+        Entry existing = byId.getOrDefault(update.id(), storedNow.get(update.id()));
         if (existing != null) {
           appended.add(existing); // an idempotent repeat, checked above
           continue;
@@ -87,8 +106,14 @@ public final class MemoryEventLog implements EventLog {
       Entry entry = new Entry(++lastSequence, update.id() == null ? update.withId(ids.next()) : update);
       entries.addLast(entry);
       byId.put(entry.update().id(), entry);
-      if (entries.size() > capacity) {
-        byId.remove(entries.removeFirst().update().id());
+      bytes += entry.update().bytes();
+      while (entries.size() > capacity || bytes > byteCapacity) {
+        Entry evicted = entries.removeFirst();
+        byId.remove(evicted.update().id());
+        bytes -= evicted.update().bytes();
+      }
+      if (updates.size() > 1) {
+        storedNow.put(entry.update().id(), entry);
       }
       appended.add(entry);
       fresh.add(entry);
@@ -133,10 +158,10 @@ public final class MemoryEventLog implements EventLog {
 
   @Override
   public synchronized LogStats stats() {
-    return new LogStats("memory", entries.size(), null, null,
+    return new LogStats("memory", entries.size(), bytes, null,
         entries.isEmpty() ? null : entries.peekFirst().update().id(),
         entries.isEmpty() ? null : entries.peekLast().update().id(), null,
-        new Retention(capacity, 0, java.time.Duration.ZERO), true);
+        new Retention(capacity, byteCapacity == Long.MAX_VALUE ? 0 : byteCapacity, java.time.Duration.ZERO), !closed);
   }
 
   @Override
@@ -145,7 +170,7 @@ public final class MemoryEventLog implements EventLog {
   }
 
   @Override
-  public void close() {
-    // nothing to release
+  public synchronized void close() {
+    closed = true; // nothing to release; appends fail from now on, as with the stores
   }
 }

@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +48,7 @@ public final class SqliteEventLog implements EventLog {
   private final Retention retention;
   private final LogLock lock;
   private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+  private volatile Runnable beforeReading = () -> { };
 
   private SqliteEventLog(Path file, SqliteWriter writer, Retention retention, LogLock lock) {
     this.file = file;
@@ -160,6 +162,11 @@ public final class SqliteEventLog implements EventLog {
     return writer.trimNow();
   }
 
+  /** {@link #trimNow()} without waiting, for tests of what is queued. */
+  CompletableFuture<Long> trimAsync() {
+    return writer.trim();
+  }
+
   @Override
   public LogStats stats() {
     String[] ends = new String[2];
@@ -187,7 +194,7 @@ public final class SqliteEventLog implements EventLog {
     }
     return new LogStats("sqlite", writer.storedEvents(), writer.storedBytes(), fileBytes(), ends[0], ends[1],
         earliestMillis[0] < 0 ? null : java.time.Instant.ofEpochMilli(earliestMillis[0]), retention,
-        readable && !writer.lastWriteFailed() && !writer.closed());
+        readable && writer.problem() == null);
   }
 
   private Long fileBytes() {
@@ -240,6 +247,11 @@ public final class SqliteEventLog implements EventLog {
     T apply(Connection connection) throws SQLException;
   }
 
+  /**
+   * Runs {@code read} on a reader connection. Any failure, an {@link Error} included, comes out as an
+   * {@link IllegalStateException}: the caller (a replay) answers 503 instead of leaving a subscriber
+   * waiting for a task that died.
+   */
   private <T> T withReader(Read<T> read) {
     Connection connection;
     try {
@@ -249,11 +261,28 @@ public final class SqliteEventLog implements EventLog {
       throw new IllegalStateException("interrupted while waiting for a log reader", e);
     }
     try {
+      beforeReading.run();
       return read.apply(connection);
-    } catch (SQLException e) {
-      throw new IllegalStateException("reading the event log failed: " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      throw e;
+    } catch (Throwable e) {
+      String kind = e instanceof SQLException ? "" : e.getClass().getSimpleName() + ": ";
+      throw new IllegalStateException("reading the event log failed: " + kind + e.getMessage(), e);
     } finally {
       readers.add(connection);
     }
+  }
+
+  /**
+   * For tests of failures that cannot be provoked for real (an {@link OutOfMemoryError}): runs before
+   * each read, on the reading thread; what it throws fails the read as a storage failure would.
+   */
+  void beforeReading(Runnable hook) {
+    this.beforeReading = Objects.requireNonNull(hook, "hook");
+  }
+
+  /** For tests: runs on the writer thread before each group of appends is stored (see SqliteWriter). */
+  void beforeStoring(Runnable hook) {
+    writer.beforeStoring(hook);
   }
 }

@@ -1,73 +1,81 @@
 package dev.herald.hub.log;
-import dev.herald.log.Retention;
-import dev.herald.log.IdGenerator;
-import dev.herald.log.DuplicateIdException;
+
 import dev.herald.log.Entry;
 import dev.herald.log.EventLog;
-
+import dev.herald.log.IdGenerator;
+import dev.herald.log.Retention;
 import dev.herald.log.Update;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The one thread that writes a {@link SqliteEventLog}: it takes every append waiting, stores them in
- * one transaction (each batch inside its own savepoint, so one conflict does not fail the others),
- * commits once, then reports the new entries in sequence order and completes the futures. Between
- * batches, and at least every second, it enforces retention.
+ * The one thread that writes a {@link SqliteEventLog}. It takes every command waiting: consecutive
+ * appends become one transaction ({@link SqliteStore#store}, group commit), then it reports the new
+ * entries in sequence order and completes the futures. Between commands, and at least every second,
+ * it enforces retention; while writes fail, it probes the file every second, so that the log turns
+ * writable again without waiting for a publish.
+ *
+ * <p>No command waits forever: a command that fails in any way, an {@link Error} included, fails its
+ * own future and the thread goes on with the next. Closing lets the thread finish the commands queued
+ * before it (10 s at most; what is left then fails) and fails every later one at once, as does a
+ * thread that ended (only an interrupt ends it otherwise).
  */
 final class SqliteWriter {
   private static final System.Logger LOG = System.getLogger(SqliteWriter.class.getName());
   private static final int MAX_GROUP = 512;
-  private static final long TRIM_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  private record Request(List<Update> updates, CompletableFuture<List<Entry>> result) {}
+  /** What the writer thread is asked to do. */
+  private sealed interface Command permits Append, Trim, Stop {
+    /** Completes the command with {@code cause}, if it is not complete yet. */
+    void fail(Throwable cause);
+  }
 
-  private final Connection connection;
-  private final Retention retention;
-  private final IdGenerator ids;
-  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private record Append(List<Update> updates, CompletableFuture<List<Entry>> result) implements Command {
+    @Override
+    public void fail(Throwable cause) {
+      result.completeExceptionally(cause);
+    }
+  }
+
+  /** Enforce retention now; answered with the number of entries removed. */
+  private record Trim(CompletableFuture<Long> result) implements Command {
+    @Override
+    public void fail(Throwable cause) {
+      result.completeExceptionally(cause);
+    }
+  }
+
+  /** The last command: what was queued before it is done, the thread ends. */
+  private record Stop() implements Command {
+    @Override
+    public void fail(Throwable cause) {
+      // nobody waits for it
+    }
+  }
+
+  private final SqliteStore store;
+  private final LinkedBlockingQueue<Command> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
+  private final Object lifecycle = new Object();
+  private boolean accepting = true; // guarded by lifecycle: false once closed or the thread ended
+  private volatile boolean closed;
   private volatile Consumer<List<Entry>> listener = entries -> { };
   private volatile EventLog.CommitListener commitListener = (updates, nanos) -> { };
-  private volatile boolean lastWriteFailed;
-  private volatile long storedEvents;
-  private volatile long lastSequence;
-  private volatile boolean closed;
-  private volatile long storedBytes; // written by this thread only, read by stats()
-  private PreparedStatement insert;
-  private PreparedStatement byId;
+  private volatile Runnable beforeStoring = () -> { };
+  private volatile String failure; // why the last write failed; null when it succeeded
   private long lastTrimNanos = System.nanoTime();
-  private static final Object STOP = new Object();
-
-  /** A request to trim now, answered with the number of entries removed. */
-  private record Trim(CompletableFuture<Long> result) {}
 
   SqliteWriter(Connection connection, Retention retention, IdGenerator ids) throws SQLException {
-    this.connection = connection;
-    this.retention = retention;
-    this.ids = ids;
-    connection.setAutoCommit(false);
-    try (Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery(
-            "SELECT COALESCE(MAX(seq), 0), COALESCE(SUM(size), 0), COUNT(*) FROM events")) {
-      row.next();
-      lastSequence = row.getLong(1);
-      storedBytes = row.getLong(2);
-      storedEvents = row.getLong(3);
-    }
-    connection.commit();
+    this.store = new SqliteStore(connection, retention, ids);
     thread = new Thread(this::run, "herald-log-writer");
     thread.setDaemon(true);
     thread.start();
@@ -81,282 +89,257 @@ final class SqliteWriter {
     this.commitListener = Objects.requireNonNull(listener, "listener");
   }
 
-  /** Entries stored now (kept up to date by this thread: no query). */
+  /**
+   * For tests of failures that cannot be provoked for real (an {@link OutOfMemoryError}): runs on
+   * the writer thread before each group of appends is stored and before each probe; what it throws
+   * fails them as a storage failure would.
+   */
+  void beforeStoring(Runnable hook) {
+    this.beforeStoring = Objects.requireNonNull(hook, "hook");
+  }
+
+  /** Entries stored now (kept up to date by the writer: no query). */
   long storedEvents() {
-    return storedEvents;
+    return store.storedEvents();
   }
 
   /** Bytes of update content stored now. */
   long storedBytes() {
-    return storedBytes;
-  }
-
-  /** Whether the log has been closed. */
-  boolean closed() {
-    return closed;
-  }
-
-  /** Whether the last group commit failed (cleared by the next that succeeds). */
-  boolean lastWriteFailed() {
-    return lastWriteFailed;
+    return store.storedBytes();
   }
 
   long lastSequence() {
-    return lastSequence;
+    return store.lastSequence();
+  }
+
+  /**
+   * Why the log cannot take writes now, or {@code null} when it can: closed, its thread gone, or the
+   * last write (or probe) failed; cleared by the next that succeeds.
+   */
+  String problem() {
+    if (closed) {
+      return "the event log is closed";
+    }
+    if (!thread.isAlive()) {
+      return "the event log writer has stopped";
+    }
+    return failure;
   }
 
   CompletableFuture<List<Entry>> append(List<Update> updates) {
     CompletableFuture<List<Entry>> result = new CompletableFuture<>();
-    if (closed) {
-      result.completeExceptionally(new IllegalStateException("the event log is closed"));
-      return result;
-    }
-    queue.add(new Request(List.copyOf(updates), result));
+    submit(new Append(List.copyOf(updates), result));
     return result;
   }
 
-  long trimNow() {
+  /** Enforces retention as the next command; completes with the entries removed. */
+  CompletableFuture<Long> trim() {
     CompletableFuture<Long> result = new CompletableFuture<>();
-    queue.add(new Trim(result));
-    return result.join();
+    submit(new Trim(result));
+    return result;
   }
 
+  /** {@link #trim()}, waiting for it. */
+  long trimNow() {
+    try {
+      return trim().join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause
+          : new IllegalStateException("enforcing retention failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  private void submit(Command command) {
+    synchronized (lifecycle) {
+      if (accepting) {
+        queue.add(command);
+        return;
+      }
+    }
+    command.fail(new IllegalStateException(Objects.requireNonNullElse(problem(), "the event log is closed")));
+  }
+
+  /** Stops taking commands, lets the thread finish those queued (10 s at most), closes the connection. */
   void close() {
-    closed = true;
-    queue.add(STOP);
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (accepting) {
+        accepting = false;
+        queue.add(new Stop()); // the last command ever queued
+      }
+    }
     try {
       thread.join(TimeUnit.SECONDS.toMillis(10));
-      if (insert != null) {
-        insert.close();
-        byId.close();
+      if (thread.isAlive()) {
+        LOG.log(System.Logger.Level.WARNING, "the event log writer did not finish within 10 s; closing under it");
+        thread.interrupt();
       }
-      connection.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    failQueued(new IllegalStateException("the event log is closed"));
+    try {
+      store.close();
     } catch (SQLException e) {
       LOG.log(System.Logger.Level.WARNING, "closing the event log failed", e);
     }
   }
 
+  private void failQueued(Throwable cause) {
+    for (Command command; (command = queue.poll()) != null; ) {
+      command.fail(cause);
+    }
+  }
+
   private void run() {
-    List<Object> work = new ArrayList<>();
-    while (true) {
-      try {
-        Object first = queue.poll(TRIM_INTERVAL_NANOS, TimeUnit.NANOSECONDS);
-        if (first != null) {
-          work.add(first);
-          queue.drainTo(work, MAX_GROUP - 1);
-        }
-        List<Request> appends = new ArrayList<>();
-        boolean stop = false;
-        for (Object item : work) {
-          if (item == STOP) {
-            stop = true;
-          } else if (item instanceof Request request) {
-            appends.add(request);
-          } else if (item instanceof Trim trim) {
-            commitGroup(appends);
-            appends.clear();
-            trim.result().complete(trim());
+    List<Command> work = new ArrayList<>();
+    try {
+      boolean stop = false;
+      while (!stop) {
+        try {
+          Command first = queue.poll(TICK_NANOS, TimeUnit.NANOSECONDS);
+          if (first != null) {
+            work.add(first);
+            queue.drainTo(work, MAX_GROUP - 1);
           }
+          stop = perform(work);
+          if (!stop) {
+            betweenCommands();
+          }
+        } catch (InterruptedException e) {
+          throw e;
+        } catch (Throwable unexpected) { // perform guards each command; this is a last resort
+          IllegalStateException cause = failed("the event log writer failed", unexpected);
+          work.forEach(command -> command.fail(cause));
+          stop = work.stream().anyMatch(Stop.class::isInstance);
+        } finally {
+          work.clear();
         }
-        work.clear();
-        commitGroup(appends);
-        if (stop) {
-          failPending();
-          return;
-        }
-        if (System.nanoTime() - lastTrimNanos >= TRIM_INTERVAL_NANOS) {
-          trim();
-        }
-      } catch (InterruptedException e) {
-        failPending();
-        return;
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "event log writer error", e);
       }
+    } catch (InterruptedException e) {
+      LOG.log(System.Logger.Level.WARNING, "the event log writer was interrupted; the log takes no more writes");
+    } finally {
+      synchronized (lifecycle) {
+        accepting = false;
+      }
+      failQueued(new IllegalStateException(closed ? "the event log is closed" : "the event log writer has stopped"));
     }
   }
 
-  private void failPending() {
-    for (Object item : queue) {
-      if (item instanceof Request request) {
-        request.result().completeExceptionally(new IllegalStateException("the event log is closed"));
+  /** Runs the commands in order, appends in groups; returns whether a {@link Stop} was among them. */
+  private boolean perform(List<Command> work) {
+    List<Append> group = new ArrayList<>();
+    boolean stop = false;
+    for (Command command : work) {
+      if (command instanceof Append append) {
+        group.add(append);
+        continue;
+      }
+      commit(group);
+      group.clear();
+      if (command instanceof Trim trim) {
+        trim(trim);
+      } else if (command instanceof Stop) {
+        stop = true;
       }
     }
+    commit(group);
+    return stop;
   }
 
-  /** Stores every request of the group in one transaction; then reports and completes them in order. */
-  private void commitGroup(List<Request> group) {
+  /** Stores the group in one transaction; then reports and completes each append in order. */
+  private void commit(List<Append> group) {
     if (group.isEmpty()) {
       return;
     }
     long started = System.nanoTime();
-    long sequence = lastSequence;
-    long bytes = storedBytes;
-    List<List<Entry>> results = new ArrayList<>(group.size());
-    List<List<Entry>> fresh = new ArrayList<>(group.size());
-    List<RuntimeException> failures = new ArrayList<>(group.size());
+    List<SqliteStore.Stored> results;
+    int updates = 0;
     try {
-      if (insert == null) {
-        insert = connection.prepareStatement(
-            "INSERT INTO events (seq, id, topics, data, private, type, retry, created_at, size) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        byId = connection.prepareStatement(
-            "SELECT seq, id, topics, data, private, type, retry FROM events WHERE id = ?");
+      beforeStoring.run();
+      List<List<Update>> batches = new ArrayList<>(group.size());
+      for (Append append : group) {
+        batches.add(append.updates());
+        updates += append.updates().size();
       }
-      long now = System.currentTimeMillis();
-      for (Request request : group) {
-        // Only a publisher-chosen id can conflict; batches without one need no savepoint.
-        boolean mayConflict = request.updates().stream().anyMatch(update -> update.id() != null);
-        var savepoint = mayConflict ? connection.setSavepoint() : null;
-        try {
-          List<Entry> entries = new ArrayList<>();
-          List<Entry> added = new ArrayList<>();
-          Map<String, Update> batchIds = new HashMap<>();
-          long next = sequence;
-          long addedBytes = 0;
-          for (Update update : request.updates()) {
-            if (update.id() != null) {
-              Entry stored = find(byId, update.id());
-              Update earlier = batchIds.putIfAbsent(update.id(), update);
-              if (earlier != null && !earlier.sameContentAs(update)
-                  || stored != null && !stored.update().sameContentAs(update)) {
-                throw new DuplicateIdException(update.id());
-              }
-              if (stored != null) {
-                entries.add(stored);
-                continue;
-              }
-            }
-            Update withId = update.id() == null ? update.withId(ids.next()) : update;
-            Entry entry = new Entry(++next, withId);
-            EntryRows.bind(insert, entry.sequence(), withId, now);
-            insert.executeUpdate();
-            addedBytes += EntryRows.size(withId);
-            entries.add(entry);
-            added.add(entry);
-          }
-          if (savepoint != null) {
-            connection.releaseSavepoint(savepoint);
-          }
-          sequence = next;
-          bytes += addedBytes;
-          results.add(entries);
-          fresh.add(added);
-          failures.add(null);
-        } catch (DuplicateIdException conflict) {
-          connection.rollback(savepoint);
-          results.add(null);
-          fresh.add(List.of());
-          failures.add(conflict);
-        }
-      }
-      connection.commit();
-    } catch (SQLException e) {
-      rollbackQuietly();
-      lastWriteFailed = true;
-      LOG.log(System.Logger.Level.ERROR, "storing " + group.size() + " append(s) failed: " + e.getMessage());
-      IllegalStateException failure = new IllegalStateException("storing updates failed: " + e.getMessage(), e);
-      group.forEach(request -> request.result().completeExceptionally(failure));
+      results = store.store(batches);
+    } catch (Throwable e) {
+      IllegalStateException cause = failed("storing " + group.size() + " append(s) failed", e);
+      group.forEach(append -> append.fail(cause));
       return;
     }
-    storedEvents += sequence - lastSequence;
-    lastSequence = sequence;
-    storedBytes = bytes;
-    lastWriteFailed = false;
-    int updates = 0;
-    for (Request request : group) {
-      updates += request.updates().size();
-    }
-    try {
-      commitListener.committed(updates, System.nanoTime() - started);
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.ERROR, "commit listener failed", e);
-    }
+    failure = null;
+    int count = updates;
+    guarded("the commit listener", () -> commitListener.committed(count, System.nanoTime() - started));
     for (int i = 0; i < group.size(); i++) {
-      if (!fresh.get(i).isEmpty()) {
-        try {
-          listener.accept(fresh.get(i));
-        } catch (RuntimeException e) {
-          LOG.log(System.Logger.Level.ERROR, "event log listener failed", e);
-        }
+      SqliteStore.Stored stored = results.get(i);
+      if (!stored.fresh().isEmpty()) {
+        // Stored whatever the listener does: its failure is logged, the publish still succeeds.
+        guarded("the event log listener", () -> listener.accept(stored.fresh()));
       }
-      if (failures.get(i) != null) {
-        group.get(i).result().completeExceptionally(failures.get(i));
+      if (stored.conflict() != null) {
+        group.get(i).fail(stored.conflict());
       } else {
-        group.get(i).result().complete(results.get(i));
+        group.get(i).result().complete(stored.entries());
       }
     }
   }
 
-  private static Entry find(PreparedStatement byId, String id) throws SQLException {
-    byId.setString(1, id);
-    try (ResultSet row = byId.executeQuery()) {
-      return row.next() ? EntryRows.read(row) : null;
-    }
-  }
-
-  /** Deletes what retention no longer covers, oldest first; returns how many entries went. */
-  private long trim() {
+  private void trim(Trim trim) {
     lastTrimNanos = System.nanoTime();
-    long removed = 0;
     try {
-      if (retention.maxEvents() > 0) {
-        removed += delete("DELETE FROM events WHERE seq <= ?", lastSequence - retention.maxEvents());
+      trim.result().complete(store.trim());
+    } catch (Throwable e) {
+      LOG.log(System.Logger.Level.WARNING, "retention pass failed", e);
+      trim.fail(e instanceof RuntimeException ? e : new IllegalStateException("retention pass failed: " + e, e));
+    }
+  }
+
+  /** Every second: retention; and while writes fail, a probe that clears the failure once writes work. */
+  private void betweenCommands() {
+    if (System.nanoTime() - lastTrimNanos < TICK_NANOS) {
+      return;
+    }
+    lastTrimNanos = System.nanoTime();
+    if (failure != null) {
+      try {
+        beforeStoring.run();
+        store.probe();
+        LOG.log(System.Logger.Level.INFO, "the event log takes writes again (it failed: " + failure + ")");
+        failure = null;
+      } catch (Throwable e) {
+        failure = describe(e); // still failing: the reason may have changed
+        return;
       }
-      if (!retention.maxAge().isZero()) {
-        removed += delete("DELETE FROM events WHERE created_at < ?",
-            System.currentTimeMillis() - retention.maxAge().toMillis());
-      }
-      if (retention.maxBytes() > 0 && storedBytes > retention.maxBytes()) {
-        removed += trimBytes();
-      }
-      if (removed > 0) {
-        try (Statement statement = connection.createStatement();
-            ResultSet row = statement.executeQuery("SELECT COALESCE(SUM(size), 0), COUNT(*) FROM events")) {
-          row.next();
-          storedBytes = row.getLong(1);
-          storedEvents = row.getLong(2);
-        }
-        connection.commit();
-        try (Statement statement = connection.createStatement()) {
-          statement.execute("PRAGMA incremental_vacuum");
-        }
-        connection.commit();
-      }
-    } catch (SQLException e) {
-      rollbackQuietly();
+    }
+    try {
+      store.trim();
+    } catch (Throwable e) {
       LOG.log(System.Logger.Level.WARNING, "retention pass failed", e);
     }
-    return removed;
   }
 
-  private long trimBytes() throws SQLException {
-    long excess = storedBytes - retention.maxBytes();
-    long cut = 0;
-    try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT seq, size FROM events ORDER BY seq")) {
-      while (excess > 0 && rows.next()) {
-        cut = rows.getLong(1);
-        excess -= rows.getLong(2);
-      }
-    }
-    return cut == 0 ? 0 : delete("DELETE FROM events WHERE seq <= ?", cut);
+  /** Records a write failure (readiness reports it) and says what failed, for the futures. */
+  private IllegalStateException failed(String what, Throwable e) {
+    failure = describe(e);
+    LOG.log(System.Logger.Level.ERROR, what + ": " + failure, e);
+    return new IllegalStateException(what + ": " + failure, e);
   }
 
-  private long delete(String sql, long bound) throws SQLException {
-    try (PreparedStatement delete = connection.prepareStatement(sql)) {
-      delete.setLong(1, bound);
-      return delete.executeUpdate();
-    }
+  private static String describe(Throwable e) {
+    String kind = e.getClass().getSimpleName();
+    return e.getMessage() == null ? kind : kind + ": " + e.getMessage();
   }
 
-  private void rollbackQuietly() {
+  /** Runs a listener; whatever it throws, an Error included, is logged and does not stop the writer. */
+  private static void guarded(String who, Runnable call) {
     try {
-      connection.rollback();
-    } catch (SQLException ignored) {
-      // the connection is broken; the next transaction will say so
+      call.run();
+    } catch (Throwable e) {
+      LOG.log(System.Logger.Level.ERROR, who + " failed", e);
     }
   }
 }

@@ -1,8 +1,6 @@
 package dev.herald.hub.log;
 import dev.herald.log.Retention;
 import dev.herald.log.IdGenerator;
-import dev.herald.log.DuplicateIdException;
-import dev.herald.log.Replay;
 import dev.herald.log.Entry;
 import dev.herald.log.EventLog;
 
@@ -16,12 +14,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The SQLite log on a real file: the EventLog contract, durability across reopening, retention. */
+/**
+ * What the SQLite log adds to the contract ({@link SqliteEventLogContractTest}), on a real file:
+ * durability across reopening, group commit, retention, the file's growth.
+ */
 class SqliteEventLogTest {
   @TempDir
   Path dir;
@@ -48,24 +48,6 @@ class SqliteEventLogTest {
   }
 
   @Test
-  void appendsAssignAscendingSequencesAndIds() {
-    open();
-    List<Entry> entries = log.append(List.of(update(null, "a"), update("mine", "b")));
-    assertThat(entries).extracting(Entry::sequence).containsExactly(1L, 2L);
-    assertThat(entries.get(0).update().id()).hasSize(26);
-    assertThat(entries.get(1).update().id()).isEqualTo("mine");
-    assertThat(log.lastSequence()).isEqualTo(2);
-  }
-
-  @Test
-  void everyFieldSurvivesTheRoundTrip() {
-    open();
-    Update full = new Update("x", List.of("t1", "t2"), "line 1\nline 2", true, "note", 2500L);
-    log.append(List.of(full));
-    assertThat(log.readAfter(EventLog.EARLIEST, 10).entries()).containsExactly(new Entry(1, full));
-  }
-
-  @Test
   void entriesSurviveClosingAndReopening() {
     open();
     log.append(List.of(update("1", "a"), update("2", "b")));
@@ -75,24 +57,6 @@ class SqliteEventLogTest {
     assertThat(log.lastSequence()).isEqualTo(2);
     assertThat(log.readAfter("1", 10).entries()).extracting(e -> e.update().data()).containsExactly("b");
     assertThat(log.append(List.of(update(null, "c"))).get(0).sequence()).isEqualTo(3);
-  }
-
-  @Test
-  void republishingTheSameContentIsIdempotent() {
-    open();
-    Entry first = log.append(List.of(update("same", "x"))).get(0);
-    assertThat(log.append(List.of(update("same", "x")))).containsExactly(first);
-    assertThat(log.lastSequence()).isEqualTo(1);
-  }
-
-  @Test
-  void reusingAnIdForOtherContentFailsTheWholeBatch() {
-    open();
-    log.append(List.of(update("taken", "x")));
-    assertThatThrownBy(() -> log.append(List.of(update(null, "fresh"), update("taken", "other"))))
-        .isInstanceOf(DuplicateIdException.class);
-    assertThat(log.lastSequence()).isEqualTo(1);
-    assertThat(log.size()).isEqualTo(1);
   }
 
   @Test
@@ -113,50 +77,6 @@ class SqliteEventLogTest {
     }).count();
     assertThat(failed).isEqualTo(1);
     assertThat(log.size()).isEqualTo(50);
-  }
-
-  @Test
-  void listenerSeesEveryNewEntryOnceInSequenceOrderUnderConcurrentAppends() throws Exception {
-    open();
-    List<Long> seen = new CopyOnWriteArrayList<>();
-    log.onAppend(entries -> entries.forEach(e -> seen.add(e.sequence())));
-    List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < 8; t++) {
-      threads.add(new Thread(() -> {
-        for (int i = 0; i < 100; i++) {
-          log.append(List.of(update(null, "x")));
-        }
-      }));
-    }
-    threads.forEach(Thread::start);
-    for (Thread thread : threads) {
-      thread.join();
-    }
-    assertThat(seen).hasSize(800);
-    for (int i = 0; i < seen.size(); i++) {
-      assertThat(seen.get(i)).isEqualTo(i + 1L);
-    }
-  }
-
-  @Test
-  void unknownCursorStartsAtTheEarliestRetained() {
-    open();
-    log.append(List.of(update("1", "a"), update("2", "b")));
-    Replay replay = log.readAfter("nope", 10);
-    assertThat(replay.cursorFound()).isFalse();
-    assertThat(replay.entries()).hasSize(2);
-    assertThat(replay.upToSequence()).isEqualTo(2);
-  }
-
-  @Test
-  void pagesFollowEachOther() {
-    open();
-    for (int i = 0; i < 25; i++) {
-      log.append(List.of(update(null, "n" + i)));
-    }
-    List<Entry> first = log.readAfter(EventLog.EARLIEST, 10).entries();
-    List<Entry> second = log.readAfterSequence(first.get(9).sequence(), 10);
-    assertThat(second).extracting(Entry::sequence).containsExactly(11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L);
   }
 
   @Test

@@ -1,0 +1,57 @@
+package dev.herald.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import dev.herald.hub.log.MemoryEventLog;
+import dev.herald.hub.log.RecentCache;
+import dev.herald.hub.log.SqliteEventLog;
+import dev.herald.log.EventLog;
+import dev.herald.log.Update;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store {@code herald serve} opens for its options: the recent cache in front of it, its bounds. */
+class StoreOptionTest {
+  @TempDir
+  Path dir;
+
+  private StoreOption sqlite(long cacheBytes) {
+    return StoreOption.check("sqlite", dir, "os", 100, 0, Duration.ZERO, "herald", cacheBytes);
+  }
+
+  @Test
+  void sqliteIsOpenedBehindARecentCacheByDefault() {
+    try (EventLog log = StoreOption.check("sqlite", dir, "os", 100, 0, Duration.ZERO, "herald").open()) {
+      assertThat(log).isInstanceOf(RecentCache.class);
+    }
+  }
+
+  @Test
+  void aCacheSizeOfZeroOpensTheStoreWithoutACache() {
+    try (EventLog log = sqlite(0).open()) {
+      assertThat(log).isInstanceOf(SqliteEventLog.class);
+    }
+  }
+
+  @Test
+  void aNegativeCacheSizeIsRefusedNamingTheOption() {
+    assertThatIllegalArgumentException().isThrownBy(() -> sqlite(-1)).withMessageContaining("--cache-size");
+  }
+
+  @Test
+  void theMemoryStoreKeepsTheRetainedCountAndBytes() {
+    try (EventLog log = StoreOption.check("memory", dir, "os", 1000, 5_000, Duration.ZERO, "herald").open()) {
+      assertThat(log).isInstanceOf(MemoryEventLog.class);
+      assertThat(log.stats().retention().maxEvents()).isEqualTo(1000);
+      assertThat(log.stats().retention().maxBytes()).isEqualTo(5_000);
+      for (int i = 0; i < 20; i++) {
+        log.append(List.of(new Update(null, List.of("t"), "x".repeat(1000), false, null, null)));
+      }
+      assertThat(log.stats().contentBytes()).isLessThanOrEqualTo(5_000);
+    }
+  }
+}
