@@ -20,10 +20,17 @@ final class HubProcess implements AutoCloseable {
 
   final Process process;
   final String endpoint;
+  /** Everything the hub logged (stderr), for tests that look for what must never be logged. */
+  private final StringBuffer log = new StringBuffer();
 
   private HubProcess(Process process, String endpoint) {
     this.process = process;
     this.endpoint = endpoint;
+  }
+
+  /** What the hub logged so far. */
+  String log() {
+    return log.toString();
   }
 
   static String java() {
@@ -46,13 +53,21 @@ final class HubProcess implements AutoCloseable {
 
   /** Starts {@code herald serve} with these options and waits (up to 30 s) for its start line. */
   static HubProcess serve(String... options) throws Exception {
+    return serve(List.of(), options);
+  }
+
+  /** {@link #serve(String...)} with JVM options, e.g. {@code -Xmx256m}, before the launcher's. */
+  static HubProcess serve(List<String> jvmOptions, String... options) throws Exception {
     List<String> command = serveCommand(options);
+    command.addAll(1, jvmOptions);
     Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     process.getOutputStream().close();
     BufferedReader log = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+    StringBuffer lines = new StringBuffer();
     String endpoint = CompletableFuture.supplyAsync(() -> {
       try {
         for (String line = log.readLine(); line != null; line = log.readLine()) {
+          lines.append(line).append('\n');
           Matcher matcher = URL.matcher(line);
           if (matcher.find()) {
             return matcher.group(1);
@@ -64,16 +79,20 @@ final class HubProcess implements AutoCloseable {
       return null;
     }).get(30, TimeUnit.SECONDS);
     assertThat(endpoint).as("the hub started and logged its URL").isNotNull();
+    HubProcess hub = new HubProcess(process, endpoint);
+    hub.log.append(lines);
     Thread drain = new Thread(() -> {
       try {
-        log.transferTo(java.io.Writer.nullWriter());
+        for (String line = log.readLine(); line != null; line = log.readLine()) {
+          hub.log.append(line).append('\n');
+        }
       } catch (IOException ignored) {
         // the process ended
       }
     });
     drain.setDaemon(true);
     drain.start();
-    return new HubProcess(process, endpoint);
+    return hub;
   }
 
   /** SIGTERM, then waits up to 20 s. */
