@@ -1,12 +1,12 @@
 package dev.herald.bench;
 
 import dev.herald.hub.Hub;
-import dev.herald.log.EventLog;
-import dev.herald.log.IdGenerator;
 import dev.herald.hub.log.MemoryEventLog;
 import dev.herald.hub.log.RecentCache;
-import dev.herald.log.Retention;
 import dev.herald.hub.log.SqliteEventLog;
+import dev.herald.log.EventLog;
+import dev.herald.log.IdGenerator;
+import dev.herald.log.Retention;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

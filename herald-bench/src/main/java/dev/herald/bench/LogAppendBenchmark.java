@@ -1,9 +1,9 @@
 package dev.herald.bench;
 
-import dev.herald.log.Update;
+import dev.herald.hub.log.SqliteEventLog;
 import dev.herald.log.IdGenerator;
 import dev.herald.log.Retention;
-import dev.herald.hub.log.SqliteEventLog;
+import dev.herald.log.Update;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.herald.bench;
 
 import dev.herald.hub.Hub;
-import dev.herald.log.Update;
 import dev.herald.log.IdGenerator;
+import dev.herald.log.Update;
 import dev.herald.redis.RedisEventLog;
 import dev.herald.redis.RedisLogSettings;
 import java.net.InetSocketAddress;

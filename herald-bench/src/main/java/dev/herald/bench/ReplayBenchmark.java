@@ -1,12 +1,12 @@
 package dev.herald.bench;
 
-import dev.herald.log.Update;
+import dev.herald.hub.log.RecentCache;
+import dev.herald.hub.log.SqliteEventLog;
 import dev.herald.log.Entry;
 import dev.herald.log.EventLog;
 import dev.herald.log.IdGenerator;
-import dev.herald.hub.log.RecentCache;
 import dev.herald.log.Retention;
-import dev.herald.hub.log.SqliteEventLog;
+import dev.herald.log.Update;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

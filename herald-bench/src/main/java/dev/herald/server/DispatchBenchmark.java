@@ -1,7 +1,7 @@
 package dev.herald.server;
 
-import dev.herald.log.Update;
 import dev.herald.hub.topic.TopicSelector;
+import dev.herald.log.Update;
 import dev.herald.sse.SseEncoder;
 import dev.herald.sse.SseEvent;
 import io.netty.channel.ChannelHandlerContext;

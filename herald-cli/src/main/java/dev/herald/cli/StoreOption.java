@@ -1,11 +1,11 @@
 package dev.herald.cli;
 
-import dev.herald.log.EventLog;
-import dev.herald.log.IdGenerator;
 import dev.herald.hub.log.MemoryEventLog;
 import dev.herald.hub.log.RecentCache;
-import dev.herald.log.Retention;
 import dev.herald.hub.log.SqliteEventLog;
+import dev.herald.log.EventLog;
+import dev.herald.log.IdGenerator;
+import dev.herald.log.Retention;
 import dev.herald.redis.RedisEventLog;
 import dev.herald.redis.RedisLogSettings;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package dev.herald.hub;
-import dev.herald.log.Update;
 
 import dev.herald.hub.topic.MatchScope;
+import dev.herald.log.Update;
 
 /**
  * An update on its way to subscribers: the update and the scope in which every subscriber's

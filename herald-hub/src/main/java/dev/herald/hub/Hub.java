@@ -1,12 +1,12 @@
 package dev.herald.hub;
 
 import dev.herald.hub.auth.JwtVerifier;
-import dev.herald.log.Entry;
-import dev.herald.log.EventLog;
-import dev.herald.log.IdGenerator;
 import dev.herald.hub.log.MemoryEventLog;
 import dev.herald.hub.log.RecentCache;
 import dev.herald.hub.topic.MatchScope;
+import dev.herald.log.Entry;
+import dev.herald.log.EventLog;
+import dev.herald.log.IdGenerator;
 import dev.herald.server.FanOut;
 import dev.herald.server.HttpExchange;
 import dev.herald.server.HttpServer;

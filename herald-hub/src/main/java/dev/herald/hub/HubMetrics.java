@@ -1,8 +1,8 @@
 package dev.herald.hub;
 
+import dev.herald.hub.topic.MatchStats;
 import dev.herald.log.EventLog;
 import dev.herald.log.LogStats;
-import dev.herald.hub.topic.MatchStats;
 import dev.herald.server.FanOut;
 import dev.herald.server.HttpServer;
 import io.prometheus.metrics.core.metrics.Counter;

@@ -1,8 +1,8 @@
 package dev.herald.hub;
-import dev.herald.log.Update;
 
 import dev.herald.hub.topic.MatchScope;
 import dev.herald.hub.topic.TopicSelector;
+import dev.herald.log.Update;
 import java.util.List;
 
 /**

@@ -1,8 +1,8 @@
 package dev.herald.hub;
-import dev.herald.log.Update;
 
 import dev.herald.hub.topic.MatchScope;
 import dev.herald.hub.topic.MatchStats;
+import dev.herald.log.Update;
 
 /** The hub's topic matching: one {@link MatchScope} per update (live or replayed), one budget each. */
 final class Matching {

@@ -1,13 +1,13 @@
 package dev.herald.hub;
-import dev.herald.log.Update;
 
 import dev.herald.hub.auth.AuthException;
 import dev.herald.hub.auth.Claims;
 import dev.herald.hub.auth.JwtVerifier;
 import dev.herald.hub.auth.TokenLocator;
+import dev.herald.hub.topic.TopicSelector;
 import dev.herald.log.DuplicateIdException;
 import dev.herald.log.EventLog;
-import dev.herald.hub.topic.TopicSelector;
+import dev.herald.log.Update;
 import dev.herald.server.HttpExchange;
 import dev.herald.sse.SseEncoder;
 import dev.herald.sse.SseEvent;

@@ -1,23 +1,23 @@
 package dev.herald.hub;
 
+import dev.herald.hub.auth.AuthException;
+import dev.herald.hub.auth.JwtVerifier;
+import dev.herald.hub.auth.TokenLocator;
+import dev.herald.hub.topic.TopicSelector;
 import dev.herald.log.LogStats;
 import dev.herald.server.HttpExchange;
 import dev.herald.server.HttpServer;
 import dev.herald.server.SseStream;
 import dev.herald.sse.SseEncoder;
 import dev.herald.sse.SseEvent;
-import dev.herald.hub.auth.AuthException;
-import dev.herald.hub.auth.JwtVerifier;
-import dev.herald.hub.auth.TokenLocator;
-import dev.herald.hub.topic.TopicSelector;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 

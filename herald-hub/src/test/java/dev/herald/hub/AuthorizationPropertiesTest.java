@@ -1,5 +1,4 @@
 package dev.herald.hub;
-import dev.herald.log.Update;
 
 import static dev.herald.hub.HubFixture.SECRET;
 
@@ -11,6 +10,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.herald.client.EventIterator;
 import dev.herald.client.EventSource;
 import dev.herald.hub.auth.Tokens;
+import dev.herald.log.Update;
 import dev.herald.sse.SseEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -3,8 +3,8 @@ package dev.herald.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.herald.log.IdGenerator;
 import dev.herald.hub.log.MemoryEventLog;
+import dev.herald.log.IdGenerator;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -3,9 +3,9 @@ package dev.herald.hub;
 import static dev.herald.hub.HubFixture.publisherToken;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.hub.log.SqliteEventLog;
 import dev.herald.log.IdGenerator;
 import dev.herald.log.Retention;
-import dev.herald.hub.log.SqliteEventLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

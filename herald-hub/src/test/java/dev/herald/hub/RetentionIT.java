@@ -2,10 +2,10 @@ package dev.herald.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.log.IdGenerator;
 import dev.herald.hub.log.RecentCache;
-import dev.herald.log.Retention;
 import dev.herald.hub.log.SqliteEventLog;
+import dev.herald.log.IdGenerator;
+import dev.herald.log.Retention;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -1,6 +1,5 @@
 package dev.herald.redis;
 
-import dev.herald.log.Update;
 import dev.herald.log.DuplicateIdException;
 import dev.herald.log.Entry;
 import dev.herald.log.EventLog;
@@ -9,6 +8,7 @@ import dev.herald.log.LogStats;
 import dev.herald.log.PageBuilder;
 import dev.herald.log.Replay;
 import dev.herald.log.Retention;
+import dev.herald.log.Update;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;

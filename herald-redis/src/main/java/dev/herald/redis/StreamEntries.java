@@ -1,7 +1,7 @@
 package dev.herald.redis;
 
-import dev.herald.log.Update;
 import dev.herald.log.Entry;
+import dev.herald.log.Update;
 import io.lettuce.core.StreamMessage;
 import java.util.Arrays;
 import java.util.List;

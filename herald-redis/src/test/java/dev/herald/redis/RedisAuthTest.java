@@ -3,8 +3,8 @@ package dev.herald.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.herald.log.Update;
 import dev.herald.log.IdGenerator;
+import dev.herald.log.Update;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -3,13 +3,13 @@ package dev.herald.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.herald.log.Update;
 import dev.herald.log.DuplicateIdException;
 import dev.herald.log.Entry;
 import dev.herald.log.EventLog;
 import dev.herald.log.IdGenerator;
 import dev.herald.log.LogStats;
 import dev.herald.log.Replay;
+import dev.herald.log.Update;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

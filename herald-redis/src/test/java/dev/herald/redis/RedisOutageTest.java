@@ -2,9 +2,9 @@ package dev.herald.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.log.Update;
 import dev.herald.log.Entry;
 import dev.herald.log.IdGenerator;
+import dev.herald.log.Update;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

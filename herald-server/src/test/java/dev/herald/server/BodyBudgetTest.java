@@ -17,10 +17,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,22 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
  * leaves mid-body or times out. Budget 48 KiB, bodies up to 32 KiB: one 30,000-byte body fits,
  * two do not.
  */
+@ExtendWith(LeakRecorder.class)
 class BodyBudgetTest {
   private static final int BUDGET = 48 * 1024;
   private static final int BODY = 30_000;
   private HttpServer server;
   /** Requests to {@code /hold}, answered when the test says so. */
   private final BlockingQueue<HttpExchange> held = new LinkedBlockingQueue<>();
-
-  @BeforeAll
-  static void recordLeaks() {
-    LeakRecorder.install();
-  }
-
-  @AfterAll
-  static void noBufferLeaked() throws InterruptedException {
-    LeakRecorder.assertNoLeaks();
-  }
 
   @AfterEach
   void stop() {

@@ -47,10 +47,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -59,18 +58,9 @@ import org.junit.jupiter.api.io.TempDir;
  * hold per stream. Clients: the JDK's HttpClient (with Herald's EventSource on it), curl, and a Netty
  * HTTP/2 client where a test needs control of flow-control windows or frames.
  */
+@ExtendWith(LeakRecorder.class)
 class Http2Test {
   private TestApp app;
-
-  @BeforeAll
-  static void recordLeaks() {
-    LeakRecorder.install();
-  }
-
-  @AfterAll
-  static void noBufferLeaked() throws InterruptedException {
-    LeakRecorder.assertNoLeaks();
-  }
 
   @AfterEach
   void stop() {

@@ -10,8 +10,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Makes Netty's leak detector (paranoid in tests, see the parent POM) fail tests instead of only
  * logging: it records every leak report, and {@link #assertNoLeaks()} forces collection and checks.
+ * A test class takes both with {@code @ExtendWith(LeakRecorder.class)}.
  */
-final class LeakRecorder {
+final class LeakRecorder implements org.junit.jupiter.api.extension.BeforeAllCallback,
+    org.junit.jupiter.api.extension.AfterAllCallback {
   private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
 
   static {
@@ -34,7 +36,18 @@ final class LeakRecorder {
     });
   }
 
-  private LeakRecorder() {}
+  /** For {@code @ExtendWith(LeakRecorder.class)}: records before a test class, fails after it on a leak. */
+  LeakRecorder() {}
+
+  @Override
+  public void beforeAll(org.junit.jupiter.api.extension.ExtensionContext context) {
+    install();
+  }
+
+  @Override
+  public void afterAll(org.junit.jupiter.api.extension.ExtensionContext context) throws InterruptedException {
+    assertNoLeaks();
+  }
 
   /** Installs the recording detector; call before any buffer is allocated. */
   static void install() {

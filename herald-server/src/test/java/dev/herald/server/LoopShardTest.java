@@ -10,16 +10,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The fan-out's hot path ({@link FanOut}, {@link LoopShard}, {@link SseStream}) in
  * {@link io.netty.channel.embedded.EmbeddedChannel}s: one write per event and subscriber, one flush
  * per loop tick, keys, slow consumers, failing filters, heartbeats; every buffer released.
  */
+@ExtendWith(LeakRecorder.class)
 class LoopShardTest {
   private final List<EmbeddedConnection> connections = new ArrayList<>();
   private ServerConfig config;
@@ -27,16 +27,6 @@ class LoopShardTest {
   private long sequence;
 
   record Event(String topic, String data) {}
-
-  @BeforeAll
-  static void recordLeaks() {
-    LeakRecorder.install();
-  }
-
-  @AfterAll
-  static void noBufferLeaked() throws InterruptedException {
-    LeakRecorder.assertNoLeaks();
-  }
 
   @AfterEach
   void finish() {

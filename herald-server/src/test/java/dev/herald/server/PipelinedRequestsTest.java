@@ -14,10 +14,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Pipelined HTTP/1.1 requests through the server's own connection pipeline in an
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * {@code /now/<name>} at once, {@code /stream} opens an event stream at once and {@code /stream-later}
  * when the test says so. Each answer's body is the path.
  */
+@ExtendWith(LeakRecorder.class)
 class PipelinedRequestsTest {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   private static final Pattern STATUS = Pattern.compile("HTTP/1\\.1 (\\d{3}) ");
@@ -36,16 +36,6 @@ class PipelinedRequestsTest {
   private EmbeddedChannel channel;
   private final List<String> handled = new ArrayList<>();
   private final List<HttpExchange> waiting = new ArrayList<>();
-
-  @BeforeAll
-  static void recordLeaks() {
-    LeakRecorder.install();
-  }
-
-  @AfterAll
-  static void noBufferLeaked() throws InterruptedException {
-    LeakRecorder.assertNoLeaks();
-  }
 
   @AfterEach
   void finish() {

@@ -9,10 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The replay-to-live handoff ({@link ReplayJoin} through {@link FanOut#subscribe(HttpExchange,
@@ -20,21 +19,12 @@ import org.junit.jupiter.api.Test;
  * after it, nothing lost or twice; pages bounded, read one at a time, within the replay budget;
  * stalled and failing replays ended; every buffer released.
  */
+@ExtendWith(LeakRecorder.class)
 class ReplayJoinTest {
   private final List<EmbeddedConnection> connections = new ArrayList<>();
   private final Readers readers = new Readers();
   private ServerConfig config;
   private FanOut<String> fanOut;
-
-  @BeforeAll
-  static void recordLeaks() {
-    LeakRecorder.install();
-  }
-
-  @AfterAll
-  static void noBufferLeaked() throws InterruptedException {
-    LeakRecorder.assertNoLeaks();
-  }
 
   @AfterEach
   void finish() {

@@ -13,24 +13,14 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The request pipeline in an {@link EmbeddedChannel}: bytes in, bytes out, every buffer released. */
+@ExtendWith(LeakRecorder.class)
 class RequestDispatcherTest {
   private EmbeddedChannel channel;
-
-  @BeforeAll
-  static void recordLeaks() {
-    LeakRecorder.install();
-  }
-
-  @AfterAll
-  static void noBufferLeaked() throws InterruptedException {
-    LeakRecorder.assertNoLeaks();
-  }
 
   @AfterEach
   void finish() {

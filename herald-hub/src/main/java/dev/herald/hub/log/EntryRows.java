@@ -1,6 +1,6 @@
 package dev.herald.hub.log;
-import dev.herald.log.Entry;
 
+import dev.herald.log.Entry;
 import dev.herald.log.Update;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;

@@ -1,13 +1,13 @@
 package dev.herald.hub.log;
-import dev.herald.log.PageBuilder;
-import dev.herald.log.Retention;
-import dev.herald.log.LogStats;
-import dev.herald.log.IdGenerator;
+
 import dev.herald.log.DuplicateIdException;
-import dev.herald.log.Replay;
 import dev.herald.log.Entry;
 import dev.herald.log.EventLog;
-
+import dev.herald.log.IdGenerator;
+import dev.herald.log.LogStats;
+import dev.herald.log.PageBuilder;
+import dev.herald.log.Replay;
+import dev.herald.log.Retention;
 import dev.herald.log.Update;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package dev.herald.hub.log;
-import dev.herald.log.LogStats;
-import dev.herald.log.Replay;
+
 import dev.herald.log.Entry;
 import dev.herald.log.EventLog;
-
+import dev.herald.log.LogStats;
+import dev.herald.log.Replay;
 import dev.herald.log.Update;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

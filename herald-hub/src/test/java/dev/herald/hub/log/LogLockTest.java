@@ -1,10 +1,10 @@
 package dev.herald.hub.log;
-import dev.herald.log.Retention;
-import dev.herald.log.IdGenerator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.log.IdGenerator;
+import dev.herald.log.Retention;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;

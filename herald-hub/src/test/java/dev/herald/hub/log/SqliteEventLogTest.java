@@ -1,12 +1,12 @@
 package dev.herald.hub.log;
-import dev.herald.log.Retention;
-import dev.herald.log.IdGenerator;
-import dev.herald.log.Entry;
-import dev.herald.log.EventLog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.log.Entry;
+import dev.herald.log.EventLog;
+import dev.herald.log.IdGenerator;
+import dev.herald.log.Retention;
 import dev.herald.log.Update;
 import java.nio.file.Files;
 import java.nio.file.Path;
