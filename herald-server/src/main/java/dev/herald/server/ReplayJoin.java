@@ -67,9 +67,10 @@ final class ReplayJoin<E> {
     History.Start start;
     try {
       start = history.start(pageBytes);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // whatever it is, the subscriber gets an answer and the budget its bytes
       budget.release(pageBytes);
-      exchange.execute(() -> refuse(e));
+      exchange.execute(() -> refuse(e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e)));
+      Failures.rethrowIfFatal(e);
       return;
     }
     long held = settle(start.first());
@@ -168,11 +169,12 @@ final class ReplayJoin<E> {
     History.Page page;
     try {
       page = history.pageAfter(after, pageBytes);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       budget.release(pageBytes);
       LOG.log(System.Logger.Level.WARNING, "reading a page of history failed; closing the stream so that "
           + "the client resumes: " + e);
       exchange.execute(stream::close);
+      Failures.rethrowIfFatal(e);
       return;
     }
     long held = settle(page);
