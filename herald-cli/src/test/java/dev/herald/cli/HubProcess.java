@@ -97,10 +97,15 @@ final class HubProcess implements AutoCloseable {
 
   /** SIGTERM, then waits up to 20 s. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (process.isAlive()) {
       process.destroy();
-      process.waitFor(20, TimeUnit.SECONDS);
+      try {
+        process.waitFor(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+      }
     }
   }
 }
