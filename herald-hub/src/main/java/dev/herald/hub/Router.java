@@ -1,5 +1,6 @@
 package dev.herald.hub;
 
+import dev.herald.log.LogStats;
 import dev.herald.server.HttpExchange;
 import java.util.function.BooleanSupplier;
 
@@ -72,8 +73,10 @@ final class Router {
     boolean storeOk;
     String storeDetail;
     try {
-      storeOk = metrics.stats().writable();
-      storeDetail = storeOk ? "writable" : "the last write to the event log failed";
+      LogStats stats = metrics.stats();
+      storeOk = stats.writable();
+      String health = storeOk ? "writable" : "the last write to the event log failed";
+      storeDetail = stats.problem() == null ? health : health + ": " + stats.problem();
     } catch (RuntimeException e) {
       storeOk = false;
       storeDetail = "the event log cannot be read: " + e.getMessage();
