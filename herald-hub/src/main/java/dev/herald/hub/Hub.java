@@ -91,6 +91,12 @@ public final class Hub implements AutoCloseable {
           metrics.published();
         }
       });
+      // What subscribers hold may no longer be in the log, and sequences may come again: every stream
+      // ends, and clients resume from the log as it is (an unknown cursor gets the earliest retained).
+      log.onLoss(loss -> {
+        metrics.storeLost();
+        fanOut.endAll();
+      });
       statsStream = builder.ui ? new StatsStream(server, metrics, builder.clock,
           builder.subscriberKey.withClockSkew(builder.clockSkew), builder.uiOpen) : null;
       this.stats = statsStream;

@@ -45,6 +45,7 @@ final class HubMetrics {
   private final Counter subscribeErrors;
   private final Counter replays;
   private final Counter replayResets;
+  private final Counter storeLosses;
   private final Histogram commitSeconds;
   private final Histogram commitBatch;
   final LatencyWindow commitLatency = new LatencyWindow(4096);
@@ -73,6 +74,9 @@ final class HubMetrics {
         .help("Subscriptions that asked for history (Last-Event-ID or lastEventID)").register(registry);
     replayResets = Counter.builder().name("herald_replay_resets_total")
         .help("Replays whose cursor was no longer retained: they started from the earliest update").register(registry);
+    storeLosses = Counter.builder().name("herald_store_losses_total")
+        .help("Times the event log lost updates it had acknowledged (Redis restarted without persistence, flushed,"
+            + " or failed over to a replica without the last writes); every stream was ended").register(registry);
     commitSeconds = Histogram.builder().name("herald_store_commit_seconds").unit(Unit.SECONDS)
         .help("Time to store one group of appends").classicOnly()
         .classicUpperBounds(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
@@ -174,6 +178,10 @@ final class HubMetrics {
 
   void subscribeError(String reason) {
     subscribeErrors.labelValues(reason).inc();
+  }
+
+  void storeLost() {
+    storeLosses.inc();
   }
 
   void replayStarted(boolean cursorFound) {

@@ -66,6 +66,13 @@ public interface EventLog extends AutoCloseable {
     return readAfterSequence(sequence, limit, Long.MAX_VALUE);
   }
 
+  /**
+   * Sets who hears that the log lost entries it had acknowledged (see {@link LogLoss}); called on the
+   * thread that noticed, before any entry of the log as it now is reaches the {@link #onAppend}
+   * listener. Logs that cannot lose what they stored (memory, SQLite) never call it.
+   */
+  default void onLoss(Consumer<LogLoss> listener) {}
+
   /** The sequence of the newest entry, 0 when empty. */
   long lastSequence();
 

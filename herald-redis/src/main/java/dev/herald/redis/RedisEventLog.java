@@ -4,6 +4,7 @@ import dev.herald.log.DuplicateIdException;
 import dev.herald.log.Entry;
 import dev.herald.log.EventLog;
 import dev.herald.log.IdGenerator;
+import dev.herald.log.LogLoss;
 import dev.herald.log.LogStats;
 import dev.herald.log.PageBuilder;
 import dev.herald.log.Replay;
@@ -62,6 +63,8 @@ public final class RedisEventLog implements EventLog {
   private static final System.Logger LOG = System.getLogger(RedisEventLog.class.getName());
   private static final String SCRIPT = loadScript();
   private static final Duration AGE_TRIM_INTERVAL = Duration.ofSeconds(5);
+  /** How long /readyz and the stats mention a loss of the log after it. */
+  static final Duration LOSS_REPORTED_FOR = Duration.ofMinutes(10);
 
   private final RedisLogSettings settings;
   private final IdGenerator ids;
@@ -85,7 +88,8 @@ public final class RedisEventLog implements EventLog {
     this.commands = commands;
     this.tailConnection = tailConnection;
     this.scriptSha = commands.sync().scriptLoad(SCRIPT);
-    this.tail = new Tail(tailConnection, settings, lastSequence());
+    Epoch.State state = Epoch.read(commands.sync(), settings); // creates the epoch of a new (or lost) log
+    this.tail = new Tail(tailConnection, settings, state);
     this.trimmer = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "herald-redis-retention");
       thread.setDaemon(true);
@@ -165,7 +169,8 @@ public final class RedisEventLog implements EventLog {
       withIds.add(withId);
       StreamEntries.addArguments(argv, withId, chosen);
     }
-    String[] keys = {settings.streamKey(), settings.sequenceKey(), settings.idsKey()};
+    argv.add(Epoch.fresh()); // becomes the epoch only if Redis has none: a new or lost log
+    String[] keys = {settings.streamKey(), settings.sequenceKey(), settings.idsKey(), settings.epochKey()};
     long started = System.nanoTime();
     CompletableFuture<List<Object>> result = runScript(keys, argv.toArray(new String[0]));
     return result.handle((reply, error) -> {
@@ -218,6 +223,11 @@ public final class RedisEventLog implements EventLog {
   @Override
   public void onAppend(Consumer<List<Entry>> listener) {
     tail.onEntries(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void onLoss(Consumer<LogLoss> listener) {
+    tail.onLoss(Objects.requireNonNull(listener, "listener"));
   }
 
   @Override
@@ -293,10 +303,20 @@ public final class RedisEventLog implements EventLog {
       return new LogStats("redis", events, memory, null,
           first.isEmpty() ? null : first.get(0).getBody().get("id"),
           last.isEmpty() ? null : last.get(0).getBody().get("id"),
-          at < 0 ? null : Instant.ofEpochMilli(at), retention(), tail.healthy() && !lastWriteFailed);
+          at < 0 ? null : Instant.ofEpochMilli(at), retention(), tail.healthy() && !lastWriteFailed, recentLoss());
     } catch (RedisException e) {
       return new LogStats("redis", 0, null, null, null, null, null, retention(), false);
     }
+  }
+
+  /** The loss this node noticed in the last {@link #LOSS_REPORTED_FOR}, in words, or null. */
+  private String recentLoss() {
+    LogLoss loss = tail.lastLoss();
+    if (loss == null || loss.at().isBefore(Instant.now().minus(LOSS_REPORTED_FOR))) {
+      return null;
+    }
+    return "at " + loss.at() + " " + loss.cause() + "; recovered: following the log from sequence "
+        + loss.resumedAfter();
   }
 
   private Retention retention() {

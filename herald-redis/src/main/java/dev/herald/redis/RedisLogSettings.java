@@ -63,6 +63,14 @@ public record RedisLogSettings(URI uri, String keyPrefix, long maxEvents, Durati
     return "{" + keyPrefix + "}:ids";
   }
 
+  /**
+   * A random value set with the log (by the first node or append that finds it missing): a different
+   * one, or none, means Redis lost the log since a node last looked.
+   */
+  String epochKey() {
+    return "{" + keyPrefix + "}:epoch";
+  }
+
   /** The URI without its password, for messages and logs. */
   String safeUri() {
     return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())

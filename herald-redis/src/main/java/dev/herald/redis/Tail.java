@@ -1,11 +1,13 @@
 package dev.herald.redis;
 
 import dev.herald.log.Entry;
+import dev.herald.log.LogLoss;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -15,6 +17,13 @@ import java.util.function.Consumer;
  * every new entry, in order, to the node's listener (its fan-out). It remembers the last sequence it
  * delivered: after an outage it resumes right after it, so no entry stored in Redis is skipped, and
  * none is delivered twice.
+ *
+ * <p>After every read it checks that the log is still the one it followed: the same {@link Epoch}
+ * and a sequence that did not go back. If Redis lost the log (a restart without persistence,
+ * {@code FLUSHALL}, a failover to a replica that lacked the last writes), the read is dropped, the
+ * loss is logged and reported to the loss listener (the hub ends its streams so that subscribers
+ * resume from the log as it now is), and following goes on from the new log's end: every update
+ * stored after that reaches this node's subscribers.
  */
 final class Tail implements Runnable {
   private static final System.Logger LOG = System.getLogger(Tail.class.getName());
@@ -26,14 +35,19 @@ final class Tail implements Runnable {
   private final RedisLogSettings settings;
   private final Thread thread;
   private volatile Consumer<List<Entry>> listener = entries -> { };
+  private volatile Consumer<LogLoss> lossListener = loss -> { };
   private volatile long delivered;
+  /** The epoch of the log this node follows. Tail thread only. */
+  private String epoch;
+  private volatile LogLoss lastLoss;
   private volatile boolean healthy = true;
   private volatile boolean closed;
 
-  Tail(StatefulRedisConnection<String, String> connection, RedisLogSettings settings, long startAfter) {
+  Tail(StatefulRedisConnection<String, String> connection, RedisLogSettings settings, Epoch.State start) {
     this.connection = connection;
     this.settings = settings;
-    this.delivered = startAfter;
+    this.epoch = start.epoch();
+    this.delivered = start.sequence();
     this.thread = new Thread(this, "herald-redis-tail");
     thread.setDaemon(true);
   }
@@ -44,6 +58,15 @@ final class Tail implements Runnable {
 
   void onEntries(Consumer<List<Entry>> listener) {
     this.listener = listener;
+  }
+
+  void onLoss(Consumer<LogLoss> listener) {
+    this.lossListener = listener;
+  }
+
+  /** The last loss this node noticed, or null. */
+  LogLoss lastLoss() {
+    return lastLoss;
   }
 
   /** The last sequence handed to the listener. */
@@ -70,8 +93,12 @@ final class Tail implements Runnable {
         }
         healthy = true;
         backoff = 100;
+        // Checked after the read: what was read before a loss belongs to the old log (delivered), what
+        // was read after it is dropped here and read again from the new log's end.
+        if (!logKept()) {
+          continue;
+        }
         if (batch == null || batch.isEmpty()) {
-          checkHistoryKept();
           continue;
         }
         deliver(batch);
@@ -110,18 +137,36 @@ final class Tail implements Runnable {
   }
 
   /**
-   * Sequences only grow; a counter below what was delivered means Redis lost its data (restarted
-   * without persistence). New entries would then never reach this node's subscribers.
+   * Whether Redis still holds the log this node followed: the same epoch, and a sequence at least
+   * what was delivered (sequences only grow). If not, reports the loss and follows the new log from
+   * its end.
    */
-  private void checkHistoryKept() {
-    String counter = connection.sync().get(settings.sequenceKey());
-    long current = counter == null ? 0 : Long.parseLong(counter);
-    if (current < delivered) {
-      LOG.log(System.Logger.Level.ERROR, "Redis lost the log: its sequence is " + current + " but this node"
-          + " delivered up to " + delivered + ". Run Redis with persistence (appendonly yes), and restart the"
-          + " hub nodes so that subscribers reconnect; following continues from the new sequence.");
-      delivered = current;
+  private boolean logKept() {
+    Epoch.State now = Epoch.read(connection.sync(), settings);
+    boolean sameLog = now.epoch().equals(epoch);
+    if (sameLog && now.sequence() >= delivered) {
+      return true;
     }
+    String cause = sameLog
+        ? "Redis's log went back from sequence " + delivered + " to " + now.sequence()
+            + " (a failover to a replica that lacked the last writes?): updates " + (now.sequence() + 1) + " to "
+            + delivered + " are gone"
+        : "Redis lost the log (restarted without persistence, flushed, or another server): every update up to"
+            + " sequence " + delivered + " is gone";
+    LogLoss loss = new LogLoss(delivered, now.sequence(), cause, Instant.now());
+    LOG.log(System.Logger.Level.ERROR, "the event log lost acknowledged updates: " + cause + "; the log now ends at"
+        + " sequence " + now.sequence() + ". Subscribers are disconnected so that they resume from the log as it"
+        + " is (unknown ids get Last-Event-ID: earliest); following goes on. Run Redis with persistence"
+        + " (appendonly yes) and replicas (--redis-min-replicas) so that this cannot happen.");
+    epoch = now.epoch();
+    delivered = now.sequence();
+    lastLoss = loss;
+    try {
+      lossListener.accept(loss);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "handling the loss of the log failed", e);
+    }
+    return false;
   }
 
   private static void sleep(long millis) {

@@ -1,8 +1,9 @@
 -- Appends a batch of updates to the hub's stream, atomically (a script runs alone on the server).
--- KEYS: 1 the stream, 2 the sequence counter, 3 the ids (sorted set: id -> sequence).
+-- KEYS: 1 the stream, 2 the sequence counter, 3 the ids (sorted set: id -> sequence), 4 the epoch.
 -- ARGV: 1 max entries kept (0: no bound), 2 now (ms), 3 number of updates, then 7 per update:
 --       id, chosen ("1" if the publisher chose the id), topics (LF-joined), data, private ("1"/"0"),
---       type ("" for none), retry ("" for none).
+--       type ("" for none), retry ("" for none); last, a fresh random epoch, set if there is none
+--       (Redis lost the log, or it is new), so that every node's tail notices the new log.
 -- Returns one number per update: its new sequence, or minus the sequence already stored under its id
 -- (an idempotent repeat); or {"conflict", id} when a chosen id is stored with other content, in which
 -- case nothing of the batch is stored.
@@ -11,6 +12,7 @@ local maxlen = tonumber(ARGV[1])
 local now = ARGV[2]
 local n = tonumber(ARGV[3])
 local PER = 7
+redis.call('SET', KEYS[4], ARGV[4 + n * PER], 'NX')
 
 local function field_map(flat)
   local map = {}

@@ -96,6 +96,30 @@ public final class RedisServer implements AutoCloseable {
     startProcess();
   }
 
+  /**
+   * Starts the stopped server again on the same port with none of its data, as a Redis without
+   * persistence comes back after a crash.
+   */
+  public void restartWithoutData() throws IOException, InterruptedException {
+    stop();
+    try (var files = Files.list(dir)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        if (!file.getFileName().toString().equals("redis.log")) {
+          deleteTree(file);
+        }
+      }
+    }
+    startProcess();
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var files = Files.walk(root)) {
+      for (Path path : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+
   private void startProcess() throws IOException, InterruptedException {
     List<String> command = new java.util.ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind",
         "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "yes", "--appendfsync", "everysec",

@@ -83,6 +83,18 @@ public final class FanOut<E> {
   }
 
   /**
+   * Ends every subscription: open streams end cleanly (their clients reconnect, with their last event
+   * id), subscriptions still replaying are closed. For a source of events that can no longer be
+   * trusted to continue what subscribers have, e.g. a log that lost entries. Returns at once; each
+   * loop ends its own.
+   */
+  public void endAll() {
+    for (LoopShard<E> shard : all) {
+      shard.loop.execute(shard::endAll);
+    }
+  }
+
+  /**
    * The number of subscriptions, read from each loop without synchronization: a moment's estimate,
    * for metrics and logs.
    */

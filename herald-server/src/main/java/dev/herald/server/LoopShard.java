@@ -245,6 +245,13 @@ final class LoopShard<E> {
     subscription.releaseHeld();
   }
 
+  /** Ends every subscription of the loop (removal follows from their close futures). */
+  void endAll() {
+    for (int i = 0, n = subscriptions.size(); i < n; i++) {
+      subscriptions.get(i).end();
+    }
+  }
+
   private void heartbeat() {
     int sent = 0;
     for (int i = 0, n = subscriptions.size(); i < n; i++) {

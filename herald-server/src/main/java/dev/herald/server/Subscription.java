@@ -188,6 +188,16 @@ public final class Subscription<E> {
     return !failed && sequence > lastSequence && isOpen() && filter.test(event);
   }
 
+  /** Ends it: its stream ends cleanly if open (the client reconnects), else its connection closes. */
+  void end() {
+    failed = true; // offered nothing more
+    if (stream != null) {
+      stream.close();
+    } else {
+      closeConnection.run();
+    }
+  }
+
   /** Stops offering it events and closes its connection (its filter or a write threw). */
   void fail() {
     failed = true;

@@ -2,6 +2,7 @@ package dev.herald.hub.log;
 
 import dev.herald.log.Entry;
 import dev.herald.log.EventLog;
+import dev.herald.log.LogLoss;
 import dev.herald.log.LogStats;
 import dev.herald.log.PageBuilder;
 import dev.herald.log.Replay;
@@ -40,6 +41,7 @@ public final class RecentCache implements EventLog {
   private long last;      // sequence of the newest entry the cache has seen (first - 1 when empty)
   private long bytes;     // of the cached entries
   private volatile Consumer<List<Entry>> listener = entries -> { };
+  private volatile Consumer<LogLoss> lossListener = loss -> { };
 
   /** A cache of the newest entries of {@code store}, up to {@code maxBytes} of them. */
   public RecentCache(EventLog store, long maxBytes) {
@@ -49,6 +51,7 @@ public final class RecentCache implements EventLog {
     this.store = Objects.requireNonNull(store, "store");
     this.maxBytes = maxBytes;
     store.onAppend(this::appended);
+    store.onLoss(this::lost);
     synchronized (this) { // appends that arrive meanwhile wait, then follow on
       long newest = store.lastSequence();
       List<Entry> tail = newestThatFit(newest);
@@ -109,6 +112,19 @@ public final class RecentCache implements EventLog {
   @Override
   public void onAppend(Consumer<List<Entry>> listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  @Override
+  public void onLoss(Consumer<LogLoss> listener) {
+    this.lossListener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /** The store lost entries: what the cache holds may be gone or may come again as other updates. */
+  private void lost(LogLoss loss) {
+    synchronized (this) {
+      clear(loss.resumedAfter() + 1);
+    }
+    lossListener.accept(loss);
   }
 
   private void appended(List<Entry> entries) {
