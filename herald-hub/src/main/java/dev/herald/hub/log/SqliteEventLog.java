@@ -78,7 +78,7 @@ public final class SqliteEventLog implements EventLog {
             + "size INTEGER NOT NULL)");
         statement.execute("CREATE INDEX IF NOT EXISTS events_created_at ON events (created_at)");
       }
-      SqliteEventLog log = new SqliteEventLog(file, new SqliteWriter(connection, retention, ids), retention, lock);
+      SqliteEventLog log = new SqliteEventLog(file, new SqliteWriter(connection, file, retention, ids), retention, lock);
       for (int i = 0; i < READERS; i++) {
         Connection reader = connect(file);
         try (Statement statement = reader.createStatement()) {
@@ -171,7 +171,7 @@ public final class SqliteEventLog implements EventLog {
   public LogStats stats() {
     String[] ends = new String[2];
     long[] earliestMillis = {-1};
-    boolean readable = true;
+    String unreadable = null;
     try {
       withReader(connection -> {
         try (Statement statement = connection.createStatement()) {
@@ -189,12 +189,13 @@ public final class SqliteEventLog implements EventLog {
         }
         return null;
       });
-    } catch (IllegalStateException unreadable) {
-      readable = false;
+    } catch (IllegalStateException e) {
+      unreadable = e.getMessage();
     }
+    String problem = Objects.requireNonNullElse(writer.problem(), unreadable);
     return new LogStats("sqlite", writer.storedEvents(), writer.storedBytes(), fileBytes(), ends[0], ends[1],
         earliestMillis[0] < 0 ? null : java.time.Instant.ofEpochMilli(earliestMillis[0]), retention,
-        readable && writer.problem() == null);
+        problem == null, problem);
   }
 
   private Long fileBytes() {
