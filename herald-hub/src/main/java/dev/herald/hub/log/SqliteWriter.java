@@ -76,8 +76,9 @@ final class SqliteWriter {
   private volatile String failure; // why the last write failed; null when it succeeded
   private long lastTrimNanos = System.nanoTime();
 
-  SqliteWriter(Connection connection, Path file, Retention retention, IdGenerator ids) throws SQLException {
-    this.store = new SqliteStore(connection, retention, ids);
+  SqliteWriter(Connection connection, SqliteStore.Opener reopen, Path file, Retention retention, IdGenerator ids)
+      throws SQLException {
+    this.store = new SqliteStore(connection, reopen, retention, ids);
     this.directory = file.toAbsolutePath().getParent();
     thread = new Thread(this::run, "herald-log-writer");
     thread.setDaemon(true);
