@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * once. Real file systems (a tmpfs, an ext4 image on a loop device), mounted by the test as root; where
  * mounting is refused the test is skipped with the reason (see {@link Mounts}), no fault is injected.
  */
-class FullDiskIT {
+class DiskFaultsIT {
   private static final Duration BOUND = Duration.ofSeconds(20);
   /** Publishes of this size fill an 8 MiB tmpfs in a few dozen requests. */
   private static final String PADDING = "x".repeat(200_000);
