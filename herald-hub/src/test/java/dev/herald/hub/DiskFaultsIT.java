@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.client.EventIterator;
 import dev.herald.client.EventSource;
+import dev.herald.client.ReadyState;
 import dev.herald.hub.log.SqliteEventLog;
 import dev.herald.log.IdGenerator;
 import dev.herald.log.Retention;
@@ -115,6 +116,11 @@ class DiskFaultsIT {
   private void assertEveryAcknowledgedUpdateIsReplayedOnce() throws Exception {
     String marker = "marker-" + System.nanoTime();
     awaitPublished(marker);
+    assertThat(replayUpTo(marker)).containsExactlyElementsOf(acknowledged);
+  }
+
+  /** The labels a subscriber from {@code earliest} receives, up to and with {@code last}. */
+  private List<String> replayUpTo(String last) throws Exception {
     List<String> replayed = new ArrayList<>();
     try (EventIterator events = fixture.subscribe(EventSource.builder(fixture.subscribeUri("t"))
         .lastEventId("earliest"))) {
@@ -122,11 +128,15 @@ class DiskFaultsIT {
       do {
         SseEvent event = events.poll(BOUND);
         assertThat(event).as("the replay stopped after " + replayed).isNotNull();
-        label = event.data().substring(0, event.data().indexOf('_'));
+        label = label(event);
         replayed.add(label);
-      } while (!label.equals(marker));
+      } while (!label.equals(last));
     }
-    assertThat(replayed).containsExactlyElementsOf(acknowledged);
+    return replayed;
+  }
+
+  private static String label(SseEvent event) {
+    return event.data().substring(0, event.data().indexOf('_'));
   }
 
   @Test
@@ -160,6 +170,43 @@ class DiskFaultsIT {
     for (int i = 0; i < 3; i++) {
       assertThat(publish("after-" + i, PADDING).statusCode()).isEqualTo(200);
     }
+
+    assertEveryAcknowledgedUpdateIsReplayedOnce();
+  }
+
+  @Test
+  void aDiskTheKernelTurnedReadOnlyIsAnswered503NamingItAndARestartAfterTheRepairLosesNothing()
+      throws Exception {
+    Path data = Files.createDirectory(temp.resolve("data"));
+    disk = Mounts.ext4(temp.resolve("disk.img"), data, 32);
+    start(data);
+    for (int i = 0; i < 3; i++) {
+      assertThat(publish("before-" + i, "").statusCode()).isEqualTo(200);
+    }
+
+    try (EventIterator live = fixture.subscribe("t")) {
+      disk.failReadOnly(); // what errors=remount-ro does on a disk error; no remount can undo it
+      assertThat(publish("during", "").statusCode()).as("a write to a read-only disk").isEqualTo(503);
+      assertThat(awaitReadiness(503).body()).contains("read-only");
+      assertStoreUnavailable(publish("still during", PADDING));
+
+      // Reads still work: a subscriber replays every update stored before, and one stays connected.
+      assertThat(replayUpTo("before-2")).containsExactlyElementsOf(acknowledged);
+      assertThat(live.readyState()).isEqualTo(ReadyState.OPEN);
+    }
+
+    // An operator stops the hub, repairs the file system, mounts it again and starts the hub.
+    fixture.close();
+    fixture = null;
+    long stopped = System.nanoTime();
+    disk.unmount();
+    disk.fsck();
+    disk.mountAgain();
+    start(data);
+    awaitReadiness(200);
+    System.out.printf("read-only disk: ready %d ms after the hub stopped (unmount, e2fsck, mount, start)%n",
+        (System.nanoTime() - stopped) / 1_000_000);
+    assertThat(publish("after", PADDING).statusCode()).isEqualTo(200);
 
     assertEveryAcknowledgedUpdateIsReplayedOnce();
   }

@@ -29,13 +29,47 @@ final class WriteProblem {
 
   /** What the file system holding the log says, read only when SQLite's code does not tell. */
   record Disk(boolean readOnly, long usableBytes) {
-    /** The file system of {@code dir}; {@code null} when it cannot be asked. */
+    /**
+     * The file system of {@code dir}, and what it says to a small write there: a disk the kernel
+     * turned read-only after an error may still be mounted {@code rw} (Linux 6.x shows
+     * {@code emergency_ro}), so only a write tells. {@code null} when it cannot be asked.
+     */
     static Disk of(Path dir) {
       try {
         FileStore store = Files.getFileStore(dir);
-        return new Disk(store.isReadOnly(), store.getUsableSpace());
+        boolean readOnly = store.isReadOnly();
+        long usable = store.getUsableSpace();
+        String refused = readOnly ? null : tryWriting(dir);
+        if (refused != null) {
+          String lower = refused.toLowerCase(Locale.ROOT);
+          readOnly = lower.contains("read-only");
+          usable = lower.contains("no space") ? 0 : usable;
+        }
+        return new Disk(readOnly, usable);
       } catch (IOException | RuntimeException e) {
         return null;
+      }
+    }
+
+    /** Writes one byte to a new file in {@code dir} and deletes it; what the file system said, or null. */
+    private static String tryWriting(Path dir) {
+      Path probe = null;
+      try {
+        probe = Files.createTempFile(dir, ".herald-write-probe-", null);
+        Files.write(probe, new byte[1]);
+        return null;
+      } catch (FileSystemException e) {
+        return String.valueOf(e.getReason());
+      } catch (IOException e) {
+        return String.valueOf(e.getMessage());
+      } finally {
+        if (probe != null) {
+          try {
+            Files.deleteIfExists(probe);
+          } catch (IOException ignored) {
+            // a byte left behind; the next probe tries with another name
+          }
+        }
       }
     }
   }
