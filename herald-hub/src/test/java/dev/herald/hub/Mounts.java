@@ -54,11 +54,6 @@ final class Mounts implements AutoCloseable {
     return dir;
   }
 
-  /** {@code mount -o remount,<options>}: e.g. {@code size=32m} gives a full tmpfs room again. */
-  void remount(String options) {
-    run("mount", "-o", "remount," + options, dir.toString()).require("remount " + options);
-  }
-
   /**
    * Turns the ext4 file system read-only as the kernel does on an error with {@code errors=remount-ro}
    * (it cannot be made read-only by a remount while files are open for writing: mount says busy).
