@@ -100,7 +100,8 @@ class StoreFailureTest {
 
       assertStoreUnavailable(response);
       assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
-      assertThat(awaitReadiness(503).body()).contains("\"store\":{\"ok\":false");
+      assertThat(awaitReadiness(503).body()).contains("\"store\":{\"ok\":false")
+          .contains("the last write to the event log failed: ").contains("the disk says no");
       assertStoreUnavailable(publish("still during"));
     }
 

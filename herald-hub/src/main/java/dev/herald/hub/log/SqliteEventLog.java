@@ -67,18 +67,19 @@ public final class SqliteEventLog implements EventLog {
   public static SqliteEventLog open(Path file, Durability durability, Retention retention, IdGenerator ids) {
     LogLock lock = LogLock.acquire(file);
     try {
-      Connection connection = connect(file);
+      SqliteStore.Opener writing = () -> connectWriting(file, durability);
+      Connection connection = writing.open();
       try (Statement statement = connection.createStatement()) {
         statement.execute("PRAGMA auto_vacuum = INCREMENTAL"); // takes effect only on a new file
         statement.execute("PRAGMA journal_mode = WAL");
-        statement.execute("PRAGMA synchronous = " + (durability == Durability.FSYNC ? "FULL" : "NORMAL"));
         statement.execute("CREATE TABLE IF NOT EXISTS events ("
             + "seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, topics TEXT NOT NULL, data TEXT NOT NULL, "
             + "private INTEGER NOT NULL, type TEXT, retry INTEGER, created_at INTEGER NOT NULL, "
             + "size INTEGER NOT NULL)");
         statement.execute("CREATE INDEX IF NOT EXISTS events_created_at ON events (created_at)");
       }
-      SqliteEventLog log = new SqliteEventLog(file, new SqliteWriter(connection, retention, ids), retention, lock);
+      SqliteEventLog log = new SqliteEventLog(file, 
+          new SqliteWriter(connection, writing, file, retention, ids), retention, lock);
       for (int i = 0; i < READERS; i++) {
         Connection reader = connect(file);
         try (Statement statement = reader.createStatement()) {
@@ -91,6 +92,18 @@ public final class SqliteEventLog implements EventLog {
       lock.close();
       throw new IllegalStateException("cannot open the event log " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A connection for the writer: the file's settings are made once, this one's every time. */
+  private static Connection connectWriting(Path file, Durability durability) throws SQLException {
+    Connection connection = connect(file);
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("PRAGMA synchronous = " + (durability == Durability.FSYNC ? "FULL" : "NORMAL"));
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
+    }
+    return connection;
   }
 
   private static Connection connect(Path file) throws SQLException {
@@ -171,7 +184,7 @@ public final class SqliteEventLog implements EventLog {
   public LogStats stats() {
     String[] ends = new String[2];
     long[] earliestMillis = {-1};
-    boolean readable = true;
+    String unreadable = null;
     try {
       withReader(connection -> {
         try (Statement statement = connection.createStatement()) {
@@ -189,12 +202,14 @@ public final class SqliteEventLog implements EventLog {
         }
         return null;
       });
-    } catch (IllegalStateException unreadable) {
-      readable = false;
+    } catch (IllegalStateException e) {
+      unreadable = e.getMessage();
     }
+    String writing = writer.problem();
+    String problem = writing != null ? writing : unreadable;
     return new LogStats("sqlite", writer.storedEvents(), writer.storedBytes(), fileBytes(), ends[0], ends[1],
         earliestMillis[0] < 0 ? null : java.time.Instant.ofEpochMilli(earliestMillis[0]), retention,
-        readable && writer.problem() == null);
+        problem == null, problem);
   }
 
   private Long fileBytes() {

@@ -21,6 +21,12 @@ import java.util.List;
  * only once a transaction has committed; after any failure they are read again from the file
  * before the next write, so that a failure at any point (an {@link Error} included) cannot leave
  * them out of step with what is stored.
+ *
+ * <p>After a failed transaction the connection is replaced before the next write. SQLite ends some
+ * transactions itself when a write fails ({@code SQLITE_FULL}, I/O errors); the JDBC driver then
+ * fails its own {@code ROLLBACK} and never begins the next transaction, so that every later commit
+ * fails ("cannot commit - no transaction is active") even once the disk has room again. A new
+ * connection has none of that state, nor any statement left half-run.
  */
 final class SqliteStore implements AutoCloseable {
   private static final String INSERT = "INSERT INTO events "
@@ -32,18 +38,26 @@ final class SqliteStore implements AutoCloseable {
   /** What storing one batch came to: its entries and the new ones among them, or its conflict. */
   record Stored(List<Entry> entries, List<Entry> fresh, DuplicateIdException conflict) {}
 
-  private final Connection connection;
+  /** Opens a writing connection to the log's file, set up as the first one was. */
+  interface Opener {
+    Connection open() throws SQLException;
+  }
+
+  private final Opener opener;
+  private Connection connection;
   private final Retention retention;
   private final IdGenerator ids;
   private PreparedStatement insert;
   private PreparedStatement byId;
   private boolean stale = true; // counters to be read from the file before the next write
+  private boolean broken; // a transaction failed: the connection is replaced before the next write
   private volatile long lastSequence;
   private volatile long storedEvents;
   private volatile long storedBytes;
 
-  SqliteStore(Connection connection, Retention retention, IdGenerator ids) throws SQLException {
+  SqliteStore(Connection connection, Opener opener, Retention retention, IdGenerator ids) throws SQLException {
     this.connection = connection;
+    this.opener = opener;
     this.retention = retention;
     this.ids = ids;
     connection.setAutoCommit(false);
@@ -153,6 +167,9 @@ final class SqliteStore implements AutoCloseable {
   }
 
   private void prepare() throws SQLException {
+    if (broken) {
+      reconnect();
+    }
     if (stale) {
       resync();
     }
@@ -165,6 +182,7 @@ final class SqliteStore implements AutoCloseable {
   /** Deletes what retention no longer covers, oldest first; returns how many entries went. */
   long trim() throws SQLException {
     try {
+      prepare();
       long removed = 0;
       if (retention.maxEvents() > 0) {
         removed += delete("DELETE FROM events WHERE seq <= ?", lastSequence - retention.maxEvents());
@@ -228,10 +246,34 @@ final class SqliteStore implements AutoCloseable {
 
   private void rollbackAfter(Throwable failure) {
     stale = true;
+    broken = true;
     try {
       connection.rollback();
     } catch (SQLException | RuntimeException e) {
-      failure.addSuppressed(e); // the connection is broken; the next transaction will say so
+      failure.addSuppressed(e); // SQLite may have rolled back itself; the connection is replaced anyway
+    }
+  }
+
+  /** Closes the connection (what it says is of no use now) and opens another in its place. */
+  private void reconnect() throws SQLException {
+    closeQuietly(insert);
+    closeQuietly(byId);
+    closeQuietly(connection);
+    insert = null;
+    byId = null;
+    Connection fresh = opener.open(); // when this fails, the next write tries again
+    fresh.setAutoCommit(false);
+    connection = fresh;
+    broken = false;
+  }
+
+  private static void closeQuietly(AutoCloseable closing) {
+    try {
+      if (closing != null) {
+        closing.close();
+      }
+    } catch (Exception ignored) {
+      // what failed is being replaced; closing it can fail too
     }
   }
 

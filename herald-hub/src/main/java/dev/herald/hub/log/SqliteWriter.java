@@ -5,6 +5,7 @@ import dev.herald.log.EventLog;
 import dev.herald.log.IdGenerator;
 import dev.herald.log.Retention;
 import dev.herald.log.Update;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -63,6 +64,7 @@ final class SqliteWriter {
   }
 
   private final SqliteStore store;
+  private final Path directory; // asked what is wrong with the disk when SQLite does not say
   private final LinkedBlockingQueue<Command> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private final Object lifecycle = new Object();
@@ -74,8 +76,10 @@ final class SqliteWriter {
   private volatile String failure; // why the last write failed; null when it succeeded
   private long lastTrimNanos = System.nanoTime();
 
-  SqliteWriter(Connection connection, Retention retention, IdGenerator ids) throws SQLException {
-    this.store = new SqliteStore(connection, retention, ids);
+  SqliteWriter(Connection connection, SqliteStore.Opener reopen, Path file, Retention retention, IdGenerator ids)
+      throws SQLException {
+    this.store = new SqliteStore(connection, reopen, retention, ids);
+    this.directory = file.toAbsolutePath().getParent();
     thread = new Thread(this::run, "herald-log-writer");
     thread.setDaemon(true);
     thread.start();
@@ -329,9 +333,9 @@ final class SqliteWriter {
     return new IllegalStateException(what + ": " + failure, e);
   }
 
-  private static String describe(Throwable e) {
-    String kind = e.getClass().getSimpleName();
-    return e.getMessage() == null ? kind : kind + ": " + e.getMessage();
+  /** What went wrong, led by the cause an operator acts on when it is one ("disk full", "read-only"). */
+  private String describe(Throwable e) {
+    return WriteProblem.describe(e, directory);
   }
 
   /** Runs a listener; whatever it throws, an Error included, is logged and does not stop the writer. */
