@@ -33,3 +33,12 @@ herald_install_chromium() {
   fi
   herald_apt_install chromium
 }
+
+# Debian's e2fsprogs (mkfs.ext4, e2fsck): the disk-fault tests build a small ext4 image on a loop device
+# and turn it read-only. They also mount a tmpfs, which needs root; without either they skip, saying why.
+herald_install_disk_tools() {
+  if command -v mkfs.ext4 >/dev/null 2>&1 || [ -x /usr/sbin/mkfs.ext4 ] || [ -x /sbin/mkfs.ext4 ]; then
+    return 0
+  fi
+  herald_apt_install e2fsprogs
+}
