@@ -94,7 +94,7 @@ public record RedisLogSettings(URI uri, String keyPrefix, long maxEvents, Durati
   }
 
   /** The URI without its password, for messages and logs. */
-  String safeUri() {
+  public String safeUri() {
     if (sentinel()) {
       return SentinelUri.safe(uri);
     }
