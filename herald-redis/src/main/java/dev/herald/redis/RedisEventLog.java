@@ -69,6 +69,8 @@ public final class RedisEventLog implements EventLog {
   private final RedisClient client;
   private final RedisClient tailClient;
   private final StatefulRedisConnection<String, String> commands;
+  /** Appends: {@code commands}, or a connection of their own when WAIT would hold up reads behind it. */
+  private final StatefulRedisConnection<String, String> writes;
   private final StatefulRedisConnection<String, String> tailConnection;
   private final Tail tail;
   private final ScheduledExecutorService trimmer;
@@ -87,6 +89,8 @@ public final class RedisEventLog implements EventLog {
     this.commands = commands;
     this.tailConnection = tailConnection;
     this.scriptSha = commands.sync().scriptLoad(SCRIPT);
+    // WAIT must follow the write on its connection, and blocks that connection until it answers.
+    this.writes = settings.minReplicas() > 0 ? client.connect() : commands;
     this.replicas = new ReplicaWait(settings.minReplicas(), settings.commandTimeout());
     this.tail = new Tail(tailConnection, settings, lastSequence());
     this.trimmer = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -173,7 +177,7 @@ public final class RedisEventLog implements EventLog {
     CompletableFuture<List<Object>> result = runScript(keys, argv.toArray(new String[0]))
         .thenCompose(reply -> !reply.isEmpty() && "conflict".equals(reply.get(0))
             ? CompletableFuture.completedFuture(reply) // nothing written, nothing to confirm
-            : replicas.confirm(commands).thenApply(confirmed -> reply));
+            : replicas.confirm(writes).thenApply(confirmed -> reply));
     return result.handle((reply, error) -> {
       if (error != null) {
         lastWriteFailed = true;
@@ -202,10 +206,10 @@ public final class RedisEventLog implements EventLog {
   private CompletableFuture<List<Object>> runScript(String[] keys, String[] argv) {
     CompletableFuture<List<Object>> result = new CompletableFuture<>();
     try {
-      commands.async().<List<Object>>evalsha(scriptSha, ScriptOutputType.MULTI, keys, argv)
+      writes.async().<List<Object>>evalsha(scriptSha, ScriptOutputType.MULTI, keys, argv)
           .whenComplete((reply, error) -> {
             if (error instanceof RedisNoScriptException) {
-              commands.async().<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI, keys, argv)
+              writes.async().<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI, keys, argv)
                   .whenComplete((again, failure) -> complete(result, again, failure));
             } else {
               complete(result, reply, error);
@@ -359,6 +363,9 @@ public final class RedisEventLog implements EventLog {
     trimmer.shutdownNow();
     tail.close();
     tailConnection.close();
+    if (writes != commands) {
+      writes.close();
+    }
     commands.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     tailClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
