@@ -99,14 +99,22 @@ final class ServeCommand implements Callable<Integer> {
       description = "Comment sent on idle streams so proxies and clients see life (default: ${DEFAULT-VALUE}; 0 = off).")
   private Duration heartbeat;
 
-  @Option(names = "--store", paramLabel = "sqlite|memory|redis://HOST:PORT[/DB]", defaultValue = "sqlite",
+  @Option(names = "--store", paramLabel = "sqlite|memory|redis://HOST:PORT[/DB]|redis-sentinel://...",
+      defaultValue = "sqlite",
       description = "Event log: sqlite (durable, in --data-dir), memory (lost on exit), or a Redis URI shared by"
-          + " several hub nodes (redis://[:password@]host:port[/db], rediss:// for TLS). Default: ${DEFAULT-VALUE}.")
+          + " several hub nodes (redis://[:password@]host:port[/db], rediss:// for TLS, or"
+          + " redis-sentinel://[:password@]host:port[,host:port...][/db]#master to follow the primary the Sentinels"
+          + " name through failovers). Default: ${DEFAULT-VALUE}.")
   private String store;
 
   @Option(names = "--redis-key-prefix", paramLabel = "PREFIX",
       description = "With --store redis://: the keys' prefix, {PREFIX}:stream etc. (default: ${DEFAULT-VALUE}).")
   private String redisKeyPrefix;
+
+  @Option(names = "--redis-min-replicas", paramLabel = "N",
+      description = "With a Redis store: acknowledge a publish only once N replicas confirmed it (WAIT), so that a"
+          + " failover cannot lose it; fewer within 2 s answer 503 (default: ${DEFAULT-VALUE}).")
+  private int redisMinReplicas;
 
   @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "herald-data",
       description = "Where the sqlite store keeps events.db (default: ./${DEFAULT-VALUE}).")
@@ -255,7 +263,7 @@ final class ServeCommand implements Callable<Integer> {
     StoreOption eventLog;
     try {
       eventLog = StoreOption.check(store, dataDir, durability, retainEvents, retainBytes, retainAge, redisKeyPrefix,
-          cacheSize);
+          cacheSize).withRedisMinReplicas(redisMinReplicas);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

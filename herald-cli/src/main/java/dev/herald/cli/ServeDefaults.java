@@ -24,6 +24,7 @@ final class ServeDefaults implements CommandLine.IDefaultValueProvider {
       entry("--jwt-clock-skew", Durations.format(Hub.DEFAULT_CLOCK_SKEW)),
       entry("--heartbeat", Durations.format(HttpServer.DEFAULT_HEARTBEAT)),
       entry("--redis-key-prefix", RedisLogSettings.DEFAULT_PREFIX),
+      entry("--redis-min-replicas", Integer.toString(RedisLogSettings.DEFAULT_MIN_REPLICAS)),
       entry("--retain-events", Long.toString(Retention.DEFAULT.maxEvents())),
       entry("--retain-bytes", ByteSize.format(Retention.DEFAULT.maxBytes())),
       entry("--retain-age", Durations.format(Retention.DEFAULT.maxAge())),

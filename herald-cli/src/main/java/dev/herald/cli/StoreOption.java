@@ -72,18 +72,36 @@ final class StoreOption {
         return new StoreOption(store, dataDir, mode, retention, null, cacheBytes);
       }
       default -> {
-        if (!store.startsWith("redis://") && !store.startsWith("rediss://")) {
-          throw new IllegalArgumentException(
-              "--store must be sqlite, memory or a redis:// (rediss://) URI (got '" + store + "')");
+        if (!store.startsWith("redis://") && !store.startsWith("rediss://") && !store.startsWith("redis-sentinel://")) {
+          throw new IllegalArgumentException("--store must be sqlite, memory or a redis:// (rediss://,"
+              + " redis-sentinel://) URI (got '" + store + "')");
         }
         try {
           return new StoreOption(store, dataDir, null, retention, new RedisLogSettings(URI.create(store),
               redisKeyPrefix, retainEvents, retainAge, RedisLogSettings.DEFAULT_COMMAND_TIMEOUT), cacheBytes);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) { // URI.create's "Illegal character in authority at index 9" too
           throw new IllegalArgumentException("--store: " + e.getMessage(), e);
         }
       }
     }
+  }
+
+  /**
+   * This store with {@code --redis-min-replicas}: replicas that must confirm each append.
+   *
+   * @throws IllegalArgumentException if negative, or above 0 for a store that is not Redis
+   */
+  StoreOption withRedisMinReplicas(int replicas) {
+    if (replicas < 0) {
+      throw new IllegalArgumentException("--redis-min-replicas must not be negative (got " + replicas + ")");
+    }
+    if (redis == null) {
+      if (replicas > 0) {
+        throw new IllegalArgumentException("--redis-min-replicas applies to a Redis store (--store redis://...)");
+      }
+      return this;
+    }
+    return new StoreOption(store, dataDir, durability, retention, redis.withMinReplicas(replicas), cacheBytes);
   }
 
   /**
@@ -119,8 +137,8 @@ final class StoreOption {
   /** For the start line: which store, where. */
   String describe() {
     if (redis != null) {
-      URI uri = redis.uri();
-      return uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort() + " prefix=" + redis.keyPrefix();
+      return redis.safeUri() + " prefix=" + redis.keyPrefix()
+          + (redis.minReplicas() > 0 ? " min_replicas=" + redis.minReplicas() : "");
     }
     return durability != null
         ? "sqlite:" + dataDir.resolve("events.db").toAbsolutePath() + " durability=" + durability.name().toLowerCase(

@@ -23,6 +23,7 @@ class ServeDefaultsTest {
       Map.entry("--jwt-clock-skew", Hub.DEFAULT_CLOCK_SKEW),
       Map.entry("--heartbeat", HttpServer.DEFAULT_HEARTBEAT),
       Map.entry("--redis-key-prefix", RedisLogSettings.DEFAULT_PREFIX),
+      Map.entry("--redis-min-replicas", RedisLogSettings.DEFAULT_MIN_REPLICAS),
       Map.entry("--retain-events", Retention.DEFAULT.maxEvents()),
       Map.entry("--retain-bytes", Retention.DEFAULT.maxBytes()),
       Map.entry("--retain-age", Retention.DEFAULT.maxAge()),

@@ -115,6 +115,23 @@ class ServeStartupIT {
   }
 
   @Test
+  void unreachableSentinelsSayConnectionRefusedNamingEach() throws Exception {
+    Run run = serve("--listen", "127.0.0.1:0", "--jwt-secret", SECRET, "--store",
+        "redis-sentinel://:s3cret@127.0.0.1:1,127.0.0.1:2#mymaster");
+
+    assertRuntimeError(run, "cannot reach any Redis Sentinel (127.0.0.1:1, 127.0.0.1:2): connection refused");
+    assertThat(run.stderr()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void sentinelUriWithoutMasterNameExitsTwoSayingHowToNameIt() throws Exception {
+    Run run = serve("--listen", "127.0.0.1:0", "--jwt-secret", SECRET, "--store", "redis-sentinel://127.0.0.1:26379");
+
+    assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+    assertThat(run.stderr()).contains("--store", "ends with #<master name>").doesNotContain("hub started");
+  }
+
+  @Test
   void secondHubOnTheSameDataDirectoryIsRefusedByName(@TempDir Path dir) throws Exception {
     try (HubProcess first = HubProcess.serve("--listen", "127.0.0.1:0", "--jwt-secret", SECRET,
         "--data-dir", dir.toString())) {

@@ -54,4 +54,28 @@ class StoreOptionTest {
       assertThat(log.stats().contentBytes()).isLessThanOrEqualTo(5_000);
     }
   }
+
+  @Test
+  void aSentinelStoreIsDescribedWithItsSentinelsAndMasterButNotItsPassword() {
+    StoreOption store = StoreOption.check("redis-sentinel://:pw@10.0.0.1:26379,10.0.0.2:26379#mymaster", dir, "os",
+        100, 0, Duration.ZERO, "herald").withRedisMinReplicas(1);
+
+    assertThat(store.describe())
+        .isEqualTo("redis-sentinel://10.0.0.1:26379,10.0.0.2:26379#mymaster prefix=herald min_replicas=1");
+  }
+
+  @Test
+  void minReplicasAreRefusedForAStoreThatIsNotRedisAndWhenNegative() {
+    assertThatIllegalArgumentException().isThrownBy(() -> sqlite(0).withRedisMinReplicas(1))
+        .withMessageContaining("--redis-min-replicas applies to a Redis store");
+    assertThatIllegalArgumentException().isThrownBy(() -> StoreOption.check("redis://127.0.0.1:6379", dir, "os", 100,
+        0, Duration.ZERO, "herald").withRedisMinReplicas(-1)).withMessageContaining("must not be negative");
+  }
+
+  @Test
+  void aSentinelUriWithoutMasterNameIsRefusedNamingTheOption() {
+    assertThatIllegalArgumentException().isThrownBy(() -> StoreOption.check("redis-sentinel://127.0.0.1:26379", dir,
+        "os", 100, 0, Duration.ZERO, "herald")).withMessageStartingWith("--store: ")
+        .withMessageContaining("#<master name>");
+  }
 }

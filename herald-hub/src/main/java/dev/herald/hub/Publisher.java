@@ -7,6 +7,7 @@ import dev.herald.hub.auth.TokenLocator;
 import dev.herald.hub.topic.TopicSelector;
 import dev.herald.log.DuplicateIdException;
 import dev.herald.log.EventLog;
+import dev.herald.log.UnconfirmedException;
 import dev.herald.log.Update;
 import dev.herald.server.HttpExchange;
 import dev.herald.sse.SseEncoder;
@@ -113,6 +114,12 @@ final class Publisher {
         Responses.text(exchange, entries.get(0).update().id());
       } else if (cause instanceof DuplicateIdException conflict) {
         fail(exchange, 409, "id_conflict", conflict.getMessage());
+      } else if (cause instanceof UnconfirmedException unconfirmed) {
+        LOG.log(System.Logger.Level.WARNING, "append not confirmed: " + unconfirmed.getMessage());
+        // Stored, so it may still be delivered: only a retry with its id is safe from duplicating it.
+        fail(exchange, 503, "store_unavailable", unconfirmed.getMessage()
+            + "; it is stored and may still be delivered: retry shortly (with an id, a retry cannot duplicate it)",
+            "Retry-After", "1");
       } else {
         LOG.log(System.Logger.Level.ERROR, "append failed", cause);
         // "Not confirmed", not "not stored": a store that timed out may have kept it. With an id, a retry

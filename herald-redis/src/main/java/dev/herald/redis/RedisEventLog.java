@@ -9,6 +9,7 @@ import dev.herald.log.LogStats;
 import dev.herald.log.PageBuilder;
 import dev.herald.log.Replay;
 import dev.herald.log.Retention;
+import dev.herald.log.UnconfirmedException;
 import dev.herald.log.Update;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
@@ -20,7 +21,6 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.XTrimArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -71,10 +72,13 @@ public final class RedisEventLog implements EventLog {
   private final RedisClient client;
   private final RedisClient tailClient;
   private final StatefulRedisConnection<String, String> commands;
+  /** Appends: {@code commands}, or a connection of their own when WAIT would hold up reads behind it. */
+  private final StatefulRedisConnection<String, String> writes;
   private final StatefulRedisConnection<String, String> tailConnection;
   private final Tail tail;
   private final ScheduledExecutorService trimmer;
   private final String scriptSha;
+  private final ReplicaWait replicas;
   private volatile CommitListener commitListener = (updates, nanos) -> { };
   private volatile boolean lastWriteFailed;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -88,6 +92,9 @@ public final class RedisEventLog implements EventLog {
     this.commands = commands;
     this.tailConnection = tailConnection;
     this.scriptSha = commands.sync().scriptLoad(SCRIPT);
+    // WAIT must follow the write on its connection, and blocks that connection until it answers.
+    this.writes = settings.minReplicas() > 0 ? client.connect() : commands;
+    this.replicas = new ReplicaWait(settings.minReplicas(), settings.commandTimeout());
     Epoch.State state = Epoch.read(commands.sync(), settings); // creates the epoch of a new (or lost) log
     this.tail = new Tail(tailConnection, settings, state);
     this.trimmer = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -101,7 +108,8 @@ public final class RedisEventLog implements EventLog {
   }
 
   /**
-   * Connects to Redis and starts following the stream from its current end.
+   * Connects to Redis (through the Sentinels for a {@code redis-sentinel://} URI: both connections then
+   * follow the primary through failovers) and starts following the stream from its current end.
    *
    * @throws IllegalStateException if Redis cannot be reached or refuses the connection, saying why
    */
@@ -127,21 +135,20 @@ public final class RedisEventLog implements EventLog {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       tailClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       resources.shutdown(0, 2, TimeUnit.SECONDS);
-      String unreachable = connectProblem(e);
-      throw new IllegalStateException(unreachable != null
-          ? "cannot reach Redis at " + settings.uri().getHost() + ":"
-              + (settings.uri().getPort() < 0 ? 6379 : settings.uri().getPort()) + ": " + unreachable
-          : "cannot use Redis at " + settings.safeUri() + ": " + rootMessage(e), e);
+      throw new IllegalStateException(OpenError.message(settings, e), e);
     }
   }
 
   private static RedisClient client(ClientResources resources, RedisLogSettings settings, Duration timeout) {
-    RedisClient client = RedisClient.create(resources, RedisURI.create(settings.uri()));
+    RedisURI uri = RedisURI.create(settings.uri());
+    // Bounds the Sentinels' answer to "which is the primary?" at (re)connect, 60 s by default.
+    uri.setTimeout(settings.commandTimeout());
+    RedisClient client = RedisClient.create(resources, uri);
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
         // Fail at once while disconnected: a publish must be refused, not queued until Redis returns.
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(timeout))
+        .timeoutOptions(ReplicaWait.timeouts(timeout, settings.commandTimeout()))
         .socketOptions(SocketOptions.builder().connectTimeout(settings.commandTimeout()).build())
         .build());
     return client;
@@ -172,10 +179,18 @@ public final class RedisEventLog implements EventLog {
     argv.add(Epoch.fresh()); // becomes the epoch only if Redis has none: a new or lost log
     String[] keys = {settings.streamKey(), settings.sequenceKey(), settings.idsKey(), settings.epochKey()};
     long started = System.nanoTime();
-    CompletableFuture<List<Object>> result = runScript(keys, argv.toArray(new String[0]));
+    CompletableFuture<List<Object>> result = runScript(keys, argv.toArray(new String[0]))
+        .thenCompose(reply -> !reply.isEmpty() && "conflict".equals(reply.get(0))
+            ? CompletableFuture.completedFuture(reply) // nothing written, nothing to confirm
+            : replicas.confirm(writes).thenApply(confirmed -> reply));
     return result.handle((reply, error) -> {
       if (error != null) {
         lastWriteFailed = true;
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof UnconfirmedException unconfirmed) {
+          throw unconfirmed;
+        }
+        // A replica (READONLY) answers while a failover is under way: unavailable, like no Redis at all.
         throw new IllegalStateException("storing updates in Redis failed: " + rootMessage(error), error);
       }
       lastWriteFailed = false;
@@ -196,10 +211,10 @@ public final class RedisEventLog implements EventLog {
   private CompletableFuture<List<Object>> runScript(String[] keys, String[] argv) {
     CompletableFuture<List<Object>> result = new CompletableFuture<>();
     try {
-      commands.async().<List<Object>>evalsha(scriptSha, ScriptOutputType.MULTI, keys, argv)
+      writes.async().<List<Object>>evalsha(scriptSha, ScriptOutputType.MULTI, keys, argv)
           .whenComplete((reply, error) -> {
             if (error instanceof RedisNoScriptException) {
-              commands.async().<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI, keys, argv)
+              writes.async().<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI, keys, argv)
                   .whenComplete((again, failure) -> complete(result, again, failure));
             } else {
               complete(result, reply, error);
@@ -368,6 +383,9 @@ public final class RedisEventLog implements EventLog {
     trimmer.shutdownNow();
     tail.close();
     tailConnection.close();
+    if (writes != commands) {
+      writes.close();
+    }
     commands.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     tailClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
@@ -385,31 +403,7 @@ public final class RedisEventLog implements EventLog {
     }
   }
 
-  /**
-   * Why the connection could not be made, in words ("connection refused", "unknown host"), or null
-   * when it was made: Netty's own message ({@code finishConnect(..) failed with error(-111)}) is for
-   * its developers.
-   */
-  static String connectProblem(Throwable e) {
-    for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-      if (cause instanceof java.net.UnknownHostException) {
-        return "unknown host";
-      }
-      if (cause instanceof java.net.ConnectException || cause instanceof java.net.NoRouteToHostException) {
-        String message = cause.getMessage() == null ? "" : cause.getMessage().toLowerCase(java.util.Locale.ROOT);
-        for (String known : new String[] {"connection refused", "no route to host", "network is unreachable",
-            "timed out"}) {
-          if (message.contains(known)) {
-            return known.equals("timed out") ? "connection timed out" : known;
-          }
-        }
-        return message.replaceFirst("^.*error\\(-?\\d+\\): ", "");
-      }
-    }
-    return null;
-  }
-
-  private static String rootMessage(Throwable e) {
+  static String rootMessage(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

@@ -7,27 +7,38 @@ import java.util.Objects;
 /**
  * Where and how a {@link RedisEventLog} keeps the hub's history.
  *
- * @param uri            {@code redis://[user:password@]host:port[/db]} or {@code rediss://...} (TLS)
+ * @param uri            {@code redis://[user:password@]host:port[/db]}, {@code rediss://...} (TLS), or
+ *                       {@code redis-sentinel://[:password@]host:port[,host:port...][/db]#masterName}: the
+ *                       primary that those Sentinels name, followed through failovers
  * @param keyPrefix      prefix of the log's keys; they are {@code {prefix}:stream}, {@code {prefix}:seq}
  *                       and {@code {prefix}:ids}, the braces making Redis Cluster place all three in one
  *                       slot, as the append script needs
  * @param maxEvents      updates kept (approximately, trimmed in whole stream nodes); 0 for no bound
  * @param maxAge         oldest update kept; {@link Duration#ZERO} for no bound
- * @param commandTimeout longest wait for Redis before a publish fails (and answers 503)
+ * @param commandTimeout longest wait for Redis before a publish fails (and answers 503); also how long
+ *                       an append waits for {@code minReplicas} replicas to confirm it
+ * @param minReplicas    replicas that must confirm an append ({@code WAIT}) before it is acknowledged;
+ *                       0 (the default): acknowledged once the primary stored it
  */
-public record RedisLogSettings(URI uri, String keyPrefix, long maxEvents, Duration maxAge, Duration commandTimeout) {
+public record RedisLogSettings(URI uri, String keyPrefix, long maxEvents, Duration maxAge, Duration commandTimeout,
+    int minReplicas) {
   /** The default key prefix. */
   public static final String DEFAULT_PREFIX = "herald";
   /** The default command timeout: publishes fail fast while Redis is away. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+  /** The default number of replicas that must confirm an append: none. */
+  public static final int DEFAULT_MIN_REPLICAS = 0;
+  static final String SENTINEL_SCHEME = "redis-sentinel";
 
   /** Validates the settings. */
   public RedisLogSettings {
     Objects.requireNonNull(uri, "uri");
-    if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-      throw new IllegalArgumentException("a Redis URI starts with redis:// or rediss:// (got '" + uri + "')");
-    }
-    if (uri.getHost() == null) {
+    if (SENTINEL_SCHEME.equals(uri.getScheme())) {
+      SentinelUri.check(uri);
+    } else if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+      throw new IllegalArgumentException("a Redis URI starts with redis://, rediss:// or redis-sentinel:// (got '"
+          + uri + "')");
+    } else if (uri.getHost() == null) {
       throw new IllegalArgumentException("the Redis URI names no host: '" + uri + "'");
     }
     if (keyPrefix == null || keyPrefix.isEmpty() || keyPrefix.contains("{") || keyPrefix.contains("}")) {
@@ -39,6 +50,15 @@ public record RedisLogSettings(URI uri, String keyPrefix, long maxEvents, Durati
     if (commandTimeout.isNegative() || commandTimeout.isZero()) {
       throw new IllegalArgumentException("the command timeout must be positive: " + commandTimeout);
     }
+    if (minReplicas < 0) {
+      throw new IllegalArgumentException("the replicas that must confirm an append must not be negative: "
+          + minReplicas);
+    }
+  }
+
+  /** Settings that acknowledge an append once the primary stored it. */
+  public RedisLogSettings(URI uri, String keyPrefix, long maxEvents, Duration maxAge, Duration commandTimeout) {
+    this(uri, keyPrefix, maxEvents, maxAge, commandTimeout, DEFAULT_MIN_REPLICAS);
   }
 
   /** Settings with the default prefix and timeout. */
@@ -48,7 +68,17 @@ public record RedisLogSettings(URI uri, String keyPrefix, long maxEvents, Durati
 
   /** These settings with another key prefix. */
   public RedisLogSettings withKeyPrefix(String prefix) {
-    return new RedisLogSettings(uri, prefix, maxEvents, maxAge, commandTimeout);
+    return new RedisLogSettings(uri, prefix, maxEvents, maxAge, commandTimeout, minReplicas);
+  }
+
+  /** These settings with another number of replicas that must confirm each append. */
+  public RedisLogSettings withMinReplicas(int replicas) {
+    return new RedisLogSettings(uri, keyPrefix, maxEvents, maxAge, commandTimeout, replicas);
+  }
+
+  /** Whether the URI names Sentinels rather than a Redis server. */
+  boolean sentinel() {
+    return SENTINEL_SCHEME.equals(uri.getScheme());
   }
 
   String streamKey() {
@@ -72,7 +102,10 @@ public record RedisLogSettings(URI uri, String keyPrefix, long maxEvents, Durati
   }
 
   /** The URI without its password, for messages and logs. */
-  String safeUri() {
+  public String safeUri() {
+    if (sentinel()) {
+      return SentinelUri.safe(uri);
+    }
     return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
         + (uri.getPath() == null ? "" : uri.getPath());
   }

@@ -9,7 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** A Redis that cannot be reached is named with the reason in words (no redis-server needed). */
+/** A Redis (or Sentinel) that cannot be reached is named with the reason in words (no redis-server needed). */
 class RedisUnreachableTest {
   @Test
   void refusedConnectionSaysCannotReachRedisAtHostAndPort() {
@@ -22,11 +22,21 @@ class RedisUnreachableTest {
   }
 
   @Test
+  void noReachableSentinelSaysSoNamingEverySentinel() {
+    RedisLogSettings settings = RedisLogSettings.of(URI.create("redis-sentinel://127.0.0.1:1,127.0.0.1:2#mymaster"),
+        0, Duration.ZERO);
+
+    assertThatThrownBy(() -> RedisEventLog.open(settings, new IdGenerator()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("cannot reach any Redis Sentinel (127.0.0.1:1, 127.0.0.1:2): connection refused");
+  }
+
+  @Test
   void nettysNativeErrorCodeIsLeftOut() {
     Exception netty = new RuntimeException("wrapped",
         new ConnectException("finishConnect(..) failed with error(-113): Host is down"));
 
-    assertThat(RedisEventLog.connectProblem(netty)).isEqualTo("host is down");
-    assertThat(RedisEventLog.connectProblem(new RuntimeException("protocol error"))).isNull();
+    assertThat(OpenError.connectProblem(netty)).isEqualTo("host is down");
+    assertThat(OpenError.connectProblem(new RuntimeException("protocol error"))).isNull();
   }
 }
