@@ -99,12 +99,13 @@ final class ServeCommand implements Callable<Integer> {
       description = "Comment sent on idle streams so proxies and clients see life (default: ${DEFAULT-VALUE}; 0 = off).")
   private Duration heartbeat;
 
-  @Option(names = "--store", paramLabel = "sqlite|memory|redis://HOST:PORT[/DB]|redis-sentinel://...",
+  @Option(names = "--store", paramLabel = "sqlite|memory|redis://HOST:PORT[/DB]|redis-sentinel://...|redis-cluster://...",
       defaultValue = "sqlite",
       description = "Event log: sqlite (durable, in --data-dir), memory (lost on exit), or a Redis URI shared by"
           + " several hub nodes (redis://[:password@]host:port[/db], rediss:// for TLS, or"
           + " redis-sentinel://[:password@]host:port[,host:port...][/db]#master to follow the primary the Sentinels"
-          + " name through failovers). Default: ${DEFAULT-VALUE}.")
+          + " name through failovers, or redis-cluster://[:password@]host:port[,host:port...] for a Redis Cluster)."
+          + " Default: ${DEFAULT-VALUE}.")
   private String store;
 
   @Option(names = "--redis-key-prefix", paramLabel = "PREFIX",

@@ -72,9 +72,10 @@ final class StoreOption {
         return new StoreOption(store, dataDir, mode, retention, null, cacheBytes);
       }
       default -> {
-        if (!store.startsWith("redis://") && !store.startsWith("rediss://") && !store.startsWith("redis-sentinel://")) {
+        if (!store.startsWith("redis://") && !store.startsWith("rediss://") && !store.startsWith("redis-sentinel://")
+            && !store.startsWith("redis-cluster://") && !store.startsWith("rediss-cluster://")) {
           throw new IllegalArgumentException("--store must be sqlite, memory or a redis:// (rediss://,"
-              + " redis-sentinel://) URI (got '" + store + "')");
+              + " redis-sentinel://, redis-cluster://) URI (got '" + store + "')");
         }
         try {
           return new StoreOption(store, dataDir, null, retention, new RedisLogSettings(URI.create(store),

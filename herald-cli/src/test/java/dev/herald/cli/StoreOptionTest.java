@@ -78,4 +78,22 @@ class StoreOptionTest {
         "os", 100, 0, Duration.ZERO, "herald")).withMessageStartingWith("--store: ")
         .withMessageContaining("#<master name>");
   }
+
+  @Test
+  void aClusterStoreIsDescribedWithItsSeedNodesButNotItsPassword() {
+    StoreOption store = StoreOption.check("redis-cluster://:pw@10.0.0.1:7000,10.0.0.2:7001", dir, "os", 100, 0,
+        Duration.ZERO, "herald");
+
+    assertThat(store.describe()).startsWith("redis-cluster://10.0.0.1:7000,10.0.0.2:7001 ").doesNotContain("pw");
+  }
+
+  @Test
+  void aClusterStoreRefusesWhatAClusterCannotHave() {
+    assertThatIllegalArgumentException().isThrownBy(() -> StoreOption.check("redis-cluster://10.0.0.1:7000/3", dir,
+        "os", 100, 0, Duration.ZERO, "herald")).withMessageContaining("only database 0");
+    assertThatIllegalArgumentException().isThrownBy(() -> StoreOption.check("redis-cluster://10.0.0.1:7000", dir,
+        "os", 100, 0, Duration.ZERO, "herald").withRedisMinReplicas(1)).withMessageContaining("Cluster");
+    assertThatIllegalArgumentException().isThrownBy(() -> StoreOption.check("redis-cluster://,", dir,
+        "os", 100, 0, Duration.ZERO, "herald")).withMessageContaining("seed nodes");
+  }
 }

@@ -1,7 +1,7 @@
 package dev.herald.redis;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -34,7 +34,7 @@ final class Epoch {
   }
 
   /** The log's epoch and sequence now; creates the epoch of a log that has none. */
-  static State read(RedisCommands<String, String> redis, RedisLogSettings settings) {
+  static State read(RedisClusterCommands<String, String> redis, RedisLogSettings settings) {
     List<Object> reply = redis.eval(READ, ScriptOutputType.MULTI,
         new String[] {settings.epochKey(), settings.sequenceKey()}, fresh());
     return new State(String.valueOf(reply.get(0)), Long.parseLong(String.valueOf(reply.get(1))));

@@ -11,6 +11,12 @@ final class OpenError {
 
   static String message(RedisLogSettings settings, Throwable e) {
     String unreachable = connectProblem(e);
+    if (settings.cluster()) {
+      String nodes = String.join(", ", ClusterUri.nodes(settings.uri()));
+      return unreachable != null || mentions(e, "Cannot retrieve")
+          ? "cannot reach any node of the Redis Cluster (" + nodes + ")" + (unreachable != null ? ": " + unreachable : "")
+          : "cannot use the Redis Cluster (" + nodes + "): " + RedisEventLog.rootMessage(e);
+    }
     if (!settings.sentinel()) {
       return unreachable != null
           ? "cannot reach Redis at " + settings.uri().getHost() + ":"

@@ -11,19 +11,14 @@ import dev.herald.log.Replay;
 import dev.herald.log.Retention;
 import dev.herald.log.UnconfirmedException;
 import dev.herald.log.Update;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XTrimArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -69,12 +64,13 @@ public final class RedisEventLog implements EventLog {
 
   private final RedisLogSettings settings;
   private final IdGenerator ids;
-  private final RedisClient client;
-  private final RedisClient tailClient;
-  private final StatefulRedisConnection<String, String> commands;
+  private final ClientResources resources;
+  private final Connector client;
+  private final Connector tailClient;
+  private final RedisLink commands;
   /** Appends: {@code commands}, or a connection of their own when WAIT would hold up reads behind it. */
-  private final StatefulRedisConnection<String, String> writes;
-  private final StatefulRedisConnection<String, String> tailConnection;
+  private final RedisLink writes;
+  private final RedisLink tailConnection;
   private final Tail tail;
   private final ScheduledExecutorService trimmer;
   private final String scriptSha;
@@ -83,8 +79,9 @@ public final class RedisEventLog implements EventLog {
   private volatile boolean lastWriteFailed;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private RedisEventLog(RedisLogSettings settings, IdGenerator ids, RedisClient client, RedisClient tailClient,
-      StatefulRedisConnection<String, String> commands, StatefulRedisConnection<String, String> tailConnection) {
+  private RedisEventLog(RedisLogSettings settings, IdGenerator ids, ClientResources resources, Connector client,
+      Connector tailClient, RedisLink commands, RedisLink tailConnection) {
+    this.resources = resources;
     this.settings = settings;
     this.ids = ids;
     this.client = client;
@@ -95,7 +92,9 @@ public final class RedisEventLog implements EventLog {
     // WAIT must follow the write on its connection, and blocks that connection until it answers.
     this.writes = settings.minReplicas() > 0 ? client.connect() : commands;
     this.replicas = new ReplicaWait(settings.minReplicas(), settings.commandTimeout());
-    Epoch.State state = Epoch.read(commands.sync(), settings); // creates the epoch of a new (or lost) log
+    // Read on the tail's own connection: it creates the epoch of a new (or lost) log, and on a Cluster it
+    // opens the connection to the log's node now, before the tail's first read relies on it.
+    Epoch.State state = Epoch.read(tailConnection.sync(), settings);
     this.tail = new Tail(tailConnection, settings, state);
     this.trimmer = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "herald-redis-retention");
@@ -118,40 +117,25 @@ public final class RedisEventLog implements EventLog {
     ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
         .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
         .build();
-    RedisClient client = client(resources, settings, settings.commandTimeout());
+    Connector client = Connector.create(resources, settings, settings.commandTimeout());
     // The tail's blocking XREAD waits up to Tail.BLOCK by design: its client allows for that.
-    RedisClient tailClient = client(resources, settings, Tail.BLOCK.plus(settings.commandTimeout()));
-    StatefulRedisConnection<String, String> commands = null;
+    Connector tailClient = Connector.create(resources, settings, Tail.BLOCK.plus(settings.commandTimeout()));
+    RedisLink commands = null;
     try {
       commands = client.connect();
-      StatefulRedisConnection<String, String> tailConnection = tailClient.connect();
-      RedisEventLog log = new RedisEventLog(settings, ids, client, tailClient, commands, tailConnection);
+      RedisLink tailConnection = tailClient.connect();
+      RedisEventLog log = new RedisEventLog(settings, ids, resources, client, tailClient, commands, tailConnection);
       log.tail.start();
       return log;
     } catch (RedisException e) {
       if (commands != null) {
         commands.close();
       }
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      tailClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      client.shutdown();
+      tailClient.shutdown();
       resources.shutdown(0, 2, TimeUnit.SECONDS);
       throw new IllegalStateException(OpenError.message(settings, e), e);
     }
-  }
-
-  private static RedisClient client(ClientResources resources, RedisLogSettings settings, Duration timeout) {
-    RedisURI uri = RedisURI.create(settings.uri());
-    // Bounds the Sentinels' answer to "which is the primary?" at (re)connect, 60 s by default.
-    uri.setTimeout(settings.commandTimeout());
-    RedisClient client = RedisClient.create(resources, uri);
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        // Fail at once while disconnected: a publish must be refused, not queued until Redis returns.
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(ReplicaWait.timeouts(timeout, settings.commandTimeout()))
-        .socketOptions(SocketOptions.builder().connectTimeout(settings.commandTimeout()).build())
-        .build());
-    return client;
   }
 
   @Override
@@ -252,7 +236,7 @@ public final class RedisEventLog implements EventLog {
 
   @Override
   public Replay readAfter(String lastEventId, int limit, long maxBytes) {
-    RedisCommands<String, String> redis = sync();
+    RedisClusterCommands<String, String> redis = sync();
     long upTo = lastSequence(); // first: every sequence up to it is in the stream already
     long after = 0;
     boolean found = EARLIEST.equals(lastEventId);
@@ -307,13 +291,13 @@ public final class RedisEventLog implements EventLog {
   @Override
   public LogStats stats() {
     try {
-      RedisCommands<String, String> redis = sync();
+      RedisClusterCommands<String, String> redis = sync();
       long events = redis.xlen(settings.streamKey());
       List<StreamMessage<String, String>> first = redis.xrange(settings.streamKey(), Range.create("-", "+"),
           Limit.from(1));
       List<StreamMessage<String, String>> last = redis.xrevrange(settings.streamKey(), Range.create("-", "+"),
           Limit.from(1));
-      Long memory = events == 0 ? 0L : redis.memoryUsage(settings.streamKey());
+      Long memory = events == 0 ? 0L : memoryUsage(redis);
       long at = first.isEmpty() ? -1 : StreamEntries.storedAt(first.get(0));
       return new LogStats("redis", events, memory, null,
           first.isEmpty() ? null : first.get(0).getBody().get("id"),
@@ -321,6 +305,15 @@ public final class RedisEventLog implements EventLog {
           at < 0 ? null : Instant.ofEpochMilli(at), retention(), tail.healthy() && !lastWriteFailed, recentLoss());
     } catch (RedisException e) {
       return new LogStats("redis", 0, null, null, null, null, null, retention(), false);
+    }
+  }
+
+  /** The stream's memory ({@code MEMORY USAGE}), or null where it cannot be asked (a Cluster routes it nowhere). */
+  private Long memoryUsage(RedisClusterCommands<String, String> redis) {
+    try {
+      return redis.memoryUsage(settings.streamKey());
+    } catch (RedisException e) {
+      return null;
     }
   }
 
@@ -341,7 +334,7 @@ public final class RedisEventLog implements EventLog {
   /** Drops entries older than the age bound, oldest first, a page at a time. */
   private void trimByAge() {
     try {
-      RedisCommands<String, String> redis = sync();
+      RedisClusterCommands<String, String> redis = sync();
       long cutoff = System.currentTimeMillis() - settings.maxAge().toMillis();
       for (int page = 0; page < 100; page++) {
         List<StreamMessage<String, String>> oldest = redis.xrange(settings.streamKey(), Range.create("-", "+"),
@@ -371,7 +364,7 @@ public final class RedisEventLog implements EventLog {
     }
   }
 
-  private RedisCommands<String, String> sync() {
+  private RedisClusterCommands<String, String> sync() {
     return commands.sync();
   }
 
@@ -387,9 +380,9 @@ public final class RedisEventLog implements EventLog {
       writes.close();
     }
     commands.close();
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    tailClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    client.getResources().shutdown(0, 2, TimeUnit.SECONDS);
+    client.shutdown();
+    tailClient.shutdown();
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
   }
 
   private static String loadScript() {

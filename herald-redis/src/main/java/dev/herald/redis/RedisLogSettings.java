@@ -9,7 +9,9 @@ import java.util.Objects;
  *
  * @param uri            {@code redis://[user:password@]host:port[/db]}, {@code rediss://...} (TLS), or
  *                       {@code redis-sentinel://[:password@]host:port[,host:port...][/db]#masterName}: the
- *                       primary that those Sentinels name, followed through failovers
+ *                       primary that those Sentinels name, followed through failovers; or
+ *                       {@code redis-cluster://[:password@]host:port[,host:port...]} (seed nodes of a Redis
+ *                       Cluster; {@code rediss-cluster://} for TLS)
  * @param keyPrefix      prefix of the log's keys; they are {@code {prefix}:stream}, {@code {prefix}:seq}
  *                       and {@code {prefix}:ids}, the braces making Redis Cluster place all three in one
  *                       slot, as the append script needs
@@ -35,9 +37,11 @@ public record RedisLogSettings(URI uri, String keyPrefix, long maxEvents, Durati
     Objects.requireNonNull(uri, "uri");
     if (SENTINEL_SCHEME.equals(uri.getScheme())) {
       SentinelUri.check(uri);
+    } else if (ClusterUri.is(uri)) {
+      ClusterUri.check(uri);
     } else if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-      throw new IllegalArgumentException("a Redis URI starts with redis://, rediss:// or redis-sentinel:// (got '"
-          + uri + "')");
+      throw new IllegalArgumentException("a Redis URI starts with redis://, rediss://, redis-sentinel:// or"
+          + " redis-cluster:// (got '" + uri + "')");
     } else if (uri.getHost() == null) {
       throw new IllegalArgumentException("the Redis URI names no host: '" + uri + "'");
     }
@@ -53,6 +57,10 @@ public record RedisLogSettings(URI uri, String keyPrefix, long maxEvents, Durati
     if (minReplicas < 0) {
       throw new IllegalArgumentException("the replicas that must confirm an append must not be negative: "
           + minReplicas);
+    }
+    if (minReplicas > 0 && ClusterUri.is(uri)) {
+      throw new IllegalArgumentException("--redis-min-replicas works with redis:// and redis-sentinel:// only: on a"
+          + " Cluster, WAIT would have to run on the node that holds the log's slot, which is not done yet");
     }
   }
 
@@ -74,6 +82,11 @@ public record RedisLogSettings(URI uri, String keyPrefix, long maxEvents, Durati
   /** These settings with another number of replicas that must confirm each append. */
   public RedisLogSettings withMinReplicas(int replicas) {
     return new RedisLogSettings(uri, keyPrefix, maxEvents, maxAge, commandTimeout, replicas);
+  }
+
+  /** Whether the URI names the seed nodes of a Redis Cluster. */
+  boolean cluster() {
+    return ClusterUri.is(uri);
   }
 
   /** Whether the URI names Sentinels rather than a Redis server. */
@@ -105,6 +118,9 @@ public record RedisLogSettings(URI uri, String keyPrefix, long maxEvents, Durati
   public String safeUri() {
     if (sentinel()) {
       return SentinelUri.safe(uri);
+    }
+    if (cluster()) {
+      return ClusterUri.safe(uri);
     }
     return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
         + (uri.getPath() == null ? "" : uri.getPath());

@@ -2,7 +2,6 @@ package dev.herald.redis;
 
 import dev.herald.log.UnconfirmedException;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
 import java.time.Duration;
@@ -29,7 +28,7 @@ final class ReplicaWait {
   }
 
   /** Completes when enough replicas confirmed the connection's writes so far; fails otherwise. */
-  CompletableFuture<Void> confirm(StatefulRedisConnection<String, String> connection) {
+  CompletableFuture<Void> confirm(RedisLink connection) {
     if (replicas == 0) {
       return CompletableFuture.completedFuture(null);
     }

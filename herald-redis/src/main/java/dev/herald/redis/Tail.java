@@ -5,7 +5,6 @@ import dev.herald.log.LogLoss;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ final class Tail implements Runnable {
   private static final int BATCH = 512;
   private static final long MAX_BACKOFF_MILLIS = 2_000;
 
-  private final StatefulRedisConnection<String, String> connection;
+  private final RedisLink connection;
   private final RedisLogSettings settings;
   private final Thread thread;
   private volatile Consumer<List<Entry>> listener = entries -> { };
@@ -43,7 +42,7 @@ final class Tail implements Runnable {
   private volatile boolean healthy = true;
   private volatile boolean closed;
 
-  Tail(StatefulRedisConnection<String, String> connection, RedisLogSettings settings, Epoch.State start) {
+  Tail(RedisLink connection, RedisLogSettings settings, Epoch.State start) {
     this.connection = connection;
     this.settings = settings;
     this.epoch = start.epoch();

@@ -81,17 +81,21 @@ final class RedisClusterGroup implements AutoCloseable {
     }
   }
 
+  /** Until every node says every slot is served: a client that asks any of them then gets the whole map. */
   private void awaitAllSlotsServed(Path cli) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      String info = run(List.of(cli.toString(), "-p", Integer.toString(ports.get(0)), "cluster", "info"));
-      if (info.contains("cluster_state:ok") && info.contains("cluster_slots_ok:16384")) {
-        return;
+    for (int port : ports) {
+      while (true) {
+        String info = run(List.of(cli.toString(), "-p", Integer.toString(port), "cluster", "info"));
+        if (info.contains("cluster_state:ok") && info.contains("cluster_slots_ok:16384")
+            && info.contains("cluster_known_nodes:" + ports.size())) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the cluster did not become ready on port " + port + ": " + info);
+        }
+        Thread.sleep(100);
       }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the cluster did not become ready: " + info);
-      }
-      Thread.sleep(100);
     }
   }
 
@@ -124,9 +128,13 @@ final class RedisClusterGroup implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     for (Process node : nodes) {
-      node.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      try {
+        node.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     try (var files = Files.walk(dir)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
