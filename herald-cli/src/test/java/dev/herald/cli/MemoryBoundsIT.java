@@ -97,7 +97,7 @@ class MemoryBoundsIT {
           String id = "live-" + i;
           HttpResponse<String> response = publishWithId(hub, id, large);
           assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-          SseEvent event = live.poll(Duration.ofSeconds(30));
+          SseEvent event = live.poll(Duration.ofSeconds(60)); // a bound on a hang, generous for a loaded machine
           assertThat(event).as("live update %d", i).isNotNull();
           assertThat(event.id()).isEqualTo(id);
           peak = Math.max(peak, residentBytes(hub));
