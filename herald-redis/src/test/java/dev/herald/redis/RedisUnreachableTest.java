@@ -32,6 +32,15 @@ class RedisUnreachableTest {
   }
 
   @Test
+  void noReachableClusterNodeSaysSoNamingEveryNode() {
+    RedisLogSettings settings = RedisLogSettings.of(java.net.URI.create("redis-cluster://127.0.0.1:1,127.0.0.1:2"), 0,
+        java.time.Duration.ZERO);
+    assertThatThrownBy(() -> RedisEventLog.open(settings, new IdGenerator()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("cannot reach any node of the Redis Cluster (127.0.0.1:1, 127.0.0.1:2)");
+  }
+
+  @Test
   void nettysNativeErrorCodeIsLeftOut() {
     Exception netty = new RuntimeException("wrapped",
         new ConnectException("finishConnect(..) failed with error(-113): Host is down"));
