@@ -42,9 +42,9 @@ class SentinelUriTest {
   }
 
   @Test
-  void anUnknownSchemeNamesTheThreeForms() {
+  void anUnknownSchemeNamesEveryForm() {
     assertThatIllegalArgumentException().isThrownBy(() -> settings("sentinel://127.0.0.1:26379#m"))
-        .withMessageContaining("redis://, rediss:// or redis-sentinel://");
+        .withMessageContaining("redis://, rediss://, redis-sentinel:// or redis-cluster://");
   }
 
   @Test
