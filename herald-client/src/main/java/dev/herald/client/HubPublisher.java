@@ -88,8 +88,12 @@ public final class HubPublisher implements AutoCloseable {
       return publishAsync(publication).join();
     } catch (CompletionException e) {
       if (e.getCause() instanceof PublishException refused) {
-        // A new exception, so the stack trace shows the caller and not only the HTTP client's thread.
-        throw new PublishException(refused.status(), refused.reason(), refused.attempts(), refused);
+        // A new exception, so the stack trace shows the caller and not only the HTTP client's thread;
+        // same cause, so callers find the I/O error one level down whichever method they used.
+        PublishException thrown = new PublishException(refused.status(), refused.reason(), refused.attempts(),
+            refused.getCause());
+        thrown.addSuppressed(refused);
+        throw thrown;
       }
       throw e;
     }
