@@ -183,4 +183,13 @@ class SettingsTest {
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).doesNotContain("cannot read the key file").contains("unreadable public key");
   }
+
+  @Test
+  void aKeyThatIsNotPemTextIsStillAFileName() {
+    int code = herald(Map.of(), "serve", "--publisher-jwt-key", "/no/such/key.pem", "--subscriber-jwt-secret", SECRET,
+        "--store", "memory", "--listen", "127.0.0.1:0");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("cannot read the key file /no/such/key.pem");
+  }
 }
