@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
     versionProvider = Herald.Version.class,
     description = "Herald: a Server-Sent Events hub and toolkit.",
     subcommands = {ServeCommand.class, PublishCommand.class, SubscribeCommand.class, TokenCommand.class,
-        BenchCommand.class})
+        BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Herald implements Callable<Integer> {
   /** The commands whose options also come from the environment and the config file. */
   private static final List<String> SETTINGS_COMMANDS = List.of("serve", "publish", "token");
@@ -98,6 +98,12 @@ public final class Herald implements Callable<Integer> {
     commandLine.setParameterExceptionHandler((e, parsedArgs) -> {
       CommandLine cmd = e.getCommandLine();
       cmd.getErr().println("herald: " + e.getMessage());
+      if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+        String hint = UnknownOptionHint.of(cmd, unmatched.getUnmatched());
+        if (hint != null) {
+          cmd.getErr().println("herald: " + hint);
+        }
+      }
       cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
       return 2;
     });

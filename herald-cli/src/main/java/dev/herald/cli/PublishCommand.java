@@ -89,7 +89,13 @@ final class PublishCommand implements Callable<Integer> {
     if (isPrivate) {
       add(form, "private", "on");
     }
-    HttpRequest request = HttpRequest.newBuilder(hub)
+    HttpRequest.Builder requestBuilder;
+    try {
+      requestBuilder = HttpRequest.newBuilder(hub);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--hub must be an http or https URL: " + hub);
+    }
+    HttpRequest request = requestBuilder
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Authorization", "Bearer " + bearer)
@@ -99,7 +105,7 @@ final class PublishCommand implements Callable<Integer> {
     try {
       response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     } catch (java.io.IOException e) {
-      spec.commandLine().getErr().println("herald: cannot reach " + hub + ": " + e);
+      spec.commandLine().getErr().println("herald: " + ConnectFailure.describe(hub, e));
       return 1;
     }
     if (response.statusCode() != 200) {

@@ -52,16 +52,17 @@ final class ServeCommand implements Callable<Integer> {
   private String subscriberJwtSecret;
 
   @Option(names = "--jwt-key", paramLabel = "PEM_FILE",
-      description = "RSA or EC public key (PEM) for publisher and subscriber tokens (RS256/ES256...).")
-  private java.nio.file.Path jwtKey;
+      description = "RSA or EC public key (PEM) for publisher and subscriber tokens (RS256/ES256...):"
+          + " a file, or the PEM text itself (-----BEGIN...).")
+  private String jwtKey;
 
   @Option(names = "--publisher-jwt-key", paramLabel = "PEM_FILE",
-      description = "Public key for publisher tokens (overrides the general key or secret).")
-  private java.nio.file.Path publisherJwtKey;
+      description = "Public key for publisher tokens (overrides the general key or secret); file or PEM text.")
+  private String publisherJwtKey;
 
   @Option(names = "--subscriber-jwt-key", paramLabel = "PEM_FILE",
-      description = "Public key for subscriber tokens (overrides the general key or secret).")
-  private java.nio.file.Path subscriberJwtKey;
+      description = "Public key for subscriber tokens (overrides the general key or secret); file or PEM text.")
+  private String subscriberJwtKey;
 
   @Option(names = "--jwt-jwks-url", paramLabel = "URL", converter = JwksUrl.class,
       description = "JWKS (http or https) whose RSA and EC keys verify publisher and subscriber tokens, chosen by "
@@ -414,14 +415,17 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  /** A role's verification material: an HMAC secret, a PEM public key file or a JWKS URL. */
-  private record Credential(String secret, java.nio.file.Path keyFile, java.net.URI jwks) {
+  /**
+   * A role's verification material: an HMAC secret, a PEM public key (a file, or the PEM text as
+   * MERCURE_*_JWT_KEY gives it) or a JWKS URL.
+   */
+  private record Credential(String secret, String keyFile, java.net.URI jwks) {
     /**
      * The most specific setting given: the role's JWKS, key or secret, then the general JWKS, key or
      * secret.
      */
-    static Credential pick(java.net.URI roleJwks, java.nio.file.Path roleKey, String roleSecret,
-        java.net.URI jwks, java.nio.file.Path key, String secret) {
+    static Credential pick(java.net.URI roleJwks, String roleKey, String roleSecret,
+        java.net.URI jwks, String key, String secret) {
       if (roleJwks != null) {
         return new Credential(null, null, roleJwks);
       }
@@ -460,9 +464,12 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
 
-    private static String read(java.nio.file.Path file) throws java.io.IOException {
+    private static String read(String file) throws java.io.IOException {
+      if (file.strip().startsWith("-----BEGIN")) {
+        return file; // the PEM text itself
+      }
       try {
-        return java.nio.file.Files.readString(file);
+        return java.nio.file.Files.readString(java.nio.file.Path.of(file));
       } catch (java.io.IOException e) {
         throw new java.io.IOException("cannot read the key file " + file + " (" + e.getClass().getSimpleName() + ")", e);
       }

@@ -25,6 +25,9 @@ import picocli.CommandLine;
  * as {@code jwt_secret=} or {@code HERALD_JWT_SECRT} would otherwise start a hub in development mode
  * (generated secret, anonymous subscribers) without a word. The {@code HERALD_*} variables that are
  * not options are listed in {@link #OTHER_VARIABLES} (and in docs/hub.md).
+ *
+ * <p>The JWT variables of a Mercure container ({@code MERCURE_PUBLISHER_JWT_KEY}...) are aliases,
+ * read after {@code HERALD_*} and before the file: see {@link MercureVariables}.
  */
 final class Settings implements CommandLine.IDefaultValueProvider {
   /**
@@ -38,6 +41,8 @@ final class Settings implements CommandLine.IDefaultValueProvider {
       "HERALD_CHROMIUM", "HERALD_REQUIRE_BROWSER", "HERALD_REDIS_SERVER", "HERALD_REQUIRE_REDIS"); // tests
 
   private final Map<String, String> environment;
+  /** Options set by {@code MERCURE_*} variables ({@link MercureVariables}), by name without dashes. */
+  private final Map<String, String> mercure;
   private final Properties file;
   private final String fileName;
   /** The command's own default provider (e.g. {@link ServeDefaults}), or null. */
@@ -50,6 +55,7 @@ final class Settings implements CommandLine.IDefaultValueProvider {
   private Settings(Map<String, String> environment, Properties file, String fileName,
       CommandLine.IDefaultValueProvider fallback) {
     this.environment = environment;
+    this.mercure = MercureVariables.options(environment);
     this.file = file;
     this.fileName = fileName;
     this.fallback = fallback;
@@ -74,7 +80,11 @@ final class Settings implements CommandLine.IDefaultValueProvider {
         throw new CommandLine.PicocliException("cannot read the config file " + path + ": " + e.getMessage());
       }
     }
-    return new Settings(environment, properties, path, null);
+    try {
+      return new Settings(environment, properties, path, null);
+    } catch (IllegalArgumentException e) { // a MERCURE_* variable
+      throw new CommandLine.PicocliException(e.getMessage());
+    }
   }
 
   private static String configPath(String[] args, Map<String, String> environment) {
@@ -127,6 +137,10 @@ final class Settings implements CommandLine.IDefaultValueProvider {
       String fromEnvironment = environment.get(variable(option.longestName()));
       if (fromEnvironment != null) {
         return fromEnvironment;
+      }
+      String fromMercure = mercure.get(option.longestName().replaceFirst("^-+", ""));
+      if (fromMercure != null) {
+        return fromMercure;
       }
       String fromFile = file.getProperty(option.longestName().replaceFirst("^-+", ""));
       if (fromFile != null) {

@@ -27,7 +27,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code herald subscribe URL}: prints what an event stream really dispatches. */
+/**
+ * {@code herald subscribe URL} or {@code herald subscribe --hub URL --topic T...}: prints what an
+ * event stream really dispatches.
+ */
 @Command(
     name = "subscribe",
     mixinStandardHelpOptions = true,
@@ -38,15 +41,44 @@ import picocli.CommandLine.Parameters;
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  --max-events reached; the server answered 204; --timeout ended a run",
-      "     without --max-events; or the stream ended under --no-reconnect",
+      "     that connected, without --max-events; or the stream ended under",
+      "     --no-reconnect",
       "  1  an error ended the subscription, or --timeout came before --max-events",
-      "  2  bad usage"
+      "  2  bad usage",
+      "  3  --timeout ended a run that never connected (the server was never reached",
+      "     or never answered with an event stream)",
+      "",
+      "Examples:",
+      "  herald subscribe --hub http://localhost:8080/.well-known/mercure \\",
+      "      --topic 'https://example.com/books/{id}' --token \"$TOKEN\"",
+      "  herald subscribe 'http://localhost:8080/.well-known/mercure?topic=*'"
     })
 final class SubscribeCommand implements Callable<Integer> {
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "URL", description = "The event stream's http(s) URL.")
+  /** Exit code when {@code --timeout} ends a run that never opened a stream. */
+  static final int NEVER_CONNECTED = 3;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "URL",
+      description = "The event stream's http(s) URL; characters a URL may not hold, such as the braces"
+          + " of a topic selector, are percent-encoded. Or give --hub and --topic.")
+  private String typedUrl;
+
+  @Option(names = "--hub", paramLabel = "URL",
+      description = "A Mercure hub's URL (e.g. http://localhost:8080/.well-known/mercure), with --topic.")
+  private String hub;
+
+  @Option(names = "--topic", paramLabel = "SELECTOR",
+      description = "Topic selector to subscribe to (repeatable), as written: an exact topic, * or a URI"
+          + " template such as https://example.com/books/{id}; encoded into the --hub URL.")
+  private List<String> topics = new ArrayList<>();
+
+  @Option(names = "--token", paramLabel = "JWT",
+      description = "Subscriber token, sent as 'Authorization: Bearer JWT'.")
+  private String token;
+
+  /** The URL connected to, as built from the arguments. */
   private URI url;
 
   @Option(names = "--json", description = "Print one JSON object per event: type, data, lastEventId.")
@@ -103,6 +135,10 @@ final class SubscribeCommand implements Callable<Integer> {
           : outcome.await(timeout);
       if (!finished) {
         source.close();
+        if (!outcome.opened) {
+          err.println("herald: " + url + ": never connected in " + timeout.toMillis() + " ms");
+          return NEVER_CONNECTED;
+        }
         if (maxEvents != null) {
           err.println("herald: timed out after " + timeout.toMillis() + " ms with "
               + outcome.events.get() + " of " + maxEvents + " events");
@@ -116,9 +152,7 @@ final class SubscribeCommand implements Callable<Integer> {
 
   private EventSource configure(EventPrinter printer, Outcome outcome, PrintWriter err)
       throws IOException {
-    if (!url.isAbsolute()) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "URL must be absolute: " + url);
-    }
+    url = url();
     if (maxEvents != null && maxEvents < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--max-events must be at least 1");
     }
@@ -129,6 +163,9 @@ final class SubscribeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     builder.readTimeout(readTimeout);
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
     for (String header : headers) {
       int colon = header.indexOf(':');
       if (colon < 1) {
@@ -153,6 +190,26 @@ final class SubscribeCommand implements Callable<Integer> {
       builder.errorPolicy(ErrorPolicy.NEVER);
     }
     return builder.listener(new Printing(printer, outcome, err)).build();
+  }
+
+  /** The URL to connect to: the positional one, or the hub's with the topics. */
+  private URI url() {
+    CommandLine command = spec.commandLine();
+    if (typedUrl != null && (hub != null || !topics.isEmpty())) {
+      throw new CommandLine.ParameterException(command,
+          "give either a URL or --hub with --topic, not both (a URL's query can hold the topics)");
+    }
+    if (typedUrl == null && hub == null) {
+      throw new CommandLine.ParameterException(command, "give a URL, or --hub URL with one or more --topic");
+    }
+    if (hub != null && topics.isEmpty()) {
+      throw new CommandLine.ParameterException(command, "--hub needs at least one --topic (e.g. --topic '*')");
+    }
+    try {
+      return hub != null ? SubscriptionUrl.of(hub, topics) : SubscriptionUrl.parse(typedUrl);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(command, (hub != null ? "--hub: " : "") + e.getMessage());
+    }
   }
 
   /** The {@code --retry-policy} choices (lower case: picocli lists them as typed). */

@@ -29,4 +29,40 @@ class HelpTest {
     assertThat(warnings.toString(StandardCharsets.UTF_8)).isEmpty();
     assertThat(out.toString()).contains("--retry-policy", "50% random jitter", "Development mode");
   }
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int herald(String... args) {
+    return Herald.run(new PrintWriter(out, true), new PrintWriter(err, true), Map.of(), args);
+  }
+
+  @Test
+  void helpCommandListsTheCommandsAndShowsOnesUsage() {
+    assertThat(herald("help")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("serve", "publish", "subscribe", "token", "bench");
+    out.getBuffer().setLength(0);
+
+    assertThat(herald("help", "subscribe")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("Usage: herald subscribe", "--hub", "--topic");
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void portOnServeSuggestsListen() {
+    assertThat(herald("serve", "--port", "9090")).isEqualTo(2);
+    assertThat(err.toString()).contains("Unknown option", "did you mean --listen :9090?", "Try 'herald serve --help'");
+  }
+
+  @Test
+  void misspelledOptionSuggestsTheNearestOne() {
+    assertThat(herald("subscribe", "--max-event", "1", "http://localhost/")).isEqualTo(2);
+    assertThat(err.toString()).contains("did you mean --max-events?");
+  }
+
+  @Test
+  void farFetchedOptionGetsNoSuggestion() {
+    assertThat(herald("token", "--completely-different")).isEqualTo(2);
+    assertThat(err.toString()).doesNotContain("did you mean");
+  }
 }

@@ -108,4 +108,88 @@ class SettingsTest {
   void helpIsShownWhateverTheEnvironmentHolds() {
     assertThat(herald(Map.of("HERALD_JWT_SECRT", SECRET), "token", "--help")).isZero();
   }
+
+  private static String valueOf(Settings settings, String option) throws Exception {
+    return settings.defaultValue(picocli.CommandLine.Model.OptionSpec.builder(option).build());
+  }
+
+  private static final String PEM = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n";
+
+  @Test
+  void mercureKeyWithoutAnAlgorithmIsAnHmacSecretAsInMercure() throws Exception {
+    Settings settings = new Settings(Map.of("MERCURE_PUBLISHER_JWT_KEY", SECRET), new Properties());
+
+    assertThat(valueOf(settings, "--publisher-jwt-secret")).isEqualTo(SECRET);
+    assertThat(valueOf(settings, "--publisher-jwt-key")).isNull();
+    assertThat(valueOf(settings, "--subscriber-jwt-secret")).isNull();
+  }
+
+  @Test
+  void mercureRsaPssOrEcAlgorithmMakesTheKeyPemText() throws Exception {
+    for (String alg : new String[] {"RS256", "PS384", "ES256", "es512"}) {
+      Settings settings = new Settings(Map.of("MERCURE_SUBSCRIBER_JWT_KEY", PEM, "MERCURE_SUBSCRIBER_JWT_ALG", alg,
+          "MERCURE_PUBLISHER_JWT_KEY", SECRET, "MERCURE_PUBLISHER_JWT_ALG", "HS512"), new Properties());
+
+      assertThat(valueOf(settings, "--subscriber-jwt-key")).as(alg).isEqualTo(PEM);
+      assertThat(valueOf(settings, "--subscriber-jwt-secret")).as(alg).isNull();
+      assertThat(valueOf(settings, "--publisher-jwt-secret")).as(alg).isEqualTo(SECRET);
+    }
+  }
+
+  @Test
+  void heraldVariablesWinOverMercureOnesRoleByRole() throws Exception {
+    String heraldSecret = "herald-secret-that-is-long-enough-too";
+    Settings settings = new Settings(Map.of("HERALD_PUBLISHER_JWT_SECRET", heraldSecret,
+        "MERCURE_PUBLISHER_JWT_KEY", PEM, "MERCURE_PUBLISHER_JWT_ALG", "RS256",
+        "MERCURE_SUBSCRIBER_JWT_KEY", SECRET), new Properties());
+
+    assertThat(valueOf(settings, "--publisher-jwt-secret")).isEqualTo(heraldSecret);
+    assertThat(valueOf(settings, "--publisher-jwt-key")).isNull();
+    assertThat(valueOf(settings, "--subscriber-jwt-secret")).isEqualTo(SECRET);
+
+    Settings general = new Settings(Map.of("HERALD_JWT_SECRET", heraldSecret, "MERCURE_PUBLISHER_JWT_KEY", SECRET),
+        new Properties());
+    assertThat(valueOf(general, "--publisher-jwt-secret")).isNull();
+  }
+
+  @Test
+  void mercureVariablesBeatTheConfigFile() throws Exception {
+    Settings settings = new Settings(Map.of("MERCURE_PUBLISHER_JWT_KEY", SECRET),
+        file("publisher-jwt-secret", "from-the-file-that-is-long-enough-too"));
+
+    assertThat(valueOf(settings, "--publisher-jwt-secret")).isEqualTo(SECRET);
+  }
+
+  @Test
+  void unknownMercureAlgorithmIsAUsageErrorListingTheKnownOnes() {
+    int code = herald(Map.of("MERCURE_PUBLISHER_JWT_KEY", SECRET, "MERCURE_PUBLISHER_JWT_ALG", "HS257"), "serve");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown MERCURE_PUBLISHER_JWT_ALG 'HS257'", "HS256", "RS256", "ES256");
+  }
+
+  @Test
+  void mercureAlgorithmWithoutItsKeyIsAUsageError() {
+    assertThat(herald(Map.of("MERCURE_SUBSCRIBER_JWT_ALG", "RS256"), "serve")).isEqualTo(2);
+    assertThat(err.toString()).contains("MERCURE_SUBSCRIBER_JWT_ALG is set but MERCURE_SUBSCRIBER_JWT_KEY is not");
+  }
+
+  @Test
+  void serveTakesAMercurePemKeyAsTextNotAsAFileName() {
+    int code = herald(Map.of("MERCURE_PUBLISHER_JWT_KEY", "-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----",
+        "MERCURE_PUBLISHER_JWT_ALG", "RS256", "MERCURE_SUBSCRIBER_JWT_KEY", SECRET), "serve", "--store", "memory",
+        "--listen", "127.0.0.1:0");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).doesNotContain("cannot read the key file").contains("unreadable public key");
+  }
+
+  @Test
+  void aKeyThatIsNotPemTextIsStillAFileName() {
+    int code = herald(Map.of(), "serve", "--publisher-jwt-key", "/no/such/key.pem", "--subscriber-jwt-secret", SECRET,
+        "--store", "memory", "--listen", "127.0.0.1:0");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("cannot read the key file /no/such/key.pem");
+  }
 }

@@ -3,11 +3,18 @@ package dev.herald.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.client.ScriptedServer;
+import dev.herald.hub.Hub;
+import dev.herald.hub.auth.Tokens;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -195,5 +202,92 @@ class SubscribeCommandTest {
   void unknownRetryPolicyIsAUsageErrorListingTheChoices() {
     assertThat(subscribe("--retry-policy", "eager", url())).isEqualTo(2);
     assertThat(err.toString()).contains("--retry-policy", "backoff", "browser");
+  }
+
+  @Test
+  void hubAndTopicsBuildAnEncodedUrlAndTheTokenIsSentAsBearer() throws Exception {
+    server.then(streamOf("data: x\n\n"));
+
+    int code = subscribe("--hub", server.uri("/.well-known/mercure").toString(),
+        "--topic", "https://example.com/books/{id}", "--topic", "a b&c", "--token", "t0k", "--max-events", "1");
+
+    assertThat(code).as(err.toString()).isZero();
+    ScriptedServer.Request request = server.takeRequest();
+    assertThat(request.target()).isEqualTo("/.well-known/mercure"
+        + "?topic=https%3A%2F%2Fexample.com%2Fbooks%2F%7Bid%7D&topic=a%20b%26c");
+    assertThat(request.header("Authorization")).isEqualTo("Bearer t0k");
+  }
+
+  @Test
+  void hubTopicsAreAddedAfterTheQueryTheHubUrlAlreadyHas() throws Exception {
+    server.then(streamOf("data: x\n\n"));
+
+    subscribe("--hub", server.uri("/hub?lastEventID=earliest").toString(), "--topic", "*", "--max-events", "1");
+
+    assertThat(server.takeRequest().target()).isEqualTo("/hub?lastEventID=earliest&topic=*");
+  }
+
+  @Test
+  void aPositionalUrlWithSelectorBracesIsEncodedNotRefused() throws Exception {
+    server.then(streamOf("data: x\n\n"));
+
+    int code = subscribe("--max-events", "1", url() + "?topic=https://example.com/books/{id}&topic=%2A");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(server.takeRequest().target())
+        .isEqualTo("/events?topic=https://example.com/books/%7Bid%7D&topic=%2A");
+  }
+
+  @Test
+  void aUrlAndHubTogetherAreAUsageError() {
+    assertThat(subscribe("--hub", url(), "--topic", "t", url())).isEqualTo(2);
+    assertThat(err.toString()).contains("either a URL or --hub");
+  }
+
+  @Test
+  void hubWithoutTopicIsAUsageError() {
+    assertThat(subscribe("--hub", url())).isEqualTo(2);
+    assertThat(err.toString()).contains("--hub needs at least one --topic");
+  }
+
+  @Test
+  void neitherUrlNorHubIsAUsageError() {
+    assertThat(subscribe("--topic", "t")).isEqualTo(2);
+    assertThat(err.toString()).contains("give a URL, or --hub URL with one or more --topic");
+  }
+
+  @Test
+  void timeoutOfARunThatNeverConnectedExitsThree() throws Exception {
+    int port;
+    try (ServerSocket closed = new ServerSocket(0)) {
+      port = closed.getLocalPort();
+    }
+
+    int code = subscribe("--timeout", "1s", "http://127.0.0.1:" + port + "/events");
+
+    assertThat(code).isEqualTo(SubscribeCommand.NEVER_CONNECTED).isEqualTo(3);
+    assertThat(err.toString()).contains("never connected in 1000 ms");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void hubTopicTemplateAndTokenReceivePrivateUpdatesFromARealHub() throws Exception {
+    String secret = "subscribe-test-secret-that-is-long-enough";
+    try (Hub hub = Hub.builder().listen(new InetSocketAddress("127.0.0.1", 0)).jwtSecret(secret).start()) {
+      String endpoint = "http://127.0.0.1:" + hub.address().getPort() + Hub.PATH;
+      StringWriter published = new StringWriter();
+      int publishCode = Herald.run(new PrintWriter(published, true), new PrintWriter(err, true), Map.of(),
+          "publish", "--hub", endpoint, "--topic", "https://example.com/books/1", "--data", "one", "--private",
+          "--jwt-secret", secret);
+      assertThat(publishCode).as(err.toString()).isZero();
+      String token = Tokens.hmac(secret, List.of(), List.of("https://example.com/books/{id}"),
+          Duration.ofMinutes(5), Instant.now());
+
+      int code = subscribe("--hub", endpoint, "--topic", "https://example.com/books/{id}", "--token", token,
+          "--last-event-id", "earliest", "--max-events", "1", "--timeout", "60s");
+
+      assertThat(code).as(err.toString()).isZero();
+      assertThat(out.toString()).isEqualTo("id: " + published.toString().strip() + "\nevent: message\ndata: one\n\n");
+    }
   }
 }

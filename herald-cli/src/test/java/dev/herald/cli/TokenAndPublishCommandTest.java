@@ -139,4 +139,35 @@ class TokenAndPublishCommandTest {
     assertThat(herald(Map.of(), "publish", "--topic", "t", "--data", "x")).isEqualTo(2);
     assertThat(err.toString()).contains("--token or --jwt-secret");
   }
+
+  @Test
+  void publishToAHubNobodyListensOnSaysConnectionRefused() throws Exception {
+    int port;
+    try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+      port = closed.getLocalPort();
+    }
+    String endpoint = "http://127.0.0.1:" + port + Hub.PATH;
+
+    int code = herald(Map.of(), "publish", "--hub", endpoint, "--topic", "news", "--data", "x", "--jwt-secret", SECRET);
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("herald: cannot connect to " + endpoint + ": connection refused");
+  }
+
+  @Test
+  void publishToAnUnknownHostSaysSo() {
+    int code = herald(Map.of(), "publish", "--hub", "http://no-such-host.invalid/.well-known/mercure", "--topic", "t",
+        "--data", "x", "--jwt-secret", SECRET);
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("cannot connect to http://no-such-host.invalid/.well-known/mercure:")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void publishToANonHttpHubIsAUsageError() {
+    assertThat(herald(Map.of(), "publish", "--hub", "ftp://example.com/hub", "--topic", "t", "--data", "x",
+        "--jwt-secret", SECRET)).isEqualTo(2);
+    assertThat(err.toString()).contains("--hub must be an http or https URL");
+  }
 }
