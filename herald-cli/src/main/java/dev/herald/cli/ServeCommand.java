@@ -269,10 +269,8 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    Credential publisher = Credential.pick(publisherJwtJwksUrl, publisherJwtKey, publisherJwtSecret,
-        jwtJwksUrl, jwtKey, jwtSecret);
-    Credential subscriber = Credential.pick(subscriberJwtJwksUrl, subscriberJwtKey, subscriberJwtSecret,
-        jwtJwksUrl, jwtKey, jwtSecret);
+    Credential publisher = credentialFor("publisher", publisherJwtJwksUrl, publisherJwtKey, publisherJwtSecret);
+    Credential subscriber = credentialFor("subscriber", subscriberJwtJwksUrl, subscriberJwtKey, subscriberJwtSecret);
     boolean generated = publisher == null && subscriber == null;
     String generatedSecret = null;
     if (generated) {
@@ -419,6 +417,32 @@ final class ServeCommand implements Callable<Integer> {
    * A role's verification material: an HMAC secret, a PEM public key (a file, or the PEM text as
    * MERCURE_*_JWT_KEY gives it) or a JWKS URL.
    */
+  /**
+   * How tokens of {@code role} are verified. The command line wins as a whole: when it configures the
+   * role (its own options or the general ones), what the environment, the Mercure aliases or the file
+   * say for that role is ignored, so a {@code --jwt-secret} typed by hand is never overridden by a
+   * key found in the environment.
+   */
+  private Credential credentialFor(String role, java.net.URI roleJwks, String roleKey, String roleSecret) {
+    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    String[] names = {"--" + role + "-jwt-jwks-url", "--" + role + "-jwt-key", "--" + role + "-jwt-secret",
+        "--jwt-jwks-url", "--jwt-key", "--jwt-secret"};
+    boolean typed = false;
+    for (String name : names) {
+      typed |= parsed != null && parsed.hasMatchedOption(name);
+    }
+    if (!typed) {
+      return Credential.pick(roleJwks, roleKey, roleSecret, jwtJwksUrl, jwtKey, jwtSecret);
+    }
+    return Credential.pick(typedOnly(parsed, names[0], roleJwks), typedOnly(parsed, names[1], roleKey),
+        typedOnly(parsed, names[2], roleSecret), typedOnly(parsed, names[3], jwtJwksUrl),
+        typedOnly(parsed, names[4], jwtKey), typedOnly(parsed, names[5], jwtSecret));
+  }
+
+  private static <T> T typedOnly(CommandLine.ParseResult parsed, String option, T value) {
+    return parsed.hasMatchedOption(option) ? value : null;
+  }
+
   private record Credential(String secret, String keyFile, java.net.URI jwks) {
     /**
      * The most specific setting given: the role's JWKS, key or secret, then the general JWKS, key or

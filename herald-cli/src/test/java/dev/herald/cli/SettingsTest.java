@@ -192,4 +192,15 @@ class SettingsTest {
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("cannot read the key file /no/such/key.pem");
   }
+
+  @Test
+  void aSecretTypedOnTheCommandLineBeatsAMercureKeyForItsRole() {
+    // The Mercure key is unreadable: were it used, serve would say so. It stops at the TLS file instead.
+    int code = herald(Map.of("MERCURE_PUBLISHER_JWT_KEY", "-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----",
+        "MERCURE_PUBLISHER_JWT_ALG", "RS256"), "serve", "--jwt-secret", SECRET, "--store", "memory",
+        "--listen", "127.0.0.1:0", "--tls-cert", "/no/such/cert.pem", "--tls-key", "/no/such/key.pem");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).doesNotContain("public key").contains("/no/such/");
+  }
 }
