@@ -4,54 +4,33 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.util.function.Supplier;
 
 /**
  * One connection to Redis, to a standalone server (or the primary Sentinels name) or to a Cluster,
  * seen through the commands both offer. The log's keys share one hash tag, so on a Cluster every
  * command the log sends goes to the one node that holds their slot.
  */
-interface RedisLink {
-  RedisClusterCommands<String, String> sync();
-
-  RedisClusterAsyncCommands<String, String> async();
-
-  void close();
+record RedisLink(Supplier<RedisClusterCommands<String, String>> syncCommands,
+    Supplier<RedisClusterAsyncCommands<String, String>> asyncCommands, Runnable closer) {
 
   static RedisLink of(StatefulRedisConnection<String, String> connection) {
-    return new RedisLink() {
-      @Override
-      public RedisClusterCommands<String, String> sync() {
-        return connection.sync();
-      }
-
-      @Override
-      public RedisClusterAsyncCommands<String, String> async() {
-        return connection.async();
-      }
-
-      @Override
-      public void close() {
-        connection.close();
-      }
-    };
+    return new RedisLink(connection::sync, connection::async, connection::close);
   }
 
   static RedisLink of(StatefulRedisClusterConnection<String, String> connection) {
-    return new RedisLink() {
-      @Override
-      public RedisClusterCommands<String, String> sync() {
-        return connection.sync();
-      }
+    return new RedisLink(connection::sync, connection::async, connection::close);
+  }
 
-      @Override
-      public RedisClusterAsyncCommands<String, String> async() {
-        return connection.async();
-      }
+  RedisClusterCommands<String, String> sync() {
+    return syncCommands.get();
+  }
 
-      @Override
-      public void close() {
-        connection.close();
-      }
-    };
+  RedisClusterAsyncCommands<String, String> async() {
+    return asyncCommands.get();
+  }
+
+  void close() {
+    closer.run();
   }
 }

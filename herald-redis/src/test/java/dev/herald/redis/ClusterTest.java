@@ -7,7 +7,6 @@ import dev.herald.client.EventIterator;
 import dev.herald.client.EventSource;
 import dev.herald.client.ReadyState;
 import dev.herald.hub.Hub;
-import dev.herald.hub.auth.Tokens;
 import dev.herald.log.IdGenerator;
 import dev.herald.sse.SseEvent;
 import java.net.InetSocketAddress;
@@ -16,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +52,8 @@ class ClusterTest {
     redis.close();
   }
 
-  private URI endpoint(Hub hub) {
-    return URI.create("http://127.0.0.1:" + hub.address().getPort() + Hub.PATH);
+  private static URI endpoint(Hub hub) {
+    return HubCalls.endpoint(hub);
   }
 
   private EventIterator subscribe(Hub hub, String lastEventId) throws InterruptedException {
@@ -64,41 +62,21 @@ class ClusterTest {
     if (lastEventId != null) {
       builder.lastEventId(lastEventId);
     }
-    EventIterator events = builder.iterator();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (events.readyState() != ReadyState.OPEN) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("subscription did not open");
-      }
-      Thread.sleep(5);
-    }
+    EventIterator events = HubCalls.awaitOpen(builder.iterator());
     subscribers.add(events);
     return events;
   }
 
   private HttpResponse<String> publish(Hub hub, String data) throws Exception {
-    String token = Tokens.hmac(SECRET, List.of("*"), List.of(), Duration.ofHours(1), Instant.now());
-    return HTTP.send(HttpRequest.newBuilder(endpoint(hub))
-        .header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("topic=" + TOPIC + "&data=" + data)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HubCalls.publish(hub, SECRET, TOPIC, data, Duration.ofSeconds(30));
   }
 
   private String publishOk(Hub hub, String data) throws Exception {
-    HttpResponse<String> response = publish(hub, data);
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return response.body();
+    return HubCalls.publishOk(hub, SECRET, TOPIC, data, Duration.ofSeconds(30));
   }
 
   private static List<String> receive(EventIterator events, int count) throws InterruptedException {
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      SseEvent event = events.poll(Duration.ofSeconds(20));
-      assertThat(event).as("event %d of %d", i + 1, count).isNotNull();
-      ids.add(event.id());
-    }
-    return ids;
+    return HubCalls.receive(events, count, Duration.ofSeconds(20));
   }
 
   @Test

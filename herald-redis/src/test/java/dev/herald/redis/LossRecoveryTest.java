@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.client.EventIterator;
 import dev.herald.client.EventSource;
-import dev.herald.client.ReadyState;
 import dev.herald.hub.Hub;
-import dev.herald.hub.auth.Tokens;
 import dev.herald.log.IdGenerator;
 import dev.herald.sse.SseEvent;
 import java.net.InetSocketAddress;
@@ -15,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -55,29 +52,16 @@ class LossRecoveryTest {
     redis.close();
   }
 
-  private URI endpoint(Hub hub) {
-    return URI.create("http://127.0.0.1:" + hub.address().getPort() + Hub.PATH);
-  }
-
   private EventIterator subscribe(Hub hub) throws InterruptedException {
-    EventIterator events = EventSource.builder(URI.create(endpoint(hub) + "?topic=" + TOPIC + "&herald-reset"))
-        .reconnectionTime(Duration.ofMillis(100)).iterator();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (events.readyState() != ReadyState.OPEN) {
-      assertThat(System.nanoTime()).as("the subscription opened").isLessThan(deadline);
-      Thread.sleep(5);
-    }
+    EventIterator events = HubCalls.awaitOpen(EventSource.builder(
+        URI.create(HubCalls.endpoint(hub) + "?topic=" + TOPIC + "&herald-reset"))
+        .reconnectionTime(Duration.ofMillis(100)).iterator());
     subscribers.add(events);
     return events;
   }
 
   private HttpResponse<String> publish(Hub hub, String data) throws Exception {
-    String token = Tokens.hmac(SECRET, List.of("*"), List.of(), Duration.ofHours(1), Instant.now());
-    return HTTP.send(HttpRequest.newBuilder(endpoint(hub)).timeout(Duration.ofSeconds(10))
-        .header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("topic=" + TOPIC + "&data=" + data)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HubCalls.publish(hub, SECRET, TOPIC, data, Duration.ofSeconds(10));
   }
 
   /** Publishes until the hub stores it (Redis may still be coming back); returns the id. */

@@ -6,16 +6,13 @@ import dev.herald.client.EventIterator;
 import dev.herald.client.EventSource;
 import dev.herald.client.ReadyState;
 import dev.herald.hub.Hub;
-import dev.herald.hub.auth.Tokens;
 import dev.herald.log.IdGenerator;
 import dev.herald.sse.SseEvent;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -65,44 +62,23 @@ class PartitionTest {
     redis.close();
   }
 
-  private static URI endpoint(Hub hub) {
-    return URI.create("http://127.0.0.1:" + hub.address().getPort() + Hub.PATH);
-  }
-
   private EventIterator subscribe(Hub hub) throws InterruptedException {
-    EventIterator events = EventSource.builder(URI.create(endpoint(hub) + "?topic=" + TOPIC)).iterator();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (events.readyState() != ReadyState.OPEN) {
-      assertThat(System.nanoTime()).as("the subscription opened").isLessThan(deadline);
-      Thread.sleep(5);
-    }
+    EventIterator events = HubCalls.awaitOpen(
+        EventSource.builder(URI.create(HubCalls.endpoint(hub) + "?topic=" + TOPIC)).iterator());
     subscribers.add(events);
     return events;
   }
 
   private static HttpResponse<String> publish(Hub hub, String data) throws Exception {
-    String token = Tokens.hmac(SECRET, List.of("*"), List.of(), Duration.ofHours(1), Instant.now());
-    return HTTP.send(HttpRequest.newBuilder(endpoint(hub)).timeout(Duration.ofSeconds(15))
-        .header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("topic=" + TOPIC + "&data=" + data)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HubCalls.publish(hub, SECRET, TOPIC, data, Duration.ofSeconds(15));
   }
 
   private static String publishOk(Hub hub, String data) throws Exception {
-    HttpResponse<String> response = publish(hub, data);
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return response.body();
+    return HubCalls.publishOk(hub, SECRET, TOPIC, data, Duration.ofSeconds(15));
   }
 
   private static List<String> receive(EventIterator events, int count) throws InterruptedException {
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      SseEvent event = events.poll(Duration.ofSeconds(30));
-      assertThat(event).as("event %d of %d", i + 1, count).isNotNull();
-      ids.add(event.id());
-    }
-    return ids;
+    return HubCalls.receive(events, count, Duration.ofSeconds(30));
   }
 
   /** Events up to and including the one with id {@code last}. */

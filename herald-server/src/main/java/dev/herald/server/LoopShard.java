@@ -174,7 +174,7 @@ final class LoopShard<E> {
         + failure.getClass().getName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage()),
         failure instanceof StackOverflowError ? null : failure);
     try {
-      subscription.fail();
+      subscription.end();
     } catch (RuntimeException closing) {
       LOG.log(System.Logger.Level.WARNING, "closing a failed subscription failed", closing);
     }

@@ -41,7 +41,7 @@ public final class Subscription<E> {
   long offered;
   /** Whether its filter may be costly: offered each event after the cheap subscriptions of its loop. */
   boolean costly;
-  /** Set when its filter or a write threw: offered nothing more, its connection closing. */
+  /** Set when it was ended (its filter or a write threw, or all were ended): offered nothing more. */
   boolean failed;
 
   private record Held(long sequence, ByteBuf chunk) {}
@@ -188,18 +188,11 @@ public final class Subscription<E> {
     return !failed && sequence > lastSequence && isOpen() && filter.test(event);
   }
 
-  /** Ends it: its stream ends cleanly if open (the client reconnects), else its connection closes. */
+  /**
+   * Stops offering it events and ends it: its stream ends cleanly if open (the client reconnects),
+   * else its connection closes. For a filter or write that threw, or a fan-out that ends them all.
+   */
   void end() {
-    failed = true; // offered nothing more
-    if (stream != null) {
-      stream.close();
-    } else {
-      closeConnection.run();
-    }
-  }
-
-  /** Stops offering it events and closes its connection (its filter or a write threw). */
-  void fail() {
     failed = true;
     if (stream != null) {
       stream.close();
