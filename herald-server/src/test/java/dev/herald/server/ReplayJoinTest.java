@@ -315,4 +315,16 @@ class ReplayJoinTest {
     assertThat(client.ids()).containsExactly("1", "3");
     assertThat(client.read()).containsIgnoringCase("cache-control: no-cache");
   }
+
+  @Test
+  void replayBoundsThatCannotWorkAreRefusedWhenConfigured() {
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> HttpServer.builder().replayPageSize(1023)).withMessageContaining("replayPageSize");
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> HttpServer.builder().replayBudget(0)).withMessageContaining("replayBudget");
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> HttpServer.builder().replayStallTimeout(Duration.ofSeconds(-1)))
+        .withMessageContaining("replayStallTimeout");
+    HttpServer.builder().replayPageSize(1024).replayBudget(1).replayStallTimeout(Duration.ZERO); // the edges
+  }
 }
