@@ -176,6 +176,11 @@ public final class Hub implements AutoCloseable {
     return fanOut.size();
   }
 
+  /** Whether the hub can take publishes now (what {@code GET /readyz} answers). */
+  public HubHealth health() {
+    return HubHealth.check(metrics, () -> !closing);
+  }
+
   /** Connections refused at a connection limit. */
   public long connectionsRefused() {
     return server.connectionsRefused();

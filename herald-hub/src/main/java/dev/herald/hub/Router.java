@@ -1,6 +1,5 @@
 package dev.herald.hub;
 
-import dev.herald.log.LogStats;
 import dev.herald.server.HttpExchange;
 import java.util.function.BooleanSupplier;
 
@@ -70,22 +69,11 @@ final class Router {
 
   /** 200 when the hub can take publishes (listening, the log writable), else 503; JSON either way. */
   private void readiness(HttpExchange exchange) {
-    boolean storeOk;
-    String storeDetail;
-    try {
-      LogStats stats = metrics.stats();
-      storeOk = stats.writable();
-      String health = storeOk ? "writable" : "the last write to the event log failed";
-      storeDetail = stats.problem() == null ? health : health + ": " + stats.problem();
-    } catch (RuntimeException e) {
-      storeOk = false;
-      storeDetail = "the event log cannot be read: " + e.getMessage();
-    }
-    boolean accepting = listening.getAsBoolean();
-    boolean isReady = accepting && storeOk;
+    HubHealth health = HubHealth.check(metrics, listening);
+    boolean isReady = health.ready();
     String body = "{\"status\":\"" + (isReady ? "ready" : "unready") + "\",\"checks\":{"
-        + "\"listening\":{\"ok\":" + accepting + "},"
-        + "\"store\":{\"ok\":" + storeOk + ",\"detail\":" + Json.string(storeDetail) + "}}}\n";
+        + "\"listening\":{\"ok\":" + health.listening() + "},"
+        + "\"store\":{\"ok\":" + health.storeWritable() + ",\"detail\":" + Json.string(health.storeDetail()) + "}}}\n";
     exchange.respond(isReady ? 200 : 503, Responses.JSON, body);
   }
 }

@@ -1,0 +1,93 @@
+package dev.herald.spring;
+
+import dev.herald.hub.log.MemoryEventLog;
+import dev.herald.hub.log.RecentCache;
+import dev.herald.hub.log.SqliteEventLog;
+import dev.herald.log.EventLog;
+import dev.herald.log.IdGenerator;
+import dev.herald.log.Retention;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * The event log {@code herald.embedded.store} names, checked when the context starts and opened by
+ * the hub once its port is bound (as {@code herald serve} does).
+ */
+final class EmbeddedStore {
+  private EmbeddedStore() {
+  }
+
+  /**
+   * An opener of the log the properties describe.
+   *
+   * @throws HeraldConfigurationException for a value that cannot work, or a Redis URI without herald-redis
+   */
+  static Supplier<EventLog> opener(HeraldProperties.Embedded properties) {
+    Retention retention = retention(properties);
+    long cacheBytes = properties.cacheSize() != null ? properties.cacheSize().toBytes() : RecentCache.DEFAULT_MAX_BYTES;
+    if (cacheBytes < 0) {
+      throw invalid("herald.embedded.cache-size must not be negative (0: no cache)");
+    }
+    String store = properties.store().trim();
+    switch (store) {
+      case "memory" -> {
+        int capacity = (int) Math.min(retention.maxEvents() == 0 ? Integer.MAX_VALUE : retention.maxEvents(),
+            Integer.MAX_VALUE);
+        long maxBytes = retention.maxBytes() == 0 ? Long.MAX_VALUE : retention.maxBytes();
+        return () -> new MemoryEventLog(capacity, maxBytes, new IdGenerator());
+      }
+      case "sqlite" -> {
+        SqliteEventLog.Durability durability = switch (properties.durability().toLowerCase(Locale.ROOT)) {
+          case "os" -> SqliteEventLog.Durability.OS;
+          case "fsync" -> SqliteEventLog.Durability.FSYNC;
+          default -> throw invalid("herald.embedded.durability must be os or fsync (got '"
+              + properties.durability() + "')");
+        };
+        Path file = Path.of(properties.dataDir()).resolve("events.db");
+        return () -> cached(SqliteEventLog.open(file, durability, retention, new IdGenerator()), cacheBytes);
+      }
+      default -> {
+        if (!store.matches("(?i)rediss?(-sentinel|-cluster)?://.*")) {
+          throw invalid("herald.embedded.store must be memory, sqlite or a redis://, rediss://, redis-sentinel://"
+              + " or redis-cluster:// URI (got '" + store + "')");
+        }
+        if (!RedisStore.available()) {
+          throw new HeraldConfigurationException("herald.embedded.store is a Redis URI, but dev.herald:herald-redis is not"
+              + " on the classpath.", "Add the dependency dev.herald:herald-redis (the same version as"
+              + " herald-spring-boot-starter).");
+        }
+        Supplier<EventLog> redis = RedisStore.opener(store, properties.redisKeyPrefix(), retention);
+        return () -> cached(redis.get(), cacheBytes);
+      }
+    }
+  }
+
+  private static Retention retention(HeraldProperties.Embedded properties) {
+    long events = properties.retainEvents() != null ? properties.retainEvents() : Retention.DEFAULT.maxEvents();
+    long bytes = properties.retainBytes() != null ? properties.retainBytes().toBytes() : Retention.DEFAULT.maxBytes();
+    Duration age = properties.retainAge() != null ? properties.retainAge() : Retention.DEFAULT.maxAge();
+    try {
+      return new Retention(events, bytes, age);
+    } catch (IllegalArgumentException e) {
+      throw invalid("herald.embedded.retain-*: " + e.getMessage());
+    }
+  }
+
+  private static EventLog cached(EventLog store, long cacheBytes) {
+    if (cacheBytes == 0) {
+      return store;
+    }
+    try {
+      return new RecentCache(store, cacheBytes);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  static HeraldConfigurationException invalid(String message) {
+    return new HeraldConfigurationException(message + ".", "Correct the property in the application's configuration.");
+  }
+}

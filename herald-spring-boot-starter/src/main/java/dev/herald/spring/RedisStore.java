@@ -1,0 +1,36 @@
+package dev.herald.spring;
+
+import dev.herald.log.EventLog;
+import dev.herald.log.IdGenerator;
+import dev.herald.log.Retention;
+import dev.herald.redis.RedisEventLog;
+import dev.herald.redis.RedisLogSettings;
+import java.net.URI;
+import java.util.function.Supplier;
+import org.springframework.util.ClassUtils;
+
+/**
+ * The Redis store, in a class of its own so that an application without herald-redis never loads a
+ * class that refers to it.
+ */
+final class RedisStore {
+  private static final String LOG_CLASS = "dev.herald.redis.RedisEventLog";
+
+  private RedisStore() {
+  }
+
+  static boolean available() {
+    return ClassUtils.isPresent(LOG_CLASS, RedisStore.class.getClassLoader());
+  }
+
+  static Supplier<EventLog> opener(String uri, String keyPrefix, Retention retention) {
+    RedisLogSettings settings;
+    try {
+      settings = new RedisLogSettings(URI.create(uri), keyPrefix != null ? keyPrefix : RedisLogSettings.DEFAULT_PREFIX,
+          retention.maxEvents(), retention.maxAge(), RedisLogSettings.DEFAULT_COMMAND_TIMEOUT);
+    } catch (IllegalArgumentException e) {
+      throw EmbeddedStore.invalid("herald.embedded.store: " + e.getMessage());
+    }
+    return () -> RedisEventLog.open(settings, new IdGenerator());
+  }
+}
