@@ -44,7 +44,7 @@ class BrowserGuideIT {
     hub = HubProcess.serve("--listen", "127.0.0.1:0", "--store", "memory", "--jwt-secret", SECRET,
         "--cors-origin", application.origin());
     publisher = HubPublisher.builder(URI.create(hub.endpoint)).jwtSecret(SECRET).build();
-    String hubUrl = hub.endpoint.replace("://127.0.0.1:", "://localhost:"); // the cookie's host
+    String hubUrl = replaceOnce(hub.endpoint, "://127.0.0.1:", "://localhost:"); // the host the cookie is for
     application.page("/", replaceOnce(block("page"), "https://hub.example.com/.well-known/mercure", hubUrl), true);
     String token = HubTokens.subscriber(SECRET, List.of(INBOX_42), Duration.ofHours(1));
     application.page("/development", replaceOnce(replaceOnce(block("development page"),
