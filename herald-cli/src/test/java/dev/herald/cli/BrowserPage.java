@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -84,10 +85,24 @@ final class BrowserPage implements AutoCloseable {
     if (result.hasNonNull("errorText")) {
       throw new AssertionError("navigate " + url + ": " + result.get("errorText").asText() + "\n" + console);
     }
+    awaitLoad(loaded, "navigate " + url);
+  }
+
+  /**
+   * Reloads the page as the browser's reload button does (the tab's sessionStorage survives, the
+   * page's scripts start over) and waits for its load event.
+   */
+  void reload() {
+    var loaded = cdp.next("Page.loadEventFired");
+    cdp.send("Page.reload", Map.of());
+    awaitLoad(loaded, "reload");
+  }
+
+  private void awaitLoad(CompletableFuture<JsonNode> loaded, String what) {
     try {
       loaded.get(DEFAULT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {
-      throw new AssertionError("navigate " + url + ": no load event within " + DEFAULT_WAIT + "\n" + console, e);
+      throw new AssertionError(what + ": no load event within " + DEFAULT_WAIT + "\n" + console, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
