@@ -23,7 +23,7 @@ public record HeraldProperties(@DefaultValue @NestedConfigurationProperty Hub hu
    * The hub the {@code HubPublisher} bean publishes to. Without a URL, the publisher goes to the
    * embedded hub when it runs, and there is no publisher otherwise.
    *
-   * @param url the hub's URL, e.g. {@code https://hub.example.com/.well-known/mercure}
+   * @param url the hub's URL, e.g. https://hub.example.com/.well-known/mercure
    * @param jwtSecret the hub's HS256 publisher secret (at least 32 bytes): the publisher mints its
    *     own short-lived tokens
    * @param publisherToken a publisher JWT sent as is, instead of a secret
@@ -40,20 +40,20 @@ public record HeraldProperties(@DefaultValue @NestedConfigurationProperty Hub hu
    * A hub started and stopped with the application context, on its own port. Each value is the
    * {@code herald serve} option of the same name (docs/hub.md); unset ones take its default.
    *
-   * @param enabled whether to run the hub in the application (needs {@code dev.herald:herald-hub})
-   * @param listen {@code HOST:PORT} or {@code :PORT} (all interfaces); port 0 picks a free one
-   * @param store {@code memory}, {@code sqlite} (in {@code data-dir}) or a {@code redis://},
-   *     {@code redis-sentinel://} or {@code redis-cluster://} URI (needs {@code dev.herald:herald-redis})
-   * @param dataDir where the {@code sqlite} store keeps {@code events.db}
-   * @param durability {@code os} or {@code fsync}: when the {@code sqlite} store acknowledges a publish
+   * @param enabled whether to run the hub in the application (needs dev.herald:herald-hub)
+   * @param listen HOST:PORT or :PORT (all interfaces); port 0 picks a free one
+   * @param store memory, sqlite (in data-dir) or a redis://,
+   *     redis-sentinel:// or redis-cluster:// URI (needs dev.herald:herald-redis)
+   * @param dataDir where the sqlite store keeps events.db
+   * @param durability os or fsync: when the sqlite store acknowledges a publish
    * @param retainEvents updates kept in the log (0: no bound)
    * @param retainBytes bytes of updates kept in the log (0: no bound)
    * @param retainAge how long updates are kept (0: no bound)
    * @param cacheSize the newest updates kept in memory in front of SQLite or Redis (0: none)
    * @param redisKeyPrefix the prefix of the Redis keys, to share one Redis between hubs
    * @param jwtSecret HS256 secret (at least 32 bytes) for publisher and subscriber tokens
-   * @param publisherJwtSecret HS256 secret for publisher tokens (overrides {@code jwt-secret})
-   * @param subscriberJwtSecret HS256 secret for subscriber tokens (overrides {@code jwt-secret})
+   * @param publisherJwtSecret HS256 secret for publisher tokens (overrides jwt-secret)
+   * @param subscriberJwtSecret HS256 secret for subscriber tokens (overrides jwt-secret)
    * @param jwtKey RSA or EC public key (PEM text, or a file's path) for both roles
    * @param publisherJwtKey public key for publisher tokens
    * @param subscriberJwtKey public key for subscriber tokens
@@ -72,12 +72,12 @@ public record HeraldProperties(@DefaultValue @NestedConfigurationProperty Hub hu
    * @param maxConnectionsPerIp open connections per client address at most
    * @param requestTimeout how long a client may take to send a request
    * @param idleTimeout how long an idle connection stays open
-   * @param jwtClockSkew tolerance on the tokens' {@code exp} and {@code nbf}
+   * @param jwtClockSkew tolerance on the tokens' exp and nbf
    * @param maxTopics topic selectors per subscription at most
    * @param maxSelectorLength characters per topic selector at most
    * @param maxTemplateVariables variables per URI template at most
    * @param matchBudget steps one subscription's matching may take per update
-   * @param tlsCert PEM certificate chain (with {@code tls-key}: HTTPS and HTTP/2)
+   * @param tlsCert PEM certificate chain (with tls-key: HTTPS and HTTP/2)
    * @param tlsKey PEM private key
    * @param maxStreamsPerConnection concurrent HTTP/2 streams per connection
    * @param maxHeaderSize bytes of request headers at most
