@@ -45,12 +45,17 @@ final class LibraryVersions {
         .map(artifact -> artifact.getKey() + " " + artifact.getValue())
         .findFirst().orElse(null);
     if (found != null) {
-      throw new HeraldConfigurationException("The embedded Herald hub needs Netty 4.2 or newer, but the classpath has "
-          + found + ". Spring Boot 3's dependency management pins Netty 4.1.",
-          "Move the application to Spring Boot 4, or set the Netty version of your dependency management to "
-              + wanted + ": with Maven, <netty.version>" + wanted + "</netty.version> in <properties>; with"
-              + " Gradle, ext['netty.version'] = '" + wanted + "'.");
+      throw nettyTooOld(found, wanted);
     }
+  }
+
+  /** The failure for {@code found} ("netty-buffer 4.1.128.Final"), naming the version to set instead. */
+  static HeraldConfigurationException nettyTooOld(String found, String wanted) {
+    return new HeraldConfigurationException("The embedded Herald hub needs Netty 4.2 or newer, but the classpath has "
+        + found + ". Spring Boot 3's dependency management pins Netty 4.1.",
+        "Move the application to Spring Boot 4, or set the Netty version of your dependency management to "
+            + wanted + ": with Maven, <netty.version>" + wanted + "</netty.version> in <properties>; with"
+            + " Gradle, ext['netty.version'] = '" + wanted + "'.");
   }
 
   /** Netty's own record of its artifacts on the classpath ({@code netty-transport} → version). */
