@@ -90,13 +90,15 @@ final class EmbeddedHubFactory {
   }
 
   /**
-   * The roles' verification material; each role takes its most specific setting (its own key, its
-   * own secret, then the general JWKS, key or secret), as {@code herald serve} does.
+   * The roles' verification material; each role takes its most specific setting (its own JWKS, key
+   * or secret, then the general JWKS, key or secret), as {@code herald serve} does.
    */
   private static void credentials(Hub.Builder builder, HeraldProperties.Embedded p) throws IOException {
     boolean general = p.jwtJwksUrl() != null || p.jwtKey() != null || p.jwtSecret() != null;
-    boolean publishers = general || p.publisherJwtKey() != null || p.publisherJwtSecret() != null;
-    boolean subscribers = general || p.subscriberJwtKey() != null || p.subscriberJwtSecret() != null;
+    boolean publishers = general || p.publisherJwtJwksUrl() != null || p.publisherJwtKey() != null
+        || p.publisherJwtSecret() != null;
+    boolean subscribers = general || p.subscriberJwtJwksUrl() != null || p.subscriberJwtKey() != null
+        || p.subscriberJwtSecret() != null;
     if (!publishers || !subscribers) {
       throw new HeraldConfigurationException("The embedded Herald hub has no way to verify "
           + (publishers ? "subscribers'" : subscribers ? "publishers'" : "publishers' and subscribers'") + " tokens.",
@@ -110,12 +112,16 @@ final class EmbeddedHubFactory {
     } else if (p.jwtSecret() != null) {
       builder.jwtSecret(p.jwtSecret());
     }
-    if (p.publisherJwtKey() != null) {
+    if (p.publisherJwtJwksUrl() != null) {
+      builder.publisherJwksUrl(URI.create(p.publisherJwtJwksUrl()));
+    } else if (p.publisherJwtKey() != null) {
       builder.publisherJwtPublicKey(pem(p.publisherJwtKey()));
     } else if (p.publisherJwtSecret() != null) {
       builder.publisherJwtSecret(p.publisherJwtSecret());
     }
-    if (p.subscriberJwtKey() != null) {
+    if (p.subscriberJwtJwksUrl() != null) {
+      builder.subscriberJwksUrl(URI.create(p.subscriberJwtJwksUrl()));
+    } else if (p.subscriberJwtKey() != null) {
       builder.subscriberJwtPublicKey(pem(p.subscriberJwtKey()));
     } else if (p.subscriberJwtSecret() != null) {
       builder.subscriberJwtSecret(p.subscriberJwtSecret());

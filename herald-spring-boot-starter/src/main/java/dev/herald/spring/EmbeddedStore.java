@@ -36,6 +36,7 @@ final class EmbeddedStore {
         int capacity = (int) Math.min(retention.maxEvents() == 0 ? Integer.MAX_VALUE : retention.maxEvents(),
             Integer.MAX_VALUE);
         long maxBytes = retention.maxBytes() == 0 ? Long.MAX_VALUE : retention.maxBytes();
+        requireNoRedisReplicas(properties);
         return () -> new MemoryEventLog(capacity, maxBytes, new IdGenerator());
       }
       case "sqlite" -> {
@@ -45,6 +46,7 @@ final class EmbeddedStore {
           default -> throw invalid("herald.embedded.durability must be os or fsync (got '"
               + properties.durability() + "')");
         };
+        requireNoRedisReplicas(properties);
         Path file = Path.of(properties.dataDir()).resolve("events.db");
         return () -> cached(SqliteEventLog.open(file, durability, retention, new IdGenerator()), cacheBytes);
       }
@@ -58,9 +60,16 @@ final class EmbeddedStore {
               + " on the classpath.", "Add the dependency dev.herald:herald-redis (the same version as"
               + " herald-spring-boot-starter).");
         }
-        Supplier<EventLog> redis = RedisStore.opener(store, properties.redisKeyPrefix(), retention);
+        Supplier<EventLog> redis = RedisStore.opener(store, properties.redisKeyPrefix(),
+            properties.redisMinReplicas() != null ? properties.redisMinReplicas() : 0, retention);
         return () -> cached(redis.get(), cacheBytes);
       }
+    }
+  }
+
+  private static void requireNoRedisReplicas(HeraldProperties.Embedded properties) {
+    if (properties.redisMinReplicas() != null && properties.redisMinReplicas() > 0) {
+      throw invalid("herald.embedded.redis-min-replicas applies to a Redis store (herald.embedded.store=redis://...)");
     }
   }
 

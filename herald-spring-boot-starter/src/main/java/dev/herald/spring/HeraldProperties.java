@@ -51,6 +51,7 @@ public record HeraldProperties(@DefaultValue @NestedConfigurationProperty Hub hu
    * @param retainAge how long updates are kept (0: no bound)
    * @param cacheSize the newest updates kept in memory in front of SQLite or Redis (0: none)
    * @param redisKeyPrefix the prefix of the Redis keys, to share one Redis between hubs
+   * @param redisMinReplicas Redis replicas that must confirm each append before it is acknowledged
    * @param jwtSecret HS256 secret (at least 32 bytes) for publisher and subscriber tokens
    * @param publisherJwtSecret HS256 secret for publisher tokens (overrides jwt-secret)
    * @param subscriberJwtSecret HS256 secret for subscriber tokens (overrides jwt-secret)
@@ -58,6 +59,8 @@ public record HeraldProperties(@DefaultValue @NestedConfigurationProperty Hub hu
    * @param publisherJwtKey public key for publisher tokens
    * @param subscriberJwtKey public key for subscriber tokens
    * @param jwtJwksUrl JWKS URL whose keys verify both roles' tokens
+   * @param publisherJwtJwksUrl JWKS URL for publisher tokens (overrides the general key or secret)
+   * @param subscriberJwtJwksUrl JWKS URL for subscriber tokens (overrides the general key or secret)
    * @param anonymous whether subscribers without a token receive public updates
    * @param corsOrigins origins of pages allowed to subscribe from a browser (credentials included)
    * @param publishOrigins origins of pages allowed to publish from a browser
@@ -89,9 +92,10 @@ public record HeraldProperties(@DefaultValue @NestedConfigurationProperty Hub hu
    */
   public record Embedded(boolean enabled, @DefaultValue(":8090") String listen, @DefaultValue("memory") String store,
       @DefaultValue("herald-data") String dataDir, @DefaultValue("os") String durability, Long retainEvents,
-      DataSize retainBytes, Duration retainAge, DataSize cacheSize, String redisKeyPrefix, String jwtSecret,
+      DataSize retainBytes, Duration retainAge, DataSize cacheSize, String redisKeyPrefix, Integer redisMinReplicas, String jwtSecret,
       String publisherJwtSecret, String subscriberJwtSecret, String jwtKey, String publisherJwtKey,
-      String subscriberJwtKey, String jwtJwksUrl, boolean anonymous, List<String> corsOrigins,
+      String subscriberJwtKey, String jwtJwksUrl, String publisherJwtJwksUrl, String subscriberJwtJwksUrl,
+      boolean anonymous, List<String> corsOrigins,
       List<String> publishOrigins, Duration heartbeat, DataSize maxUpdateSize, DataSize maxPublishBytesInFlight,
       DataSize writeBufferLimit, DataSize replayBudget, DataSize replayPageSize, Duration replayStallTimeout,
       Integer maxConnections, Integer maxConnectionsPerIp, Duration requestTimeout, Duration idleTimeout,
@@ -102,7 +106,7 @@ public record HeraldProperties(@DefaultValue @NestedConfigurationProperty Hub hu
 
     /** The secret publishers' tokens are signed with, if the hub verifies them by a secret. */
     String publisherSecret() {
-      if (publisherJwtKey != null) { // the most specific setting wins, as with herald serve
+      if (publisherJwtJwksUrl != null || publisherJwtKey != null) { // the most specific wins, as with herald serve
         return null;
       }
       if (publisherJwtSecret != null) {

@@ -23,11 +23,11 @@ final class RedisStore {
     return ClassUtils.isPresent(LOG_CLASS, RedisStore.class.getClassLoader());
   }
 
-  static Supplier<EventLog> opener(String uri, String keyPrefix, Retention retention) {
+  static Supplier<EventLog> opener(String uri, String keyPrefix, int minReplicas, Retention retention) {
     RedisLogSettings settings;
     try {
       settings = new RedisLogSettings(URI.create(uri), keyPrefix != null ? keyPrefix : RedisLogSettings.DEFAULT_PREFIX,
-          retention.maxEvents(), retention.maxAge(), RedisLogSettings.DEFAULT_COMMAND_TIMEOUT);
+          retention.maxEvents(), retention.maxAge(), RedisLogSettings.DEFAULT_COMMAND_TIMEOUT, minReplicas);
     } catch (IllegalArgumentException e) {
       throw EmbeddedStore.invalid("herald.embedded.store: " + e.getMessage());
     }

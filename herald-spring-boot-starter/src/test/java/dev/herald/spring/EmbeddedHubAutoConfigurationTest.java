@@ -103,6 +103,19 @@ class EmbeddedHubAutoConfigurationTest {
   }
 
   @Test
+  void redisMinReplicasWithAStoreThatIsNotRedisFailsNamingIt() {
+    contexts.withPropertyValues("herald.embedded.enabled=true", "herald.embedded.jwt-secret=" + SECRET,
+        "herald.embedded.redis-min-replicas=1").run(context ->
+        assertThat(failure(context)).hasMessageContaining("redis-min-replicas applies to a Redis store"));
+  }
+
+  @Test
+  void aRoleWithoutCredentialsFailsNamingTheRole() {
+    contexts.withPropertyValues("herald.embedded.enabled=true", "herald.embedded.publisher-jwt-secret=" + SECRET)
+        .run(context -> assertThat(failure(context)).hasMessageContaining("subscribers' tokens"));
+  }
+
+  @Test
   void aHubThatVerifiesPublishersByAKeyHasNoPublisherBean() throws Exception {
     String pem = TestKeys.rsaPublicKeyPem();
     contexts.withPropertyValues("herald.embedded.enabled=true", "herald.embedded.jwt-key=" + pem).run(context -> {
