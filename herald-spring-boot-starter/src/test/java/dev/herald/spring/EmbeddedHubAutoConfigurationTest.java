@@ -21,6 +21,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -65,6 +66,23 @@ class EmbeddedHubAutoConfigurationTest {
   void withoutEnabledThereIsNoHub() {
     contexts.withPropertyValues("herald.embedded.jwt-secret=" + SECRET)
         .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(Hub.class));
+  }
+
+  @Test
+  void enablingTheHubWithoutHeraldHubOnTheClasspathFailsNamingTheDependency() {
+    contexts.withClassLoader(new FilteredClassLoader(Hub.class))
+        .withPropertyValues("herald.embedded.enabled=true", "herald.embedded.jwt-secret=" + SECRET).run(context -> {
+          HeraldConfigurationException failure = failure(context);
+          assertThat(failure).hasMessageContaining("dev.herald:herald-hub is not on the classpath");
+          assertThat(failure.action()).contains("Add the dependency dev.herald:herald-hub");
+        });
+  }
+
+  @Test
+  void aRemoteHubsPublisherNeedsNoHubLibrary() {
+    contexts.withClassLoader(new FilteredClassLoader("dev.herald.hub", "io.netty"))
+        .withPropertyValues("herald.hub.url=http://127.0.0.1:9/.well-known/mercure", "herald.hub.jwt-secret=" + SECRET)
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(HubPublisher.class));
   }
 
   @Test
