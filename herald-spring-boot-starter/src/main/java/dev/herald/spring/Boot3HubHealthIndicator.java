@@ -1,7 +1,6 @@
 package dev.herald.spring;
 
 import dev.herald.hub.Hub;
-import dev.herald.hub.HubHealth;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 
@@ -19,12 +18,7 @@ final class Boot3HubHealthIndicator extends AbstractHealthIndicator {
 
   @Override
   protected void doHealthCheck(Health.Builder builder) {
-    HubHealth health = hub.health();
-    (health.ready() ? builder.up() : builder.down())
-        .withDetail("url", hub.url())
-        .withDetail("listening", health.listening())
-        .withDetail("store", health.storeDetail())
-        .withDetail("events", health.events())
-        .withDetail("subscribers", hub.subscribers());
+    HubHealthDetails health = HubHealthDetails.of(hub);
+    (health.up() ? builder.up() : builder.down()).withDetails(health.details());
   }
 }

@@ -1,7 +1,6 @@
 package dev.herald.spring;
 
 import dev.herald.hub.Hub;
-import dev.herald.hub.HubHealth;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
@@ -16,12 +15,7 @@ final class HubHealthIndicator extends AbstractHealthIndicator {
 
   @Override
   protected void doHealthCheck(Health.Builder builder) {
-    HubHealth health = hub.health();
-    (health.ready() ? builder.up() : builder.down())
-        .withDetail("url", hub.url())
-        .withDetail("listening", health.listening())
-        .withDetail("store", health.storeDetail())
-        .withDetail("events", health.events())
-        .withDetail("subscribers", hub.subscribers());
+    HubHealthDetails health = HubHealthDetails.of(hub);
+    (health.up() ? builder.up() : builder.down()).withDetails(health.details());
   }
 }

@@ -3,6 +3,7 @@ package com.example.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
+import com.example.testsupport.Chromium;
 import dev.herald.hub.Hub;
 import java.io.IOException;
 import java.net.ServerSocket;

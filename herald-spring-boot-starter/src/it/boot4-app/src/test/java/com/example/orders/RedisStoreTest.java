@@ -2,6 +2,7 @@ package com.example.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.testsupport.RedisServerProcess;
 import dev.herald.client.EventIterator;
 import dev.herald.client.EventSource;
 import dev.herald.client.HubPublisher;

@@ -1,4 +1,4 @@
-package com.example.orders;
+package com.example.testsupport;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,14 +8,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /** Debian's headless Chromium on one page; skipped without it unless HERALD_REQUIRE_BROWSER=1. */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
   private final Process process;
 
   private Chromium(Process process) {
     this.process = process;
   }
 
-  static Chromium open(String url) throws IOException {
+  public static Chromium open(String url) throws IOException {
     Path binary = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser").stream().map(Path::of)
         .filter(Files::isExecutable).findFirst().orElse(null);
     if (binary == null) {

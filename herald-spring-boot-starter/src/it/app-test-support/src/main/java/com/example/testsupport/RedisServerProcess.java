@@ -1,4 +1,4 @@
-package com.example.orders;
+package com.example.testsupport;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -9,16 +9,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /** A redis-server of the test's own on a free port, keeping nothing on disk. */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
   private final Process process;
-  final int port;
+  public final int port;
 
   private RedisServerProcess(Process process, int port) {
     this.process = process;
     this.port = port;
   }
 
-  static RedisServerProcess start() throws IOException, InterruptedException {
+  public static RedisServerProcess start() throws IOException, InterruptedException {
     Path binary = Path.of("/usr/bin/redis-server");
     if (!Files.isExecutable(binary)) {
       if ("1".equals(System.getenv("HERALD_REQUIRE_REDIS"))) {
