@@ -94,7 +94,7 @@ class HelpTest {
   void serveHelpKeepsOptionLabelsAndPathsWhole() {
     String help = help("serve");
     assertThat(help).contains("[--listen=HOST:PORT]", "[--store=sqlite|memory|URI]", "./herald-data",
-        "redis-sentinel://[:password@]host:port[,host:port...][/db]#master");
+        "redis-sentinel://[user:password@]host:port[,host:port...][/db]#master");
   }
 
   @Test
