@@ -1,6 +1,5 @@
-package dev.herald.hub.auth;
+package dev.herald.hub;
 
-import dev.herald.hub.topic.TopicSelector;
 import java.time.Instant;
 import java.util.List;
 
@@ -8,7 +7,7 @@ import java.util.List;
  * What a verified token allows: the {@code mercure.publish} and {@code mercure.subscribe} selectors,
  * the {@code mercure.payload} (kept opaque), and when the token expires ({@code null}: never).
  */
-public record Claims(List<TopicSelector> publish, List<TopicSelector> subscribe, Object payload,
+record Claims(List<TopicSelector> publish, List<TopicSelector> subscribe, Object payload,
     Instant expiresAt) {
 
   /** The claims of an anonymous subscriber: no private updates, nothing to publish. */

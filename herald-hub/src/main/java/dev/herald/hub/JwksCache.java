@@ -1,4 +1,4 @@
-package dev.herald.hub.auth;
+package dev.herald.hub;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;

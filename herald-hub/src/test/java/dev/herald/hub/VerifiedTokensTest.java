@@ -1,4 +1,4 @@
-package dev.herald.hub.auth;
+package dev.herald.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

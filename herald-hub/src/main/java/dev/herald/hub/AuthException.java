@@ -1,10 +1,10 @@
-package dev.herald.hub.auth;
+package dev.herald.hub;
 
 /**
  * A request's credentials were refused. {@link #code()} is a stable, machine-readable reason
  * ({@code missing_token}, {@code invalid_token}, ...) and the message says what to fix.
  */
-public final class AuthException extends Exception {
+final class AuthException extends Exception {
   private static final long serialVersionUID = 1L;
   private final String code;
 

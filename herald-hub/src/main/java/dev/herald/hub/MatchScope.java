@@ -1,4 +1,4 @@
-package dev.herald.hub.topic;
+package dev.herald.hub;
 
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link MatchStats} counts and logs it. {@code *} and exact selectors cost nothing worth counting.
  * Thread-safe: the event loops of one update share its scope.
  */
-public final class MatchScope {
+final class MatchScope {
   /** Default work one update's template matches may spend: about 20 ms of one core, at worst. */
   public static final long DEFAULT_BUDGET = 20_000_000;
 

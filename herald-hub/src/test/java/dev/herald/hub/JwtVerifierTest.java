@@ -1,5 +1,6 @@
-package dev.herald.hub.auth;
+package dev.herald.hub;
 
+import dev.herald.hub.auth.Tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -16,7 +17,6 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import dev.herald.hub.topic.TopicSelector;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.herald.hub.topic;
+package dev.herald.hub;
 
 import java.util.Collection;
 import java.util.Objects;
@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * template and the topic (see {@link #matches}); {@link MatchScope} matches many subscribers'
  * selectors against one update within a total budget.
  */
-public final class TopicSelector {
+final class TopicSelector {
   /** Work one {@link #matches} may spend regardless of the topic's length. */
   static final long FIXED_BUDGET = 20_000;
   /** Work one {@link #matches} may spend per character of the topic. */

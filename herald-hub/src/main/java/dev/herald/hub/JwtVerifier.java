@@ -1,4 +1,4 @@
-package dev.herald.hub.auth;
+package dev.herald.hub;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -9,7 +9,6 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.herald.hub.topic.TopicSelector;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
@@ -35,7 +34,7 @@ import java.util.concurrent.CompletionException;
  * confusion gets through; so are expired tokens and tokens not yet valid, each with a reason that
  * says so. Refusals never quote the token.
  */
-public final class JwtVerifier {
+final class JwtVerifier {
   /** Shortest secret accepted: 256 bits, as HS256 requires. */
   public static final int MIN_SECRET_BYTES = 32;
   private static final Set<JWSAlgorithm> HMAC = Set.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384,

@@ -1,4 +1,4 @@
-package dev.herald.hub.topic;
+package dev.herald.hub;
 
 /**
  * A set of characters an automaton edge accepts: ASCII characters as a 128-bit mask, plus at most

@@ -1,4 +1,4 @@
-package dev.herald.hub.topic;
+package dev.herald.hub;
 
 import java.util.concurrent.ConcurrentHashMap;
 

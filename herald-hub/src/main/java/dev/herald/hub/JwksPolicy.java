@@ -1,4 +1,4 @@
-package dev.herald.hub.auth;
+package dev.herald.hub;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -12,7 +12,7 @@ import java.util.Objects;
  * everyone out at once); beyond that every token is refused until a fetch succeeds. Each fetch is
  * bounded by {@link #fetchTimeout()} (connecting and the whole response) and {@link #maxBytes()}.
  */
-public record JwksPolicy(Duration timeToLive, Duration minRefreshInterval, Duration maxStale,
+record JwksPolicy(Duration timeToLive, Duration minRefreshInterval, Duration maxStale,
     Duration fetchTimeout, int maxBytes) {
   /** Default time a fetched key set is used before it is fetched again: 5 minutes. */
   public static final Duration DEFAULT_TIME_TO_LIVE = Duration.ofMinutes(5);

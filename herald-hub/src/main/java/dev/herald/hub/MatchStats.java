@@ -1,4 +1,4 @@
-package dev.herald.hub.topic;
+package dev.herald.hub;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
  * interval with the number given up since the last line, so that a flood of costly selectors
  * cannot flood the log. Thread-safe.
  */
-public final class MatchStats {
+final class MatchStats {
   private static final System.Logger LOG = System.getLogger(MatchStats.class.getName());
   /** Default time between two log lines about matches given up. */
   public static final long DEFAULT_LOG_INTERVAL_NANOS = 60_000_000_000L;

@@ -1,8 +1,7 @@
-package dev.herald.hub.topic;
+package dev.herald.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.hub.Trials;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.herald.hub.auth;
+package dev.herald.hub;
 
 import dev.herald.server.HttpExchange;
 
@@ -7,7 +7,7 @@ import dev.herald.server.HttpExchange;
  * {@code Authorization: Bearer} header, the {@code authorization} query parameter, the
  * {@code mercureAuthorization} cookie.
  */
-public final class TokenLocator {
+final class TokenLocator {
   private TokenLocator() {}
 
   /** Where a token was found. */

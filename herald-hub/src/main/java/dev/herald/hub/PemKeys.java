@@ -1,4 +1,4 @@
-package dev.herald.hub.auth;
+package dev.herald.hub;
 
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
