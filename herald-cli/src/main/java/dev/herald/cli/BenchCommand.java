@@ -30,8 +30,8 @@ final class BenchCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--subscribe-url", paramLabel = "TEMPLATE", required = true,
-      description = "Subscription URL; {topic} becomes the topic number, e.g. "
-          + "http://127.0.0.1:8080/.well-known/mercure?topic=bench-{topic}")
+      description = "Subscription URL; {topic} becomes the topic number: ?topic=bench-{topic} after a Mercure"
+          + " hub's URL (e.g. http://127.0.0.1:8080/.well-known/mercure).")
   String subscribeUrl;
 
   @Option(names = "--publish-url", paramLabel = "TEMPLATE",

@@ -67,6 +67,7 @@ public final class Herald implements Callable<Integer> {
         .setErr(err)
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setExpandAtFiles(false); // --data @FILE is ours, like curl's, not picocli's argument file
+    HelpWrapping.install(commandLine);
     Settings settings;
     try {
       settings = Settings.load(args, environment);

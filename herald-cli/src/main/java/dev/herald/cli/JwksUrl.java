@@ -1,6 +1,5 @@
 package dev.herald.cli;
 
-import dev.herald.hub.auth.JwtVerifier;
 import java.net.URI;
 import java.net.URISyntaxException;
 import picocli.CommandLine;
@@ -15,10 +14,13 @@ final class JwksUrl implements CommandLine.ITypeConverter<URI> {
     } catch (URISyntaxException e) {
       throw new CommandLine.TypeConversionException("not a URL: " + e.getMessage());
     }
-    try {
-      JwtVerifier.checkJwksUrl(url);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.TypeConversionException(e.getMessage());
+    // The hub's builder checks the same again; here a bad URL is a usage error naming the option.
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new CommandLine.TypeConversionException("the JWKS URL must be an http or https URL, not '" + url + "'");
+    }
+    if (url.getHost() == null || url.getHost().isEmpty()) {
+      throw new CommandLine.TypeConversionException("the JWKS URL must name a host: '" + url + "'");
     }
     return url;
   }

@@ -28,6 +28,14 @@ import picocli.CommandLine.Option;
       "for it and a ready publisher token are printed. Unknown --config keys and",
       "HERALD_* variables are errors (the other HERALD_* variables: docs/hub.md).",
       "",
+      "Redis stores (--store URI):",
+      "  redis://[user:password@]host:port[/db]    one Redis server; rediss:// for TLS",
+      "  redis-sentinel://[user:password@]host:port[,host:port...][/db]#master",
+      "      the primary the Sentinels name, followed through failovers",
+      "  redis-cluster://[user:password@]host:port[,host:port...]    a Redis Cluster",
+      "user:password@ logs in as a Redis ACL user, :password@ as the default user",
+      "(percent-encode @ : / %% in them); messages mask the password.",
+      "",
       "BYTES: a number of bytes, or a whole number with a unit: 512KiB, 64MiB, 1GiB",
       "(powers of 1024) or 500KB, 64MB, 1GB (powers of 1000)."
     })
@@ -100,13 +108,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Comment sent on idle streams so proxies and clients see life (default: ${DEFAULT-VALUE}; 0 = off).")
   private Duration heartbeat;
 
-  @Option(names = "--store", paramLabel = "sqlite|memory|redis://HOST:PORT[/DB]|redis-sentinel://...|redis-cluster://...",
+  // A short label: the Redis URI forms are longer than a line, so the footer lists them.
+  @Option(names = "--store", paramLabel = "sqlite|memory|URI",
       defaultValue = "sqlite",
-      description = "Event log: sqlite (durable, in --data-dir), memory (lost on exit), or a Redis URI shared by"
-          + " several hub nodes (redis://[:password@]host:port[/db], rediss:// for TLS, or"
-          + " redis-sentinel://[:password@]host:port[,host:port...][/db]#master to follow the primary the Sentinels"
-          + " name through failovers, or redis-cluster://[:password@]host:port[,host:port...] for a Redis Cluster)."
-          + " Default: ${DEFAULT-VALUE}.")
+      description = "Event log: sqlite (durable, in --data-dir), memory (lost on exit), or the URI of a Redis"
+          + " that several hub nodes share (the forms are below). Default: ${DEFAULT-VALUE}.")
   private String store;
 
   @Option(names = "--redis-key-prefix", paramLabel = "PREFIX",

@@ -56,12 +56,12 @@ class StoreOptionTest {
   }
 
   @Test
-  void aSentinelStoreIsDescribedWithItsSentinelsAndMasterButNotItsPassword() {
-    StoreOption store = StoreOption.check("redis-sentinel://:pw@10.0.0.1:26379,10.0.0.2:26379#mymaster", dir, "os",
+  void aSentinelStoreIsDescribedWithItsSentinelsUserAndMasterButNotItsPassword() {
+    StoreOption store = StoreOption.check("redis-sentinel://herald:pw@10.0.0.1:26379,10.0.0.2:26379#mymaster", dir, "os",
         100, 0, Duration.ZERO, "herald").withRedisMinReplicas(1);
 
     assertThat(store.describe())
-        .isEqualTo("redis-sentinel://10.0.0.1:26379,10.0.0.2:26379#mymaster prefix=herald min_replicas=1");
+        .isEqualTo("redis-sentinel://herald:***@10.0.0.1:26379,10.0.0.2:26379#mymaster prefix=herald min_replicas=1");
   }
 
   @Test
@@ -84,7 +84,7 @@ class StoreOptionTest {
     StoreOption store = StoreOption.check("redis-cluster://:pw@10.0.0.1:7000,10.0.0.2:7001", dir, "os", 100, 0,
         Duration.ZERO, "herald");
 
-    assertThat(store.describe()).startsWith("redis-cluster://10.0.0.1:7000,10.0.0.2:7001 ").doesNotContain("pw");
+    assertThat(store.describe()).startsWith("redis-cluster://:***@10.0.0.1:7000,10.0.0.2:7001 ").doesNotContain("pw");
   }
 
   @Test

@@ -2,13 +2,17 @@ package dev.herald.client;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -27,7 +31,8 @@ import java.util.function.Supplier;
  * content) stores it once however many attempts reach it. 429, 502, 503, 504 and I/O errors are
  * retried up to {@link Builder#maxAttempts} attempts in all (default {@value #DEFAULT_MAX_ATTEMPTS}),
  * after exponential backoff with jitter from {@link #DEFAULT_INITIAL_BACKOFF} up to
- * {@link #DEFAULT_MAX_BACKOFF}, or after the hub's {@code Retry-After} seconds, capped at that maximum.
+ * {@link #DEFAULT_MAX_BACKOFF}, or after the hub's {@code Retry-After} (seconds or an HTTP date),
+ * capped at that maximum.
  * Any other answer throws {@link PublishException} at once, with the hub's status and reason.
  *
  * <p><b>Bounded.</b> At most {@link Builder#maxInFlight} publications (default
@@ -53,6 +58,8 @@ public final class HubPublisher implements AutoCloseable {
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final Duration requestTimeout;
+  private final Clock clock;
+  private final Function<Duration, Executor> delays;
   private volatile boolean closed;
 
   private HubPublisher(Builder builder) {
@@ -65,6 +72,8 @@ public final class HubPublisher implements AutoCloseable {
     initialBackoff = builder.initialBackoff;
     maxBackoff = builder.maxBackoff;
     requestTimeout = builder.requestTimeout;
+    clock = builder.clock;
+    delays = builder.delays;
   }
 
   /** A builder for a publisher to the hub at {@code hub} (its full URL, {@code /.well-known/mercure}). */
@@ -161,6 +170,16 @@ public final class HubPublisher implements AutoCloseable {
     return requestTimeout;
   }
 
+  /** What an HTTP-date {@code Retry-After} is measured from. */
+  Clock clock() {
+    return clock;
+  }
+
+  /** Runs a retry after a delay. */
+  Executor after(Duration delay) {
+    return delays.apply(delay);
+  }
+
   /** Options of a {@link HubPublisher}; a token or a secret is required. Not thread-safe. */
   public static final class Builder {
     private final URI hub;
@@ -171,6 +190,9 @@ public final class HubPublisher implements AutoCloseable {
     private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
     private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private Clock clock = Clock.systemUTC();
+    private Function<Duration, Executor> delays =
+        delay -> CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS);
 
     private Builder(URI hub) {
       this.hub = Objects.requireNonNull(hub, "hub");
@@ -243,6 +265,18 @@ public final class HubPublisher implements AutoCloseable {
         throw new IllegalArgumentException("requestTimeout must be positive");
       }
       this.requestTimeout = timeout;
+      return this;
+    }
+
+    /** For tests: the clock an HTTP-date {@code Retry-After} is read against. */
+    Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** For tests: how a retry waits its delay (default: a delayed executor), to see the delay chosen. */
+    Builder delays(Function<Duration, Executor> delays) {
+      this.delays = Objects.requireNonNull(delays, "delays");
       return this;
     }
 

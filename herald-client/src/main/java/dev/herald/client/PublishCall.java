@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One publication through its attempts. The form body, id included, is built once, so every retry
@@ -92,10 +91,11 @@ final class PublishCall {
       result.complete(text);
     } else if (retryable(status) && attempts < publisher.maxAttempts()) {
       Duration delay = backoff();
-      String retryAfter = response.headers().firstValue("Retry-After").orElse("");
-      if (!retryAfter.isEmpty() && retryAfter.chars().allMatch(Character::isDigit) && retryAfter.length() < 10) {
-        // The hub's figure, capped: never jittered below it, a retry sooner would be refused again.
-        delay = min(Duration.ofSeconds(Long.parseLong(retryAfter)), publisher.maxBackoff());
+      Duration asked = Responses.retryAfter(response.headers(), publisher.clock());
+      if (asked != null) {
+        // The hub's figure (seconds or a date), capped: never jittered below it, a retry sooner would
+        // be refused again.
+        delay = min(asked, publisher.maxBackoff());
       }
       retryAfter(delay);
     } else {
@@ -118,7 +118,7 @@ final class PublishCall {
   }
 
   private void retryAfter(Duration delay) {
-    CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS).execute(this::attempt);
+    publisher.after(delay).execute(this::attempt);
   }
 
   private void fail(int status, String reason, Throwable cause) {

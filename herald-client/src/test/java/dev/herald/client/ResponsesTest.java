@@ -45,6 +45,24 @@ class ResponsesTest {
   }
 
   @Test
+  void retryAfterInTheObsoleteRfc850Form() {
+    assertThat(Responses.retryAfter(retryAfter("Sunday, 22-Nov-26 12:00:30 GMT"), NOW))
+        .isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void retryAfterInTheObsoleteAsctimeForm() {
+    assertThat(Responses.retryAfter(retryAfter("Sun Nov 22 12:00:30 2026"), NOW)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(Responses.httpDate("Tue Dec  1 12:00:00 2026", NOW)).isEqualTo(Instant.parse("2026-12-01T12:00:00Z"));
+  }
+
+  @Test
+  void anRfc850YearMoreThanFiftyYearsAheadIsInThePast() {
+    assertThat(Responses.httpDate("Sunday, 06-Nov-94 08:49:37 GMT", NOW)).isEqualTo(Instant.parse("1994-11-06T08:49:37Z"));
+    assertThat(Responses.httpDate("Friday, 06-Nov-76 08:49:37 GMT", NOW)).isEqualTo(Instant.parse("2076-11-06T08:49:37Z"));
+  }
+
+  @Test
   void retryAfterInThePastIsZero() {
     assertThat(Responses.retryAfter(retryAfter("Sun, 22 Nov 2026 11:00:00 GMT"), NOW)).isZero();
   }

@@ -1,6 +1,5 @@
 package dev.herald.hub;
 
-import dev.herald.hub.topic.MatchScope;
 import dev.herald.log.Update;
 
 /**

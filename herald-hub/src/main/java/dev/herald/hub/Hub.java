@@ -1,9 +1,7 @@
 package dev.herald.hub;
 
-import dev.herald.hub.auth.JwtVerifier;
 import dev.herald.hub.log.MemoryEventLog;
 import dev.herald.hub.log.RecentCache;
-import dev.herald.hub.topic.MatchScope;
 import dev.herald.log.Entry;
 import dev.herald.log.EventLog;
 import dev.herald.log.IdGenerator;
@@ -297,7 +295,8 @@ public final class Hub implements AutoCloseable {
     /**
      * A JWKS URL (http or https) whose RSA and EC keys verify both publisher and subscriber tokens,
      * chosen by the token's {@code kid}; one cache serves both roles. The set is fetched on the first
-     * token, cached and refetched per {@link dev.herald.hub.auth.JwksPolicy#DEFAULT}, never on an event loop.
+     * token, cached 5 minutes, refetched for an unknown {@code kid} at most every 30 seconds and kept an
+     * hour past its 5 minutes while the JWKS is unreachable (docs/hub.md), never on an event loop.
      */
     public Builder jwksUrl(java.net.URI url) {
       JwtVerifier keys = JwtVerifier.jwks(url, clock);

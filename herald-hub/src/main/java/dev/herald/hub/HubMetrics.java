@@ -1,6 +1,5 @@
 package dev.herald.hub;
 
-import dev.herald.hub.topic.MatchStats;
 import dev.herald.log.EventLog;
 import dev.herald.log.LogStats;
 import dev.herald.server.FanOut;

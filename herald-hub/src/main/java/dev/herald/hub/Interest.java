@@ -1,7 +1,5 @@
 package dev.herald.hub;
 
-import dev.herald.hub.topic.MatchScope;
-import dev.herald.hub.topic.TopicSelector;
 import dev.herald.log.Update;
 import java.util.List;
 

@@ -1,7 +1,5 @@
 package dev.herald.hub;
 
-import dev.herald.hub.topic.MatchScope;
-import dev.herald.hub.topic.MatchStats;
 import dev.herald.log.Update;
 
 /** The hub's topic matching: one {@link MatchScope} per update (live or replayed), one budget each. */

@@ -1,10 +1,5 @@
 package dev.herald.hub;
 
-import dev.herald.hub.auth.AuthException;
-import dev.herald.hub.auth.Claims;
-import dev.herald.hub.auth.JwtVerifier;
-import dev.herald.hub.auth.TokenLocator;
-import dev.herald.hub.topic.TopicSelector;
 import dev.herald.log.DuplicateIdException;
 import dev.herald.log.EventLog;
 import dev.herald.log.UnconfirmedException;

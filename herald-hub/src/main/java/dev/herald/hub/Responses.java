@@ -1,6 +1,5 @@
 package dev.herald.hub;
 
-import dev.herald.hub.auth.AuthException;
 import dev.herald.server.HttpExchange;
 
 /** The hub's error answers: {@code code: message} as text, with a Bearer challenge on 401. */

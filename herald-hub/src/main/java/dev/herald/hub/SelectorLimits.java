@@ -1,6 +1,5 @@
 package dev.herald.hub;
 
-import dev.herald.hub.topic.TopicSelector;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,7 +7,7 @@ import java.util.List;
  * What a subscription's topic selectors may cost, checked before anything is registered: how many
  * selectors, how long each is, and how many variables a URI template may have ({@code {a,b}} has
  * two). Selectors come from anonymous clients; these limits keep each one's matching cheap, and
- * {@link dev.herald.hub.topic.MatchScope}'s per-update budget bounds what all of them cost together.
+ * {@link dev.herald.hub.MatchScope}'s per-update budget bounds what all of them cost together.
  */
 record SelectorLimits(int maxSelectors, int maxLength, int maxTemplateVariables) {
   /** Default most topic selectors in one subscription. */

@@ -1,9 +1,5 @@
 package dev.herald.hub;
 
-import dev.herald.hub.auth.AuthException;
-import dev.herald.hub.auth.JwtVerifier;
-import dev.herald.hub.auth.TokenLocator;
-import dev.herald.hub.topic.TopicSelector;
 import dev.herald.log.LogStats;
 import dev.herald.server.HttpExchange;
 import dev.herald.server.HttpServer;

@@ -1,7 +1,5 @@
 package dev.herald.hub;
 
-import dev.herald.hub.auth.AuthException;
-import dev.herald.hub.auth.Claims;
 import dev.herald.server.HttpExchange;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;

@@ -10,7 +10,6 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.herald.client.EventIterator;
 import dev.herald.client.EventSource;
-import dev.herald.hub.auth.JwksServer;
 import dev.herald.sse.SseEvent;
 import java.net.http.HttpResponse;
 import java.time.Duration;

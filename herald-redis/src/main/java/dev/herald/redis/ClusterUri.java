@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code redis-cluster://[:password@]host:port[,host:port...]} form ({@code rediss-cluster://} for
- * TLS): the seed nodes of a Redis Cluster, from which the client learns the whole topology. Checked
- * before anything connects, and written without its password for messages.
+ * The {@code redis-cluster://[user:password@]host:port[,host:port...]} form ({@code rediss-cluster://}
+ * for TLS): the seed nodes of a Redis Cluster, from which the client learns the whole topology; the
+ * credentials open every node. Checked before anything connects, and written with its password
+ * masked for messages.
  */
 final class ClusterUri {
   static final String SCHEME = "redis-cluster";
@@ -63,11 +64,9 @@ final class ClusterUri {
     return nodes;
   }
 
-  /** One Lettuce URI per seed node, each with the password and TLS of the whole. */
+  /** One Lettuce URI per seed node, each with the credentials and TLS of the whole. */
   static List<RedisURI> seeds(URI uri) {
-    String authority = uri.getRawAuthority();
-    int at = authority.lastIndexOf('@');
-    String userInfo = at < 0 ? null : authority.substring(0, at);
+    UserInfo credentials = UserInfo.of(uri);
     List<RedisURI> seeds = new ArrayList<>();
     for (String node : nodes(uri)) {
       int colon = node.lastIndexOf(':');
@@ -75,30 +74,20 @@ final class ClusterUri {
           .withHost(colon < 0 ? node : node.substring(0, colon))
           .withPort(colon < 0 ? DEFAULT_PORT : Integer.parseInt(node.substring(colon + 1)))
           .withSsl(TLS_SCHEME.equals(uri.getScheme()));
-      if (userInfo != null) {
-        int colonInUser = userInfo.indexOf(':');
-        String user = colonInUser < 0 ? null : decode(userInfo.substring(0, colonInUser));
-        String password = decode(colonInUser < 0 ? userInfo : userInfo.substring(colonInUser + 1));
-        if (user != null && !user.isEmpty()) {
-          seed.withAuthentication(user, password);
-        } else {
-          seed.withPassword(password.toCharArray());
-        }
+      if (credentials.user() != null) {
+        seed.withAuthentication(credentials.user(), credentials.password());
+      } else if (credentials.password() != null) {
+        seed.withPassword(credentials.password().toCharArray());
       }
       seeds.add(seed.build());
     }
     return seeds;
   }
 
-  private static String decode(String text) {
-    // percent escapes only: a + in a password is a plus, not a space as in a form
-    return java.net.URLDecoder.decode(text.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
-  }
-
-  /** The URI without its password: {@code redis-cluster://h1:7000,h2:7001}. */
+  /** The URI with its password masked: {@code redis-cluster://herald:***@h1:7000,h2:7001}. */
   static String safe(URI uri) {
     String hosts = uri.getRawAuthority() == null ? "" : String.join(",", nodes(uri));
-    return uri.getScheme() + "://" + hosts;
+    return uri.getScheme() + "://" + UserInfo.of(uri).masked() + hosts;
   }
 
   private static boolean validPort(String port) {

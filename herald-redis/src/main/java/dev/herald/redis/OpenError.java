@@ -13,6 +13,10 @@ final class OpenError {
     String unreachable = connectProblem(e);
     if (settings.cluster()) {
       String nodes = String.join(", ", ClusterUri.nodes(settings.uri()));
+      String refused = loginProblem(e);
+      if (refused != null) { // the nodes answered: "cannot reach" would send the operator the wrong way
+        return "cannot use the Redis Cluster (" + UserInfo.of(settings.uri()).masked() + nodes + "): " + refused;
+      }
       return unreachable != null || mentions(e, "Cannot retrieve")
           ? "cannot reach any node of the Redis Cluster (" + nodes + ")" + (unreachable != null ? ": " + unreachable : "")
           : "cannot use the Redis Cluster (" + nodes + "): " + RedisEventLog.rootMessage(e);
@@ -46,6 +50,26 @@ final class OpenError {
       }
     }
     return false;
+  }
+
+  /**
+   * Redis's refusal of the URI's credentials ({@code WRONGPASS ...}, {@code NOAUTH ...}), or null.
+   * Lettuce's Cluster client reports each node's failure as a suppressed exception of its own.
+   */
+  static String loginProblem(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      String message = cause.getMessage();
+      if (message != null && (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH"))) {
+        return message;
+      }
+      for (Throwable suppressed : cause.getSuppressed()) {
+        String found = loginProblem(suppressed);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
   }
 
   /**

@@ -8,10 +8,12 @@ import java.util.Objects;
  * Where and how a {@link RedisEventLog} keeps the hub's history.
  *
  * @param uri            {@code redis://[user:password@]host:port[/db]}, {@code rediss://...} (TLS), or
- *                       {@code redis-sentinel://[:password@]host:port[,host:port...][/db]#masterName}: the
- *                       primary that those Sentinels name, followed through failovers; or
- *                       {@code redis-cluster://[:password@]host:port[,host:port...]} (seed nodes of a Redis
- *                       Cluster; {@code rediss-cluster://} for TLS)
+ *                       {@code redis-sentinel://[user:password@]host:port[,host:port...][/db]#masterName}:
+ *                       the primary that those Sentinels name, followed through failovers; or
+ *                       {@code redis-cluster://[user:password@]host:port[,host:port...]} (seed nodes of a
+ *                       Redis Cluster; {@code rediss-cluster://} for TLS). {@code user:password} is an ACL
+ *                       user, {@code :password} the default user's password; percent-encode {@code @},
+ *                       {@code :} and {@code %} in them
  * @param keyPrefix      prefix of the log's keys; they are {@code {prefix}:stream}, {@code {prefix}:seq}
  *                       and {@code {prefix}:ids}, the braces making Redis Cluster place all three in one
  *                       slot, as the append script needs
@@ -114,7 +116,10 @@ public record RedisLogSettings(URI uri, String keyPrefix, long maxEvents, Durati
     return "{" + keyPrefix + "}:epoch";
   }
 
-  /** The URI without its password, for messages and logs. */
+  /**
+   * The URI for messages and logs: the user kept, the password masked
+   * ({@code redis://herald:***@10.0.0.1:6379}).
+   */
   public String safeUri() {
     if (sentinel()) {
       return SentinelUri.safe(uri);
@@ -122,7 +127,7 @@ public record RedisLogSettings(URI uri, String keyPrefix, long maxEvents, Durati
     if (cluster()) {
       return ClusterUri.safe(uri);
     }
-    return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+    return uri.getScheme() + "://" + UserInfo.of(uri).masked() + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
         + (uri.getPath() == null ? "" : uri.getPath());
   }
 }

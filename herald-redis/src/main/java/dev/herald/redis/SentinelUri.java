@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code redis-sentinel://[:password@]host:port[,host:port...][/db]#masterName} form (Lettuce's):
+ * The {@code redis-sentinel://[user:password@]host:port[,host:port...][/db]#masterName} form
+ * (Lettuce's; the credentials open the primary and replicas, the Sentinels are asked without them):
  * checked before anything connects, so that a typo is a usage error naming what is wrong rather than
- * a connection failure later, and written without its password for messages.
+ * a connection failure later, and written with its password masked for messages.
  */
 final class SentinelUri {
   private static final int DEFAULT_PORT = 26379;
@@ -59,10 +60,10 @@ final class SentinelUri {
     return sentinels;
   }
 
-  /** The URI without its password: {@code redis-sentinel://h1:26379,h2:26379/0#mymaster}. */
+  /** The URI with its password masked: {@code redis-sentinel://herald:***@h1:26379,h2:26379/0#mymaster}. */
   static String safe(URI uri) {
     String hosts = uri.getRawAuthority() == null ? "" : String.join(",", sentinels(uri));
-    return uri.getScheme() + "://" + hosts + (uri.getPath() == null ? "" : uri.getPath())
+    return uri.getScheme() + "://" + UserInfo.of(uri).masked() + hosts + (uri.getPath() == null ? "" : uri.getPath())
         + (uri.getFragment() == null ? "" : "#" + uri.getFragment());
   }
 

@@ -46,7 +46,7 @@ class RedisAuthTest {
     assertThatThrownBy(() -> RedisEventLog.open(RedisLogSettings.of(uri("wrong-pass"), 0, Duration.ZERO),
         new IdGenerator()))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("redis://127.0.0.1:" + redis.port())
+        .hasMessageContaining("redis://:***@127.0.0.1:" + redis.port())
         .hasMessageNotContaining("wrong-pass");
   }
 }

@@ -116,11 +116,30 @@ final class RedisClusterGroup implements AutoCloseable {
 
   /** {@code redis-cluster://} URI naming every node, as an operator would give it. */
   URI uri() {
+    return uri("");
+  }
+
+  /** {@link #uri()} with {@code user:password@} (or any user info) before the first node. */
+  URI uri(String userInfo) {
     StringBuilder hosts = new StringBuilder();
     for (int port : ports) {
       hosts.append(hosts.length() == 0 ? "" : ",").append("127.0.0.1:").append(port);
     }
-    return URI.create("redis-cluster://" + hosts);
+    return URI.create("redis-cluster://" + (userInfo.isEmpty() ? "" : userInfo + "@") + hosts);
+  }
+
+  /**
+   * Makes {@code user} (with {@code password}, every key, channel and command) the only user of every
+   * node: the default user is turned off, so nothing works without that user. The nodes talk to each
+   * other on the cluster bus, which ACLs do not cover.
+   */
+  void onlyUser(String user, String password) throws IOException, InterruptedException {
+    Path cli = Path.of(RedisServer.require()).resolveSibling("redis-cli");
+    for (int port : ports) {
+      run(List.of(cli.toString(), "-p", Integer.toString(port), "acl", "setuser", user, "on", ">" + password, "~*",
+          "&*", "+@all"));
+      run(List.of(cli.toString(), "-p", Integer.toString(port), "acl", "setuser", "default", "off"));
+    }
   }
 
   List<Integer> ports() {

@@ -25,13 +25,15 @@ public final class RedisServer implements AutoCloseable {
   private final int port;
   private final Path dir;
   private final String password;
+  private final List<String> users;
   private Process process;
 
-  private RedisServer(String binary, int port, Path dir, String password) {
+  private RedisServer(String binary, int port, Path dir, String password, List<String> users) {
     this.binary = binary;
     this.port = port;
     this.dir = dir;
     this.password = password;
+    this.users = users;
   }
 
   /** Starts a new server and waits until it answers PING. */
@@ -41,7 +43,19 @@ public final class RedisServer implements AutoCloseable {
 
   /** Starts a new server that requires {@code password} (null: none). */
   public static RedisServer start(String password) throws IOException, InterruptedException {
-    RedisServer server = new RedisServer(require(), freePort(), Files.createTempDirectory("herald-redis"), password);
+    RedisServer server = new RedisServer(require(), freePort(), Files.createTempDirectory("herald-redis"), password,
+        List.of());
+    server.startProcess();
+    return server;
+  }
+
+  /**
+   * Starts a new server whose only user is the ACL user {@code user} with {@code password}, allowed
+   * every key, channel and command: the default user is off, so nothing works without that user.
+   */
+  public static RedisServer startWithUser(String user, String password) throws IOException, InterruptedException {
+    RedisServer server = new RedisServer(require(), freePort(), Files.createTempDirectory("herald-redis"), null,
+        List.of("--user", "default", "off", "--user", user, "on", ">" + password, "~*", "&*", "+@all"));
     server.startProcess();
     return server;
   }
@@ -127,6 +141,7 @@ public final class RedisServer implements AutoCloseable {
     if (password != null) {
       command.addAll(List.of("--requirepass", password));
     }
+    command.addAll(users);
     process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -147,8 +162,8 @@ public final class RedisServer implements AutoCloseable {
       InputStream in = socket.getInputStream();
       byte[] reply = in.readNBytes(7);
       String answer = new String(reply, StandardCharsets.US_ASCII);
-      // With a password, an unauthenticated PING is refused (-NOAUTH): that still means it is up.
-      return answer.startsWith("+PONG") || password != null && answer.startsWith("-NOAUTH");
+      // With a password or users, an unauthenticated PING is refused (-NOAUTH): that still means it is up.
+      return answer.startsWith("+PONG") || (password != null || !users.isEmpty()) && answer.startsWith("-NOAUTH");
     } catch (IOException notYet) {
       return false;
     }

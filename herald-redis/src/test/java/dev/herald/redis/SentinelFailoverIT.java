@@ -10,6 +10,7 @@ import dev.herald.client.ReadyState;
 import dev.herald.hub.Hub;
 import dev.herald.hub.auth.Tokens;
 import dev.herald.log.IdGenerator;
+import dev.herald.log.Update;
 import dev.herald.sse.SseEvent;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -119,6 +120,24 @@ class SentinelFailoverIT {
     assertThatThrownBy(() -> RedisEventLog.open(RedisLogSettings.of(unknown, 0, Duration.ZERO), new IdGenerator()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("know no primary named 'nosuch'");
+  }
+
+  @Test
+  void anAclUserOpensThePrimaryTheSentinelsNameAndAWrongPasswordIsRefusedSayingSo() throws Exception {
+    group = SentinelGroup.start(0, 1);
+    SentinelGroup.call(group.primaryPort(), "ACL", "SETUSER", "herald", "on", ">s3cret-pass", "~*", "&*", "+@all");
+    URI asHerald = URI.create(group.uri().toString().replace("://", "://herald:s3cret-pass@"));
+    URI wrongPassword = URI.create(group.uri().toString().replace("://", "://herald:wrong-pass@"));
+
+    try (RedisEventLog log = RedisEventLog.open(RedisLogSettings.of(asHerald, 0, Duration.ZERO), new IdGenerator())) {
+      log.append(List.of(new Update("acl-1", List.of("t"), "x", false, null, null)));
+      assertThat(log.readAfterSequence(0, 10)).extracting(entry -> entry.update().id()).containsExactly("acl-1");
+    }
+    assertThatThrownBy(() -> RedisEventLog.open(RedisLogSettings.of(wrongPassword, 0, Duration.ZERO),
+        new IdGenerator()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("WRONGPASS")
+        .hasMessageNotContaining("wrong-pass");
   }
 
   /** What a publisher saw through a failover. */

@@ -18,7 +18,7 @@ class SentinelUriTest {
     RedisLogSettings settings = settings("redis-sentinel://:s3cret@10.0.0.1:26379,10.0.0.2:26380,sentinel3/2#mymaster");
 
     assertThat(settings.sentinel()).isTrue();
-    assertThat(settings.safeUri()).isEqualTo("redis-sentinel://10.0.0.1:26379,10.0.0.2:26380,sentinel3/2#mymaster");
+    assertThat(settings.safeUri()).isEqualTo("redis-sentinel://:***@10.0.0.1:26379,10.0.0.2:26380,sentinel3/2#mymaster");
     assertThat(SentinelUri.hosts(settings.uri())).isEqualTo("10.0.0.1:26379, 10.0.0.2:26380, sentinel3:26379");
   }
 
