@@ -5,6 +5,7 @@ import dev.herald.hub.log.RecentCache;
 import dev.herald.log.Entry;
 import dev.herald.log.EventLog;
 import dev.herald.log.IdGenerator;
+import dev.herald.log.SubscriptionRegistry;
 import dev.herald.server.FanOut;
 import dev.herald.server.HttpExchange;
 import dev.herald.server.HttpServer;
@@ -39,6 +40,10 @@ public final class Hub implements AutoCloseable {
   public static final long DEFAULT_MATCH_BUDGET = MatchScope.DEFAULT_BUDGET;
   /** Default most bytes of publish bodies in flight (see {@link Builder#maxPublishBytesInFlight}): 64 MiB. */
   public static final long DEFAULT_MAX_PUBLISH_BYTES_IN_FLIGHT = HttpServer.DEFAULT_MAX_BODY_BYTES_IN_FLIGHT;
+  /** Default subscription events kept for replay (see {@link Builder#subscriptionEventLog}). */
+  public static final int DEFAULT_SUBSCRIPTION_EVENTS = 10_000;
+  /** Default bytes of subscription events kept for replay: 16 MiB. */
+  public static final long DEFAULT_SUBSCRIPTION_EVENT_BYTES = 16L << 20;
 
   private final HttpServer server;
   private final EventLog log;
@@ -46,6 +51,9 @@ public final class Hub implements AutoCloseable {
   private final Matching matching;
   private final HubMetrics metrics;
   private final StatsStream stats;
+  private final Presence presence;
+  private final SubscriptionRegistry registry;
+  private final EventLog subscriptionEvents;
   private volatile boolean closing;
   private final ExecutorService readers;
   private static final int READER_THREADS = 2;
@@ -77,18 +85,27 @@ public final class Hub implements AutoCloseable {
     this.readers = Executors.newFixedThreadPool(READER_THREADS, daemon("herald-log-reader"));
     EventLog opened = null;
     StatsStream statsStream = null;
+    EventLog openedEvents = null;
+    SubscriptionRegistry openedRegistry = null;
+    Presence startedPresence = null;
     try {
       opened = openLog(builder);
       this.log = opened;
       this.fanOut = server.newFanOut(dispatched -> dispatched.update().topics());
       this.matching = new Matching(builder.matchBudget);
       this.metrics = new HubMetrics(server, fanOut, log, builder.clock, matching.stats);
-      log.onAppend(entries -> {
-        for (Entry entry : entries) {
-          fanOut.publish(matching.dispatched(entry.update()), entry.sequence(), Publisher.encode(entry.update()));
-          metrics.published();
-        }
-      });
+      feed(log, fanOut, metrics::published);
+      Feed subscriptionFeed = null;
+      if (builder.subscriptions) {
+        openedEvents = builder.subscriptionEventLog.get();
+        openedRegistry = builder.subscriptionRegistry.get();
+        subscriptionFeed = new Feed(openedEvents, server.newFanOut(dispatched -> dispatched.update().topics()));
+        feed(openedEvents, subscriptionFeed.fanOut(), () -> { });
+        startedPresence = new Presence(openedRegistry, openedEvents);
+      }
+      this.subscriptionEvents = openedEvents;
+      this.registry = openedRegistry;
+      this.presence = startedPresence;
       // What subscribers hold may no longer be in the log, and sequences may come again: every stream
       // ends, and clients resume from the log as it is (an unknown cursor gets the earliest retained).
       log.onLoss(loss -> {
@@ -102,11 +119,13 @@ public final class Hub implements AutoCloseable {
           ? new RateLimiter(builder.publishRate, builder.publishBurst, System::nanoTime) : null;
       Publisher publisher = new Publisher(builder.publisherKey.withClockSkew(builder.clockSkew), log,
           builder.publishOrigins, limiter, metrics);
-      Subscriber subscriber = new Subscriber(builder.subscriberKey.withClockSkew(builder.clockSkew),
-          builder.anonymous, log, fanOut, builder.clock, readers,
+      JwtVerifier subscriberKey = builder.subscriberKey.withClockSkew(builder.clockSkew);
+      Subscriber subscriber = new Subscriber(subscriberKey, builder.anonymous, new Feed(log, fanOut), subscriptionFeed,
+          presence, builder.clock, readers,
           new SelectorLimits(builder.maxTopics, builder.maxSelectorLength, builder.maxTemplateVariables), matching,
           metrics);
-      Router router = new Router(new Cors(builder.corsOrigins), publisher, subscriber, metrics, () -> !closing,
+      Router router = new Router(new Cors(builder.corsOrigins), publisher, subscriber,
+          presence != null ? new SubscriptionsApi(subscriberKey, presence, readers) : null, metrics, () -> !closing,
           statsStream, builder.ui ? new StaticFiles() : null);
       server.serve(router::route);
     } catch (RuntimeException | Error e) {
@@ -115,10 +134,39 @@ public final class Hub implements AutoCloseable {
       }
       server.close();
       readers.shutdownNow();
-      if (opened != null) {
-        opened.close();
-      }
+      closeAll(startedPresence, openedRegistry, openedEvents, opened);
       throw e;
+    }
+  }
+
+  /** Feeds what {@code log} appends (its own publishes, or another node's) to {@code fanOut}. */
+  private void feed(EventLog log, FanOut<Dispatched> fanOut, Runnable counted) {
+    log.onAppend(entries -> {
+      for (Entry entry : entries) {
+        fanOut.publish(matching.dispatched(entry.update()), entry.sequence(), Publisher.encode(entry.update()));
+        counted.run();
+      }
+    });
+  }
+
+  /** Closes each that is there, in order, even when one fails. */
+  private static void closeAll(AutoCloseable... resources) {
+    RuntimeException failure = null;
+    for (AutoCloseable resource : resources) {
+      try {
+        if (resource != null) {
+          resource.close();
+        }
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 
@@ -197,10 +245,10 @@ public final class Hub implements AutoCloseable {
       stats.close();
     }
     try {
-      server.close();
+      server.close(); // ends every stream: their subscriptions are reported ended
     } finally {
       readers.shutdownNow();
-      log.close();
+      closeAll(presence, registry, subscriptionEvents, log);
     }
   }
 
@@ -249,8 +297,39 @@ public final class Hub implements AutoCloseable {
     private Duration requestTimeout = HttpServer.DEFAULT_REQUEST_TIMEOUT;
     private Duration idleTimeout = HttpServer.DEFAULT_IDLE_TIMEOUT;
     private Clock clock = Clock.systemUTC();
+    private boolean subscriptions;
+    private java.util.function.Supplier<? extends EventLog> subscriptionEventLog = () -> new MemoryEventLog(
+        DEFAULT_SUBSCRIPTION_EVENTS, DEFAULT_SUBSCRIPTION_EVENT_BYTES, new IdGenerator());
+    private java.util.function.Supplier<? extends SubscriptionRegistry> subscriptionRegistry = LocalSubscriptions::new;
 
     private Builder() {}
+
+    /**
+     * Whether the hub tracks active subscriptions (Mercure's presence; default no): a private event
+     * on {@code /.well-known/mercure/subscriptions/{topic}/{subscriber}} when a subscription opens or
+     * ends, and the API at {@code GET /.well-known/mercure/subscriptions}. The events go to a log of
+     * their own ({@link #subscriptionEventLog}), never into the updates' retention.
+     */
+    public Builder subscriptions(boolean enabled) {
+      this.subscriptions = enabled;
+      return this;
+    }
+
+    /**
+     * The log of subscription events, opened once the port is bound (default: the last
+     * {@value #DEFAULT_SUBSCRIPTION_EVENTS} events, at most 16 MiB, in memory). Hubs that share a
+     * Redis log share one of these too, so that every node sees every node's events.
+     */
+    public Builder subscriptionEventLog(java.util.function.Supplier<? extends EventLog> opener) {
+      this.subscriptionEventLog = Objects.requireNonNull(opener, "opener");
+      return this;
+    }
+
+    /** Where active subscriptions are recorded (default: this hub's memory; shared in a cluster). */
+    public Builder subscriptionRegistry(java.util.function.Supplier<? extends SubscriptionRegistry> opener) {
+      this.subscriptionRegistry = Objects.requireNonNull(opener, "opener");
+      return this;
+    }
 
     /** Where to listen (default all interfaces, port 8080). */
     public Builder listen(InetSocketAddress address) {

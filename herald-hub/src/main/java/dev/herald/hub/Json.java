@@ -51,6 +51,44 @@ public final class Json {
     out.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf]).append(HEX[c & 0xf]);
   }
 
+  /**
+   * A value read from JSON (a token's claim: maps, lists, strings, numbers, booleans, null) written
+   * back as JSON; anything else as its string.
+   */
+  static String value(Object value) {
+    StringBuilder out = new StringBuilder();
+    write(out, value);
+    return out.toString();
+  }
+
+  private static void write(StringBuilder out, Object value) {
+    if (value == null || value instanceof Boolean) {
+      out.append(value);
+    } else if (value instanceof Number number) {
+      out.append(number(number));
+    } else if (value instanceof java.util.Map<?, ?> map) {
+      out.append('{');
+      boolean first = true;
+      for (java.util.Map.Entry<?, ?> entry : map.entrySet()) {
+        out.append(first ? "" : ",").append(string(String.valueOf(entry.getKey()))).append(':');
+        write(out, entry.getValue());
+        first = false;
+      }
+      out.append('}');
+    } else if (value instanceof Iterable<?> list) {
+      out.append('[');
+      boolean first = true;
+      for (Object item : list) {
+        out.append(first ? "" : ",");
+        write(out, item);
+        first = false;
+      }
+      out.append(']');
+    } else {
+      out.append(string(value.toString()));
+    }
+  }
+
   /** A number, or {@code null} for null, NaN and infinities (which JSON cannot hold). */
   static String number(Number value) {
     if (value == null) {

@@ -97,6 +97,11 @@ final class Publisher {
       return;
     }
     for (String topic : update.topics()) {
+      if (SubscriptionTopics.isReserved(topic)) {
+        fail(exchange, 403, "reserved_topic", "topic '" + topic + "' is in the hub's own namespace ("
+            + Hub.PATH + "), where only the hub publishes (subscription events)");
+        return;
+      }
       if (!TopicSelector.anyMatches(claims.publish(), List.of(topic))) {
         fail(exchange, 403, "forbidden", "the token may not publish to topic '" + topic + "'");
         return;

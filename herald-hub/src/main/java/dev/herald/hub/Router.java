@@ -11,14 +11,16 @@ final class Router {
   private final Cors cors;
   private final Publisher publisher;
   private final Subscriber subscriber;
+  private final SubscriptionsApi subscriptions;
   private final HubMetrics metrics;
   private final BooleanSupplier listening;
   private final StatsStream stats;
   private final StaticFiles files;
 
-  /** {@code stats} and {@code files} are null without the dashboard. */
-  Router(Cors cors, Publisher publisher, Subscriber subscriber, HubMetrics metrics, BooleanSupplier listening,
-      StatsStream stats, StaticFiles files) {
+  /** {@code stats} and {@code files} are null without the dashboard, {@code subscriptions} without presence. */
+  Router(Cors cors, Publisher publisher, Subscriber subscriber, SubscriptionsApi subscriptions, HubMetrics metrics,
+      BooleanSupplier listening, StatsStream stats, StaticFiles files) {
+    this.subscriptions = subscriptions;
     this.cors = cors;
     this.publisher = publisher;
     this.subscriber = subscriber;
@@ -45,6 +47,13 @@ final class Router {
         default -> Responses.error(exchange, 405, "method_not_allowed",
             exchange.method() + " is not supported here; use GET to subscribe, POST to publish",
             "Allow", "GET, POST, OPTIONS");
+      }
+    } else if (subscriptions != null && (path.equals(SubscriptionTopics.PREFIX)
+        || path.startsWith(SubscriptionTopics.PREFIX + "/"))) {
+      if (exchange.method().equals("OPTIONS") && crossOrigin) {
+        Cors.preflight(exchange);
+      } else {
+        subscriptions.handle(exchange);
       }
     } else if (path.equals("/healthz")) {
       exchange.respond(200, Responses.JSON, "{\"status\":\"ok\"}\n");

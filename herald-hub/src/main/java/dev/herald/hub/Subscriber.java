@@ -1,8 +1,7 @@
 package dev.herald.hub;
 
-import dev.herald.log.EventLog;
+import dev.herald.log.ActiveSubscription;
 import dev.herald.log.Update;
-import dev.herald.server.FanOut;
 import dev.herald.server.HttpExchange;
 import dev.herald.server.Subscription;
 import dev.herald.sse.SseEvent;
@@ -31,39 +30,58 @@ final class Subscriber {
 
   private final JwtVerifier verifier;
   private final boolean anonymous;
-  private final EventLog log;
-  private final FanOut<Dispatched> fanOut;
+  private final Feed updates;
+  private final Feed subscriptionEvents;
+  private final Presence presence;
   private final Clock clock;
   private final Executor readers;
   private final SelectorLimits limits;
   private final Matching matching;
   private final HubMetrics metrics;
 
-  Subscriber(JwtVerifier verifier, boolean anonymous, EventLog log, FanOut<Dispatched> fanOut, Clock clock,
-      Executor readers, SelectorLimits limits, Matching matching, HubMetrics metrics) {
+  /**
+   * A subscriber endpoint; {@code presence} and {@code subscriptionEvents} are {@code null} when the
+   * hub does not track active subscriptions.
+   */
+  Subscriber(JwtVerifier verifier, boolean anonymous, Feed updates, Feed subscriptionEvents, Presence presence,
+      Clock clock, Executor readers, SelectorLimits limits, Matching matching, HubMetrics metrics) {
     this.metrics = metrics;
     this.readers = readers;
     this.limits = limits;
     this.matching = matching;
     this.verifier = verifier;
     this.anonymous = anonymous;
-    this.log = log;
-    this.fanOut = fanOut;
+    this.updates = updates;
+    this.subscriptionEvents = subscriptionEvents;
+    this.presence = presence;
     this.clock = clock;
   }
 
   void handle(HttpExchange exchange) {
+    List<String> texts = exchange.query().getOrDefault("topic", List.of());
     List<TopicSelector> selectors;
     try {
-      selectors = limits.parse(exchange.query().getOrDefault("topic", List.of()));
+      selectors = limits.parse(texts);
     } catch (SelectorLimits.Refused refused) {
       fail(exchange, 400, refused.code, refused.getMessage());
       return;
     }
+    Feed feed = updates;
+    if (presence != null) {
+      long events = texts.stream().filter(SubscriptionTopics::isEventSelector).count();
+      if (events > 0 && events < texts.size()) {
+        fail(exchange, 400, "mixed_selectors", "subscription events (" + SubscriptionTopics.PREFIX
+            + "...) come from a log of their own: subscribe to them with a connection of their own");
+        return;
+      }
+      feed = events > 0 ? subscriptionEvents : updates;
+    }
+    Feed chosen = feed;
     String lastEventId = HeaderText.read(exchange.header("Last-Event-ID")); // browsers send UTF-8
     String cursor = lastEventId != null ? lastEventId : exchange.queryParameter("lastEventID");
     boolean wantsReset = exchange.query().containsKey(RESET_PARAMETER);
-    Verified.then(exchange, authorize(exchange), claims -> subscribe(exchange, selectors, claims, cursor, wantsReset),
+    Verified.then(exchange, authorize(exchange),
+        claims -> subscribe(exchange, chosen, texts, selectors, claims, cursor, wantsReset),
         refusal -> {
           metrics.subscribeError(refusal.code());
           LOG.log(System.Logger.Level.INFO, "subscription refused: reason=" + refusal.code() + " address="
@@ -72,8 +90,8 @@ final class Subscriber {
         });
   }
 
-  private void subscribe(HttpExchange exchange, List<TopicSelector> selectors, Claims claims, String cursor,
-      boolean wantsReset) {
+  private void subscribe(HttpExchange exchange, Feed feed, List<String> texts, List<TopicSelector> selectors,
+      Claims claims, String cursor, boolean wantsReset) {
     Interest interest = new Interest(selectors, claims.subscribe());
     Subscription<Dispatched> subscription = new Subscription<>(
         dispatched -> interest.wants(dispatched.update(), dispatched.scope()));
@@ -85,11 +103,23 @@ final class Subscriber {
     }
     closeAtExpiry(exchange, claims);
     if (cursor == null) {
-      fanOut.subscribe(exchange, subscription, "Cache-Control", CACHE_CONTROL);
-      return;
+      feed.fanOut().subscribe(exchange, subscription, "Cache-Control", CACHE_CONTROL);
+    } else {
+      Predicate<Update> visible = update -> interest.wants(update, matching.scope(update));
+      feed.fanOut().subscribe(exchange, subscription,
+          new LogHistory(feed.log(), cursor, wantsReset, visible, metrics), readers);
     }
-    Predicate<Update> visible = update -> interest.wants(update, matching.scope(update));
-    fanOut.subscribe(exchange, subscription, new LogHistory(log, cursor, wantsReset, visible, metrics), readers);
+    if (presence != null) { // after: a watcher of subscription events sees its own subscription too
+      announce(exchange, texts, claims);
+    }
+  }
+
+  /** Reports the connection's subscriptions active now, and ended when the connection ends. */
+  private void announce(HttpExchange exchange, List<String> selectors, Claims claims) {
+    List<ActiveSubscription> subscriptions = Presence.of(selectors,
+        claims.payload() == null ? null : Json.value(claims.payload()));
+    presence.opened(subscriptions);
+    exchange.closeFuture().addListener(closed -> presence.closed(subscriptions));
   }
 
   /** The topics of a subscription whose selectors are all exact topics, else null (it must see everything). */

@@ -100,6 +100,11 @@ public final class HttpExchange {
     return uri.path();
   }
 
+  /** The path as sent, %-escapes kept: for paths whose segments may hold an encoded {@code /}. */
+  public String rawPath() {
+    return uri.rawPath();
+  }
+
   /** The decoded query parameters; a repeated name has several values, in order. */
   public Map<String, List<String>> query() {
     return uri.parameters();

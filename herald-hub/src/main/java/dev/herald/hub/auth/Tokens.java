@@ -24,9 +24,22 @@ public final class Tokens {
    */
   public static String hmac(String secret, List<String> publish, List<String> subscribe, Duration ttl,
       Instant now) {
+    return hmac(secret, publish, subscribe, null, ttl, now);
+  }
+
+  /**
+   * As {@link #hmac(String, List, List, Duration, Instant)}, with {@code mercure.payload} (maps,
+   * lists, strings, numbers, booleans; {@code null}: none), which the hub shows in the subscriber's
+   * active subscriptions.
+   */
+  public static String hmac(String secret, List<String> publish, List<String> subscribe, Object payload,
+      Duration ttl, Instant now) {
     Map<String, Object> mercure = new LinkedHashMap<>();
     mercure.put("publish", publish);
     mercure.put("subscribe", subscribe);
+    if (payload != null) {
+      mercure.put("payload", payload);
+    }
     JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().claim("mercure", mercure)
         .issueTime(Date.from(now));
     if (ttl != null) {
