@@ -252,6 +252,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "Serve no dashboard at / (nor its stats stream).")
   private boolean noUi;
 
+  @Option(names = "--subscriptions", negatable = false,
+      description = "Track active subscriptions (Mercure's presence): a private event on"
+          + " /.well-known/mercure/subscriptions/{topic}/{subscriber} when a subscription opens or ends, and"
+          + " GET /.well-known/mercure/subscriptions (docs/hub.md#active-subscriptions).")
+  private boolean subscriptions;
+
   @Option(names = "--publish-rate", paramLabel = "PER_SECOND", defaultValue = "0",
       description = "Updates per second one token may publish, failed attempts per second one address may make;"
           + " over it 429 with Retry-After (default: ${DEFAULT-VALUE}, no limit).")
@@ -319,6 +325,7 @@ final class ServeCommand implements Callable<Integer> {
           .idleTimeout(idleTimeout)
           .maxConcurrentStreams(maxStreamsPerConnection)
           .ui(!noUi)
+          .subscriptions(subscriptions)
           .flushInterval(flushInterval)
           // A development hub (generated secret) shows its figures to anyone; else a token is needed.
           .uiOpen(generated)
@@ -356,7 +363,7 @@ final class ServeCommand implements Callable<Integer> {
     String url = hub.url();
     Log.info(err, "hub started", "url", url, "transport", hub.transport(),
         "protocols", hub.secure() ? "h2,http/1.1 (TLS)" : "http/1.1,h2c", "store", eventLog.describe(),
-        "anonymous", Boolean.toString(allowAnonymous),
+        "anonymous", Boolean.toString(allowAnonymous), "subscriptions", Boolean.toString(subscriptions),
         "secret", generated ? "generated" : "configured");
     Log.info(err, "memory budgets", "max_heap", ByteSize.format(Runtime.getRuntime().maxMemory()),
         "cache_size", store.equals("memory") ? "none (the store is memory)" : ByteSize.format(cacheSize),

@@ -48,7 +48,7 @@ final class EmbeddedHubFactory {
     try {
       builder.listen(ListenAddress.parse(p.listen()));
       credentials(builder, p);
-      builder.anonymous(p.anonymous()).ui(p.ui());
+      builder.anonymous(p.anonymous()).ui(p.ui()).subscriptions(p.subscriptions());
       set(p.corsOrigins(), builder::corsOrigins);
       set(p.publishOrigins(), builder::publishOrigins);
       set(p.heartbeat(), builder::heartbeat);

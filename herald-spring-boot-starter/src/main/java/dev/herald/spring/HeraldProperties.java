@@ -89,6 +89,8 @@ public record HeraldProperties(@DefaultValue @NestedConfigurationProperty Hub hu
    * @param publishRate publishes per second per publisher (0: no limit)
    * @param publishBurst publishes a publisher may send at once above the rate
    * @param ui whether the hub serves its dashboard
+   * @param subscriptions whether the hub tracks active subscriptions (Mercure's presence: subscription
+   *     events and GET /.well-known/mercure/subscriptions)
    */
   public record Embedded(boolean enabled, @DefaultValue(":8090") String listen, @DefaultValue("memory") String store,
       @DefaultValue("herald-data") String dataDir, @DefaultValue("os") String durability, Long retainEvents,
@@ -102,7 +104,7 @@ public record HeraldProperties(@DefaultValue @NestedConfigurationProperty Hub hu
       Duration jwtClockSkew, Integer maxTopics, Integer maxSelectorLength, Integer maxTemplateVariables,
       Long matchBudget, String tlsCert, String tlsKey, Integer maxStreamsPerConnection, DataSize maxHeaderSize,
       DataSize maxRequestLine, Duration flushInterval, Double publishRate, Integer publishBurst,
-      @DefaultValue("true") boolean ui) {
+      @DefaultValue("true") boolean ui, boolean subscriptions) {
 
     /** The secret publishers' tokens are signed with, if the hub verifies them by a secret. */
     String publisherSecret() {
