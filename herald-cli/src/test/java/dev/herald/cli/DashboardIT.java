@@ -89,6 +89,30 @@ class DashboardIT {
   }
 
   @Test
+  void theDashboardListsActiveSubscriptionsPerTopicWhenTheHubTracksThem() throws Exception {
+    Chromium.require();
+    hub = HubProcess.serve("--listen", "127.0.0.1:0", "--store", "memory", "--jwt-secret", SECRET,
+        "--anonymous", "--subscriptions");
+    try (BrowserPage page = BrowserPage.open()) {
+      page.navigate(base(hub.endpoint) + "/");
+      page.waitFor("!document.getElementById('stats-auth').hidden", BrowserPage.DEFAULT_WAIT);
+      page.type("#stats-token", token(List.of(), List.of("herald:stats")));
+      page.click("#stats-connect");
+      page.type("#sub-topics", TOPIC);
+      page.click("#sub-start"); // the page's own subscription is one of them
+      page.waitFor("!document.getElementById('subscriptions-card').hidden"
+          + " && document.getElementById('stat-subscriptions-total').textContent.trim() === '1'",
+          BrowserPage.DEFAULT_WAIT);
+      assertThat(page.evaluate("document.querySelector('#stat-subscriptions-by-topic dt').textContent"))
+          .isEqualTo(TOPIC);
+      assertThat(page.evaluate("document.querySelector('#stat-subscriptions-by-topic dd').textContent"))
+          .isEqualTo("1");
+      assertThat(page.console().exceptions()).isEmpty();
+      page.screenshot(SCREENSHOTS.resolve("dashboard-subscriptions.png"), 1280);
+    }
+  }
+
+  @Test
   void theBrowserResumesWithLastEventIdAfterTheHubIsKilled() throws Exception {
     Chromium.require();
     Path data = Files.createTempDirectory("herald-dashboard");

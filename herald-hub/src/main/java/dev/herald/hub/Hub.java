@@ -113,7 +113,7 @@ public final class Hub implements AutoCloseable {
         fanOut.endAll();
       });
       statsStream = builder.ui ? new StatsStream(server, metrics, builder.clock,
-          builder.subscriberKey.withClockSkew(builder.clockSkew), builder.uiOpen) : null;
+          builder.subscriberKey.withClockSkew(builder.clockSkew), builder.uiOpen, startedPresence) : null;
       this.stats = statsStream;
       RateLimiter limiter = builder.publishRate > 0
           ? new RateLimiter(builder.publishRate, builder.publishBurst, System::nanoTime) : null;

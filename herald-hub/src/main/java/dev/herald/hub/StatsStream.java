@@ -9,7 +9,10 @@ import dev.herald.sse.SseEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import dev.herald.log.ActiveSubscription;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -43,12 +46,18 @@ final class StatsStream implements AutoCloseable {
   private long lastPublished;
   private long lastDelivered;
   private volatile byte[] latest;
+  /** Null when the hub does not track active subscriptions. */
+  private final Presence presence;
+  /** The most topics the dashboard lists by their subscriptions. */
+  static final int TOP_TOPICS = 20;
 
   /**
    * {@code open}: anyone may watch; else a subscriber token, checked by {@code verifier}, must allow
    * the topic {@value #TOPIC}.
    */
-  StatsStream(HttpServer server, HubMetrics metrics, Clock clock, JwtVerifier verifier, boolean open) {
+  StatsStream(HttpServer server, HubMetrics metrics, Clock clock, JwtVerifier verifier, boolean open,
+      Presence presence) {
+    this.presence = presence;
     this.server = server;
     this.verifier = verifier;
     this.open = open;
@@ -168,6 +177,7 @@ final class StatsStream implements AutoCloseable {
     json.append("},");
     field(json, "replays", Json.number(metrics.replayCount()));
     field(json, "replayedEvents", Json.number(metrics.replayedEventCount()));
+    field(json, "subscriptions", subscriptions());
     json.append("\"store\":{");
     field(json, "kind", Json.string(store.kind()));
     field(json, "bytes", Json.number(store.fileBytes() != null ? store.fileBytes() : store.contentBytes()));
@@ -186,6 +196,30 @@ final class StatsStream implements AutoCloseable {
           .append(",\"ageSeconds\":").append(store.retention().maxAge().toSeconds()).append('}');
     }
     return json.append("}}").toString();
+  }
+
+  /**
+   * {@code "subscriptions"}: {@code null} without presence, else the total and the topic selectors
+   * with the most active subscriptions (every node's, with a shared registry).
+   */
+  private String subscriptions() {
+    if (presence == null) {
+      return "null";
+    }
+    Map<String, Integer> byTopic = new HashMap<>();
+    List<ActiveSubscription> all = presence.all();
+    for (ActiveSubscription subscription : all) {
+      byTopic.merge(subscription.selector(), 1, Integer::sum);
+    }
+    StringBuilder json = new StringBuilder(64).append("{\"total\":").append(all.size())
+        .append(",\"topics\":").append(byTopic.size()).append(",\"byTopic\":[");
+    byTopic.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .limit(TOP_TOPICS)
+        .forEach(entry -> json.append(json.charAt(json.length() - 1) == '[' ? "" : ",")
+            .append("{\"topic\":").append(Json.string(entry.getKey())).append(",\"count\":")
+            .append(entry.getValue()).append('}'));
+    return json.append("]}").toString();
   }
 
   private static void field(StringBuilder json, String name, String value) {

@@ -123,6 +123,27 @@ class DashboardTest {
     }
   }
 
+  @Test
+  void theStatsCountActiveSubscriptionsPerTopicWhenTheHubTracksThem() throws Exception {
+    fixture = new HubFixture(builder -> builder.anonymous(true).uiOpen(true).subscriptions(true));
+    try (EventIterator stats = fixture.subscribe(EventSource.builder(stats(null)));
+        EventIterator first = fixture.subscribe("https://example.com/books/1");
+        EventIterator second = fixture.subscribe("https://example.com/books/1", "https://example.com/books/2")) {
+      String data = awaitStats(stats, "\"total\":3,").data();
+      assertThat(data).contains("\"subscriptions\":{\"total\":3,\"topics\":2,\"byTopic\":["
+          + "{\"topic\":\"https://example.com/books/1\",\"count\":2},"
+          + "{\"topic\":\"https://example.com/books/2\",\"count\":1}]}");
+    }
+  }
+
+  @Test
+  void withoutPresenceTheStatsSaySubscriptionsAreNotTracked() throws Exception {
+    fixture = new HubFixture(builder -> builder.anonymous(true).uiOpen(true));
+    try (EventIterator stats = fixture.subscribe(EventSource.builder(stats(null)))) {
+      assertThat(awaitStats(stats, "\"subscriptions\":").data()).contains("\"subscriptions\":null,");
+    }
+  }
+
   /** Stats events come every second: waits (up to 15 s) for one whose data contains {@code text}. */
   private static SseEvent awaitStats(EventIterator stats, String text) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();

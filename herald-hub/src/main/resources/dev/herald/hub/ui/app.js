@@ -114,6 +114,7 @@
     text('stat-replayed-events', count(s.replayedEvents));
     renderStore(s.store || {});
     renderErrors(s.publishErrors || {});
+    renderSubscriptions(s.subscriptions);
     push(history.publish, s.publishRate);
     push(history.delivery, s.deliveryRate);
     push(history.subscribers, s.subscribers);
@@ -134,6 +135,26 @@
     if (known(r.bytes) && r.bytes > 0) limits.push(bytes(r.bytes));
     if (known(r.ageSeconds) && r.ageSeconds > 0) limits.push(duration(r.ageSeconds));
     text('stat-store-retention', limits.length ? 'up to ' + limits.join(' \u00b7 ') : (st.retention ? 'no bound' : DASH));
+  }
+
+  // Active subscriptions per topic selector (herald serve --subscriptions); null: not tracked.
+  function renderSubscriptions(subs) {
+    $('subscriptions-card').hidden = !subs;
+    if (!subs) return;
+    text('stat-subscriptions-total', count(subs.total));
+    var shown = (subs.byTopic || []).length;
+    text('stat-subscriptions-topics', count(subs.topics) + (subs.topics === 1 ? ' topic selector' : ' topic selectors')
+      + (shown < subs.topics ? ', the ' + shown + ' with the most subscriptions:' : ''));
+    var list = $('stat-subscriptions-by-topic');
+    list.replaceChildren();
+    (subs.byTopic || []).forEach(function (entry) {
+      var dt = document.createElement('dt');
+      dt.className = 'mono wrapid';
+      dt.textContent = entry.topic;
+      var dd = document.createElement('dd');
+      dd.textContent = count(entry.count);
+      list.append(dt, dd);
+    });
   }
 
   function renderErrors(errors) {
