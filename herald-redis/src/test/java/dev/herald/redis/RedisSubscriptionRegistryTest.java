@@ -149,6 +149,26 @@ class RedisSubscriptionRegistryTest {
   }
 
   @Test
+  void onARedisClusterNodesListEachOthersSubscriptionsAndADeadNodeIsReported() throws Exception {
+    try (RedisClusterGroup cluster = RedisClusterGroup.start()) {
+      settings = new RedisLogSettings(cluster.uri(), "presence", 0, Duration.ZERO, Duration.ofSeconds(2));
+      RedisSubscriptionRegistry victim = node();
+      RedisSubscriptionRegistry survivor = node();
+      ConcurrentLinkedQueue<List<ActiveSubscription>> reports = new ConcurrentLinkedQueue<>();
+      survivor.onOrphaned(reports::add);
+      ActiveSubscription open = subscription("https://example.com/1", "v", "{\"n\":1}");
+      victim.add(List.of(open));
+      assertThat(survivor.all()).containsExactly(open);
+
+      victim.close();
+
+      await("the dead node's subscription was reported", () -> !reports.isEmpty());
+      assertThat(reports.peek()).containsExactly(open);
+      nodes.forEach(RedisSubscriptionRegistry::close); // before the cluster goes
+    }
+  }
+
+  @Test
   void aNodeClosedWithNoSubscriptionLeavesAndIsNeverReported() throws Exception {
     RedisSubscriptionRegistry leaving = node();
     ActiveSubscription ended = subscription("https://example.com/1", "a", null);
