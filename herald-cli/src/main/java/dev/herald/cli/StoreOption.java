@@ -22,6 +22,7 @@ import java.time.Duration;
  * permission denied, Redis unreachable.
  */
 final class StoreOption {
+  static final Duration MIN_SUBSCRIPTIONS_EXPIRY = Duration.ofSeconds(1);
   private final String store;
   private final Path dataDir;
   private final SqliteEventLog.Durability durability;
@@ -131,12 +132,13 @@ final class StoreOption {
    * the hub's defaults: one node, in memory.
    */
   void sharePresence(Hub.Builder builder, Duration expiry) {
+    // Shorter would renew faster than Redis round trips on a busy machine can be relied on.
+    if (expiry.compareTo(MIN_SUBSCRIPTIONS_EXPIRY) < 0) {
+      throw new IllegalArgumentException("--subscriptions-expiry must be at least 1s (got " + Durations.format(expiry)
+          + ")");
+    }
     if (redis == null) {
       return;
-    }
-    if (expiry.toMillis() < 3) {
-      throw new IllegalArgumentException("--subscriptions-expiry must be positive (got " + Durations.format(expiry)
-          + ")");
     }
     builder.subscriptionEventLog(() -> RedisEventLog.open(redis.subscriptionEvents(), new IdGenerator()))
         .subscriptionRegistry(() -> RedisSubscriptionRegistry.open(redis, expiry));

@@ -90,7 +90,8 @@ public final class RedisSubscriptionRegistry implements SubscriptionRegistry {
    */
   public static RedisSubscriptionRegistry open(RedisLogSettings settings, Duration expiry) {
     if (expiry.toMillis() < 3) {
-      throw new IllegalArgumentException("the expiry of a node's subscriptions must be positive: " + expiry);
+      throw new IllegalArgumentException("the expiry of a node's subscriptions must be at least 3 ms (renewed every"
+          + " third of it): " + expiry);
     }
     ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1)
         .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
