@@ -258,6 +258,12 @@ final class ServeCommand implements Callable<Integer> {
           + " GET /.well-known/mercure/subscriptions (docs/hub.md#active-subscriptions).")
   private boolean subscriptions;
 
+  @Option(names = "--subscriptions-expiry", paramLabel = "DURATION", converter = Durations.class,
+      description = "With --subscriptions and a Redis store: a node renews its subscriptions in Redis every third of"
+          + " this; those of a node that stops renewing (killed) are reported ended within this plus a third"
+          + " (default: ${DEFAULT-VALUE}).")
+  private Duration subscriptionsExpiry;
+
   @Option(names = "--publish-rate", paramLabel = "PER_SECOND", defaultValue = "0",
       description = "Updates per second one token may publish, failed attempts per second one address may make;"
           + " over it 429 with Retry-After (default: ${DEFAULT-VALUE}, no limit).")
@@ -334,6 +340,9 @@ final class ServeCommand implements Callable<Integer> {
           .publishRate(publishRate, publishBurst != null ? publishBurst
               : (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.ceil(publishRate * 2))))
           .eventLog(eventLog::open); // opened once the port is bound
+      if (subscriptions) {
+        eventLog.sharePresence(builder, subscriptionsExpiry);
+      }
       if ((tlsCert == null) != (tlsKey == null)) {
         throw new IllegalArgumentException("give both --tls-cert and --tls-key, or neither");
       }

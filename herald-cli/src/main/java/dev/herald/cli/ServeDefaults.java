@@ -6,13 +6,14 @@ import dev.herald.hub.Hub;
 import dev.herald.hub.log.RecentCache;
 import dev.herald.log.Retention;
 import dev.herald.redis.RedisLogSettings;
+import dev.herald.redis.RedisSubscriptionRegistry;
 import dev.herald.server.HttpServer;
 import java.util.Map;
 import picocli.CommandLine;
 
 /**
  * The defaults of {@code herald serve}'s options that the libraries define ({@link Hub},
- * {@link HttpServer}, {@link Retention}, {@link RedisLogSettings}), written as a user types them
+ * {@link HttpServer}, {@link Retention}, {@link RedisLogSettings}, {@link RedisSubscriptionRegistry}), written as a user types them
  * ({@code 1MiB}, {@code 20s}). They are read from the constants, never copied, so that changing a
  * constant changes {@code serve --help} and the hub's behaviour together. {@link Settings} falls back
  * to them after the environment and the config file; the options that read them declare no default
@@ -25,6 +26,7 @@ final class ServeDefaults implements CommandLine.IDefaultValueProvider {
       entry("--heartbeat", Durations.format(HttpServer.DEFAULT_HEARTBEAT)),
       entry("--redis-key-prefix", RedisLogSettings.DEFAULT_PREFIX),
       entry("--redis-min-replicas", Integer.toString(RedisLogSettings.DEFAULT_MIN_REPLICAS)),
+      entry("--subscriptions-expiry", Durations.format(RedisSubscriptionRegistry.DEFAULT_EXPIRY)),
       entry("--retain-events", Long.toString(Retention.DEFAULT.maxEvents())),
       entry("--retain-bytes", ByteSize.format(Retention.DEFAULT.maxBytes())),
       entry("--retain-age", Durations.format(Retention.DEFAULT.maxAge())),

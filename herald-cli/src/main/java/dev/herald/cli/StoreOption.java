@@ -1,5 +1,6 @@
 package dev.herald.cli;
 
+import dev.herald.hub.Hub;
 import dev.herald.hub.log.MemoryEventLog;
 import dev.herald.hub.log.RecentCache;
 import dev.herald.hub.log.SqliteEventLog;
@@ -8,6 +9,7 @@ import dev.herald.log.IdGenerator;
 import dev.herald.log.Retention;
 import dev.herald.redis.RedisEventLog;
 import dev.herald.redis.RedisLogSettings;
+import dev.herald.redis.RedisSubscriptionRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.time.Duration;
  * permission denied, Redis unreachable.
  */
 final class StoreOption {
+  static final Duration MIN_SUBSCRIPTIONS_EXPIRY = Duration.ofSeconds(1);
   private final String store;
   private final Path dataDir;
   private final SqliteEventLog.Durability durability;
@@ -120,6 +123,25 @@ final class StoreOption {
           retention.maxBytes() == 0 ? Long.MAX_VALUE : retention.maxBytes(), new IdGenerator());
     }
     return cached(SqliteEventLog.open(dataDir.resolve("events.db"), durability, retention, new IdGenerator()));
+  }
+
+  /**
+   * With {@code --subscriptions}: on a Redis store, presence goes to Redis too (the subscription
+   * events' log beside the updates' and the registry of every node, {@code expiry} after a node's last
+   * renewal), so that every node lists and announces every node's subscriptions. Memory and SQLite keep
+   * the hub's defaults: one node, in memory.
+   */
+  void sharePresence(Hub.Builder builder, Duration expiry) {
+    // Shorter would renew faster than Redis round trips on a busy machine can be relied on.
+    if (expiry.compareTo(MIN_SUBSCRIPTIONS_EXPIRY) < 0) {
+      throw new IllegalArgumentException("--subscriptions-expiry must be at least 1s (got " + Durations.format(expiry)
+          + ")");
+    }
+    if (redis == null) {
+      return;
+    }
+    builder.subscriptionEventLog(() -> RedisEventLog.open(redis.subscriptionEvents(), new IdGenerator()))
+        .subscriptionRegistry(() -> RedisSubscriptionRegistry.open(redis, expiry));
   }
 
   /** {@code store} behind the recent cache, if any; a store whose cache cannot start is closed again. */

@@ -24,6 +24,7 @@ class ServeDefaultsTest {
       Map.entry("--heartbeat", HttpServer.DEFAULT_HEARTBEAT),
       Map.entry("--redis-key-prefix", RedisLogSettings.DEFAULT_PREFIX),
       Map.entry("--redis-min-replicas", RedisLogSettings.DEFAULT_MIN_REPLICAS),
+      Map.entry("--subscriptions-expiry", dev.herald.redis.RedisSubscriptionRegistry.DEFAULT_EXPIRY),
       Map.entry("--retain-events", Retention.DEFAULT.maxEvents()),
       Map.entry("--retain-bytes", Retention.DEFAULT.maxBytes()),
       Map.entry("--retain-age", Retention.DEFAULT.maxAge()),

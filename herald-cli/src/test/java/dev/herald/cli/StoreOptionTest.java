@@ -38,6 +38,15 @@ class StoreOptionTest {
   }
 
   @Test
+  void aSubscriptionsExpiryUnderASecondIsRefusedNamingTheOption() {
+    StoreOption redis = StoreOption.check("redis://127.0.0.1:1", dir, "os", 100, 0, Duration.ZERO, "herald");
+    redis.sharePresence(dev.herald.hub.Hub.builder(), Duration.ofSeconds(1)); // opens nothing yet
+
+    assertThatIllegalArgumentException().isThrownBy(() -> redis.sharePresence(dev.herald.hub.Hub.builder(),
+        Duration.ofMillis(999))).withMessageContaining("--subscriptions-expiry must be at least 1s");
+  }
+
+  @Test
   void aNegativeCacheSizeIsRefusedNamingTheOption() {
     assertThatIllegalArgumentException().isThrownBy(() -> sqlite(-1)).withMessageContaining("--cache-size");
   }
@@ -68,7 +77,7 @@ class StoreOptionTest {
   void minReplicasAreRefusedForAStoreThatIsNotRedisAndWhenNegative() {
     assertThatIllegalArgumentException().isThrownBy(() -> sqlite(0).withRedisMinReplicas(1))
         .withMessageContaining("--redis-min-replicas applies to a Redis store");
-    assertThatIllegalArgumentException().isThrownBy(() -> StoreOption.check("redis://127.0.0.1:6379", dir, "os", 100,
+    assertThatIllegalArgumentException().isThrownBy(() -> StoreOption.check("redis://127.0.0.1:1", dir, "os", 100,
         0, Duration.ZERO, "herald").withRedisMinReplicas(-1)).withMessageContaining("must not be negative");
   }
 

@@ -142,9 +142,14 @@ public final class Hub implements AutoCloseable {
   /** Feeds what {@code log} appends (its own publishes, or another node's) to {@code fanOut}. */
   private void feed(EventLog log, FanOut<Dispatched> fanOut, Runnable counted) {
     log.onAppend(entries -> {
-      for (Entry entry : entries) {
-        fanOut.publish(matching.dispatched(entry.update()), entry.sequence(), Publisher.encode(entry.update()));
-        counted.run();
+      try {
+        for (Entry entry : entries) {
+          fanOut.publish(matching.dispatched(entry.update()), entry.sequence(), Publisher.encode(entry.update()));
+          counted.run();
+        }
+      } catch (java.util.concurrent.RejectedExecutionException stopped) {
+        // The server closed and its streams with it, while a shared log's tail still delivers (on a
+        // cluster, the end of this node's own subscriptions comes back that way): nobody to deliver to.
       }
     });
   }

@@ -33,6 +33,10 @@ public record RedisLogSettings(URI uri, String keyPrefix, long maxEvents, Durati
   /** The default number of replicas that must confirm an append: none. */
   public static final int DEFAULT_MIN_REPLICAS = 0;
   static final String SENTINEL_SCHEME = "redis-sentinel";
+  /** Subscription events kept by {@link #subscriptionEvents()}: the newest 10,000. */
+  public static final long SUBSCRIPTION_EVENTS = 10_000;
+  /** Oldest subscription event kept by {@link #subscriptionEvents()}: one hour. */
+  public static final Duration SUBSCRIPTION_EVENTS_AGE = Duration.ofHours(1);
 
   /** Validates the settings. */
   public RedisLogSettings {
@@ -84,6 +88,18 @@ public record RedisLogSettings(URI uri, String keyPrefix, long maxEvents, Durati
   /** These settings with another number of replicas that must confirm each append. */
   public RedisLogSettings withMinReplicas(int replicas) {
     return new RedisLogSettings(uri, keyPrefix, maxEvents, maxAge, commandTimeout, replicas);
+  }
+
+  /**
+   * The settings of the subscription events' log (presence) beside this log: the same Redis, prefix
+   * {@code <prefix>-subscriptions} (its own hash tag, so a Cluster may place it on another node than the
+   * updates), the newest {@value #SUBSCRIPTION_EVENTS} events of the last hour, acknowledged once the
+   * primary stored them. A reconnect storm then fills that log, never the updates' retention, and a
+   * lost presence event costs a watcher a stale entry, not an update.
+   */
+  public RedisLogSettings subscriptionEvents() {
+    return new RedisLogSettings(uri, keyPrefix + "-subscriptions", SUBSCRIPTION_EVENTS, SUBSCRIPTION_EVENTS_AGE,
+        commandTimeout, DEFAULT_MIN_REPLICAS);
   }
 
   /** Whether the URI names the seed nodes of a Redis Cluster. */

@@ -75,7 +75,12 @@ public final class FanOut<E> {
     try {
       for (LoopShard<E> shard : all) {
         ByteBuf reference = chunk.retain();
-        shard.loop.execute(() -> shard.deliver(event, sequence, reference));
+        try {
+          shard.loop.execute(() -> shard.deliver(event, sequence, reference));
+        } catch (java.util.concurrent.RejectedExecutionException stopped) { // the server closed: no task, no release
+          reference.release();
+          throw stopped;
+        }
       }
     } finally {
       chunk.release();

@@ -76,6 +76,16 @@ class HttpServerTest {
   }
 
   @Test
+  void publishingAfterCloseIsRefusedWithoutLeakingTheEncodedEvent() throws Exception {
+    TestApp closed = new TestApp();
+    closed.close();
+
+    // A shared log's tail may still deliver as its hub closes: refused, and (LeakRecorder) nothing held.
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> closed.publish("a", "too late"))
+        .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+  }
+
+  @Test
   void eventsArriveInPublishOrder() throws Exception {
     app = new TestApp();
     try (EventIterator events = subscribe("t")) {

@@ -83,6 +83,7 @@ final class EmbeddedHubFactory {
         builder.tls(Path.of(p.tlsCert()), Path.of(p.tlsKey()));
       }
       builder.eventLog(EmbeddedStore.opener(p)); // opened once the port is bound
+      EmbeddedStore.sharePresence(builder, p);
     } catch (IllegalArgumentException | IOException | UncheckedIOException e) {
       throw EmbeddedStore.invalid("herald.embedded: " + e.getMessage());
     }

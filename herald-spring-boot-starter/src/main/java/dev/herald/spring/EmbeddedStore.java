@@ -1,5 +1,6 @@
 package dev.herald.spring;
 
+import dev.herald.hub.Hub;
 import dev.herald.hub.log.MemoryEventLog;
 import dev.herald.hub.log.RecentCache;
 import dev.herald.hub.log.SqliteEventLog;
@@ -64,6 +65,18 @@ final class EmbeddedStore {
             properties.redisMinReplicas() != null ? properties.redisMinReplicas() : 0, retention);
         return () -> cached(redis.get(), cacheBytes);
       }
+    }
+  }
+
+  /**
+   * With {@code herald.embedded.subscriptions} on a Redis store: presence in that Redis too, so that
+   * every instance of the application lists and announces the subscriptions of all. Memory and SQLite
+   * keep the hub's own (one instance, in memory). Call after {@link #opener}, which checked the store.
+   */
+  static void sharePresence(Hub.Builder builder, HeraldProperties.Embedded properties) {
+    String store = properties.store().trim();
+    if (properties.subscriptions() && !store.equals("memory") && !store.equals("sqlite")) {
+      RedisStore.sharePresence(builder, store, properties.redisKeyPrefix());
     }
   }
 

@@ -90,7 +90,8 @@ public record HeraldProperties(@DefaultValue @NestedConfigurationProperty Hub hu
    * @param publishBurst publishes a publisher may send at once above the rate
    * @param ui whether the hub serves its dashboard
    * @param subscriptions whether the hub tracks active subscriptions (Mercure's presence: subscription
-   *     events and GET /.well-known/mercure/subscriptions)
+   *     events and GET /.well-known/mercure/subscriptions); with a Redis store, those of every instance on
+   *     that Redis
    */
   public record Embedded(boolean enabled, @DefaultValue(":8090") String listen, @DefaultValue("memory") String store,
       @DefaultValue("herald-data") String dataDir, @DefaultValue("os") String durability, Long retainEvents,

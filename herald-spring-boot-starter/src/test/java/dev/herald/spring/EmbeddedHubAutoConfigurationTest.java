@@ -171,6 +171,27 @@ class EmbeddedHubAutoConfigurationTest {
   }
 
   @Test
+  void withSubscriptionsOnARedisStoreEachApplicationListsTheOthersSubscriptions() throws Exception {
+    try (RedisServer redis = RedisServer.start()) {
+      ApplicationContextRunner shared = contexts.withPropertyValues("herald.embedded.enabled=true",
+          "herald.embedded.jwt-secret=" + SECRET, "herald.embedded.anonymous=true",
+          "herald.embedded.subscriptions=true", "herald.embedded.store=" + redis.uri(),
+          "herald.embedded.redis-key-prefix=spring-" + UUID.randomUUID());
+      shared.run(first -> shared.run(second -> {
+        try (EventIterator events = subscribe(first.getBean(Hub.class))) {
+          String listed = "";
+          long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+          while (!listed.contains("\"topic\":\"" + TOPIC + "\"") && System.nanoTime() < deadline) {
+            Thread.sleep(20); // recorded off the request path: soon, not at once
+            listed = subscriptions(second.getBean(Hub.class));
+          }
+          assertThat(listed).contains("\"topic\":\"" + TOPIC + "\"");
+        }
+      }));
+    }
+  }
+
+  @Test
   void theHealthIndicatorReportsTheHubUpWithDetails() {
     contexts.withPropertyValues("herald.embedded.enabled=true", "herald.embedded.jwt-secret=" + SECRET)
         .run(context -> {
@@ -190,6 +211,17 @@ class EmbeddedHubAutoConfigurationTest {
 
   private static EventIterator subscribe(Hub hub) {
     return EventSource.builder(URI.create(hub.url() + "?topic=" + TOPIC)).lastEventId("earliest").iterator();
+  }
+
+  /** The body of {@code GET /.well-known/mercure/subscriptions} on {@code hub}, with a token for it. */
+  private static String subscriptions(Hub hub) throws Exception {
+    String token = dev.herald.hub.auth.Tokens.hmac(SECRET, java.util.List.of(),
+        java.util.List.of("/.well-known/mercure/subscriptions"), Duration.ofHours(1), java.time.Instant.now());
+    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(URI.create(hub.url() + "/subscriptions"))
+            .header("Authorization", "Bearer " + token).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return response.body();
   }
 
   private static SseEvent replayed(AssertableApplicationContext context) {
