@@ -253,9 +253,9 @@ final class ServeCommand implements Callable<Integer> {
   private boolean noUi;
 
   @Option(names = "--subscriptions", negatable = false,
-      description = "Track active subscriptions (Mercure's presence): a private event on"
-          + " /.well-known/mercure/subscriptions/{topic}/{subscriber} when a subscription opens or ends, and"
-          + " GET /.well-known/mercure/subscriptions (docs/hub.md#active-subscriptions).")
+      description = "Track active subscriptions (Mercure's presence): a private subscription event when a"
+          + " subscription opens or ends, and GET /.well-known/mercure/subscriptions; with a Redis store, across"
+          + " every node (docs/hub.md, Active subscriptions).")
   private boolean subscriptions;
 
   @Option(names = "--subscriptions-expiry", paramLabel = "DURATION", converter = Durations.class,
