@@ -36,9 +36,16 @@ final class Presence implements AutoCloseable {
     registry.onOrphaned(subscriptions -> run(() -> ended(subscriptions)));
   }
 
-  /** The subscriptions of one new connection, one per selector, under a new subscriber id. */
+  /**
+   * The subscriptions of one new connection, one per selector, under a new subscriber id (a random
+   * UUID: an id, not a secret, so a fast generator rather than the JDK's SecureRandom, which showed
+   * in profiles of reconnect storms).
+   */
   static List<ActiveSubscription> of(List<String> selectors, String payload) {
-    String subscriber = "urn:uuid:" + java.util.UUID.randomUUID();
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    long high = random.nextLong() & ~0xf000L | 0x4000L; // version 4
+    long low = random.nextLong() & ~(0x3L << 62) | 1L << 63; // IETF variant
+    String subscriber = "urn:uuid:" + new java.util.UUID(high, low);
     List<ActiveSubscription> subscriptions = new ArrayList<>(selectors.size());
     for (String selector : selectors) {
       subscriptions.add(new ActiveSubscription(selector, subscriber, payload));
@@ -46,17 +53,34 @@ final class Presence implements AutoCloseable {
     return subscriptions;
   }
 
-  /** Records subscriptions that opened and announces them. */
-  void opened(List<ActiveSubscription> subscriptions) {
+  /**
+   * Records the subscriptions of a connection that opened and announces them. Returns at once (on
+   * the event loop): the id, the documents and the writes are made on the presence thread.
+   *
+   * @param payload the token's {@code mercure.payload} claim as read, or {@code null}
+   */
+  Connection opened(List<String> selectors, Object payload) {
+    Connection connection = new Connection();
     run(() -> {
-      registry.add(subscriptions);
-      announce(subscriptions, true);
+      connection.subscriptions = of(selectors, payload == null ? null : Json.value(payload));
+      registry.add(connection.subscriptions);
+      announce(connection.subscriptions, true);
+    });
+    return connection;
+  }
+
+  /** Forgets the subscriptions of a connection that ended and announces them. */
+  void closed(Connection connection) {
+    run(() -> {
+      if (connection.subscriptions != null) { // null: opening them failed
+        ended(connection.subscriptions);
+      }
     });
   }
 
-  /** Forgets subscriptions that ended and announces them. */
-  void closed(List<ActiveSubscription> subscriptions) {
-    run(() -> ended(subscriptions));
+  /** One connection's subscriptions, made and read on the presence thread only. */
+  static final class Connection {
+    private List<ActiveSubscription> subscriptions;
   }
 
   private void ended(List<ActiveSubscription> subscriptions) {

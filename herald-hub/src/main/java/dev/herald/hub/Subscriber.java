@@ -1,6 +1,5 @@
 package dev.herald.hub;
 
-import dev.herald.log.ActiveSubscription;
 import dev.herald.log.Update;
 import dev.herald.server.HttpExchange;
 import dev.herald.server.Subscription;
@@ -116,10 +115,8 @@ final class Subscriber {
 
   /** Reports the connection's subscriptions active now, and ended when the connection ends. */
   private void announce(HttpExchange exchange, List<String> selectors, Claims claims) {
-    List<ActiveSubscription> subscriptions = Presence.of(selectors,
-        claims.payload() == null ? null : Json.value(claims.payload()));
-    presence.opened(subscriptions);
-    exchange.closeFuture().addListener(closed -> presence.closed(subscriptions));
+    Presence.Connection connection = presence.opened(selectors, claims.payload());
+    exchange.closeFuture().addListener(closed -> presence.closed(connection));
   }
 
   /** The topics of a subscription whose selectors are all exact topics, else null (it must see everything). */

@@ -50,6 +50,9 @@ class PresenceTest {
       assertThat(opened.get("payload").get("user").asText()).isEqualTo("alice");
       String subscriber = opened.get("subscriber").asText();
       assertThat(subscriber).startsWith("urn:uuid:");
+      java.util.UUID uuid = java.util.UUID.fromString(subscriber.substring("urn:uuid:".length()));
+      assertThat(uuid.version()).isEqualTo(4);
+      assertThat(uuid.variant()).isEqualTo(2);
       assertThat(opened.get("id").asText()).isEqualTo("/.well-known/mercure/subscriptions/"
           + "https%3A%2F%2Fexample.com%2Fbooks%2F1/" + SubscriptionTopics.encode(subscriber));
 
