@@ -110,5 +110,5 @@ field() { grep -o "\"$1\":[-0-9.eE]*" | head -1 | cut -d: -f2; }
 
 machine() {
   echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/{print $2}') GiB;" \
-    "server pinned to CPU $SERVER_CPU, bench to CPU $BENCH_CPU; $("$JAVA" -version 2>&1 | head -1); nginx $(nginx -v 2>&1 | cut -d/ -f2)"
+    "server pinned to CPU $SERVER_CPU, bench to CPU $BENCH_CPU; $("$JAVA" -version 2>&1 | head -1); nginx $(command -v nginx >/dev/null && nginx -v 2>&1 | cut -d/ -f2 || echo "not installed")"
 }

@@ -372,7 +372,8 @@ final class ServeCommand implements Callable<Integer> {
     String url = hub.url();
     Log.info(err, "hub started", "url", url, "transport", hub.transport(),
         "protocols", hub.secure() ? "h2,http/1.1 (TLS)" : "http/1.1,h2c", "store", eventLog.describe(),
-        "anonymous", Boolean.toString(allowAnonymous), "subscriptions", Boolean.toString(subscriptions),
+        "anonymous", Boolean.toString(allowAnonymous), "subscriptions", !subscriptions ? "off" : store.equals("memory") || store.equals("sqlite")
+            ? "this node" : "every node on the Redis",
         "secret", generated ? "generated" : "configured");
     Log.info(err, "memory budgets", "max_heap", ByteSize.format(Runtime.getRuntime().maxMemory()),
         "cache_size", store.equals("memory") ? "none (the store is memory)" : ByteSize.format(cacheSize),

@@ -101,6 +101,8 @@ public final class Hub implements AutoCloseable {
         openedRegistry = builder.subscriptionRegistry.get();
         subscriptionFeed = new Feed(openedEvents, server.newFanOut(dispatched -> dispatched.update().topics()));
         feed(openedEvents, subscriptionFeed.fanOut(), () -> { });
+        FanOut<Dispatched> watchers = subscriptionFeed.fanOut();
+        openedEvents.onLoss(loss -> watchers.endAll()); // as for updates: watchers resume from the log as it is
         startedPresence = new Presence(openedRegistry, openedEvents);
       }
       this.subscriptionEvents = openedEvents;

@@ -77,6 +77,29 @@ class RedisPresenceHubsTest {
   }
 
   /** A watcher of every subscription event on {@code hub}, once its own subscription was announced. */
+  @Test
+  void watchersOfALostSubscriptionEventLogResumeFromTheLogAsItIs() throws Exception {
+    EventIterator watcher = subscribe(hubs.get(0), EVENTS, Map.of("role", "watcher"), null);
+    JsonNode own = next(watcher);
+    assertThat(own.get("topic").asText()).isEqualTo(EVENTS);
+
+    server.restartWithoutData(); // the subscription events' log is gone with the rest
+    // The hub ends the watcher's stream; it reconnects as a new subscriber and sees itself announced.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    JsonNode again = null;
+    while (again == null && System.nanoTime() < deadline) {
+      SseEvent event = watcher.poll(Duration.ofSeconds(1));
+      if (event != null) {
+        JsonNode data = JSON.readTree(event.data());
+        if (data.get("active").asBoolean() && data.get("topic").asText().equals(EVENTS)
+            && !data.get("subscriber").asText().equals(own.get("subscriber").asText())) {
+          again = data;
+        }
+      }
+    }
+    assertThat(again).as("the watcher's stream ended and it came back as a new subscriber").isNotNull();
+  }
+
   private EventIterator watch(Hub hub) throws Exception {
     EventIterator watcher = subscribe(hub, EVENTS, Map.of("role", "watcher"), null);
     assertThat(next(watcher).get("topic").asText()).isEqualTo(EVENTS);
