@@ -151,6 +151,17 @@ final class Subscriber {
 
   /** The subscriber's claims; complete at once unless a JWKS must be fetched first. */
   private CompletableFuture<Claims> authorize(HttpExchange exchange) {
+    return claims(exchange, verifier, anonymous ? Claims.ANONYMOUS : null,
+        "this hub does not allow anonymous subscribers");
+  }
+
+  /**
+   * The claims of the request's subscriber token (header, cookie or query parameter); without one,
+   * {@code anonymous}, or, when that is {@code null}, a {@code missing_token} refusal saying
+   * {@code missing}.
+   */
+  static CompletableFuture<Claims> claims(HttpExchange exchange, JwtVerifier verifier, Claims anonymous,
+      String missing) {
     String token;
     try {
       token = TokenLocator.find(exchange);
@@ -158,8 +169,8 @@ final class Subscriber {
       return CompletableFuture.failedFuture(refusal);
     }
     if (token == null) {
-      return anonymous ? CompletableFuture.completedFuture(Claims.ANONYMOUS) : CompletableFuture.failedFuture(
-          new AuthException("missing_token", "this hub does not allow anonymous subscribers"));
+      return anonymous != null ? CompletableFuture.completedFuture(anonymous)
+          : CompletableFuture.failedFuture(new AuthException("missing_token", missing));
     }
     return verifier.verifyAsync(token);
   }

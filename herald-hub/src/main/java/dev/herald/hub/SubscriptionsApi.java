@@ -76,14 +76,7 @@ final class SubscriptionsApi {
   }
 
   private CompletableFuture<Claims> verify(HttpExchange exchange) {
-    String token;
-    try {
-      token = TokenLocator.find(exchange);
-    } catch (AuthException refusal) {
-      return CompletableFuture.failedFuture(refusal);
-    }
-    return token == null ? CompletableFuture.failedFuture(new AuthException("missing_token",
-        "the subscriptions API needs a subscriber token whose mercure.subscribe selects the requested URL"))
-        : verifier.verifyAsync(token);
+    return Subscriber.claims(exchange, verifier, null,
+        "the subscriptions API needs a subscriber token whose mercure.subscribe selects the requested URL");
   }
 }
