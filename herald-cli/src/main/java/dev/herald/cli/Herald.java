@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
     versionProvider = Herald.Version.class,
     description = "Herald: a Server-Sent Events hub and toolkit.",
     subcommands = {ServeCommand.class, PublishCommand.class, SubscribeCommand.class, TokenCommand.class,
-        BenchCommand.class, CommandLine.HelpCommand.class})
+        BenchCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Herald implements Callable<Integer> {
   /** The commands whose options also come from the environment and the config file. */
   private static final List<String> SETTINGS_COMMANDS = List.of("serve", "publish", "token");
@@ -62,12 +62,6 @@ public final class Herald implements Callable<Integer> {
 
   /** As {@link #run(PrintWriter, PrintWriter, String...)}, with the environment given (for tests). */
   static int run(PrintWriter out, PrintWriter err, java.util.Map<String, String> environment, String... args) {
-    CommandLine commandLine = new CommandLine(new Herald())
-        .setOut(out)
-        .setErr(err)
-        .setCaseInsensitiveEnumValuesAllowed(true)
-        .setExpandAtFiles(false); // --data @FILE is ours, like curl's, not picocli's argument file
-    HelpWrapping.install(commandLine);
     Settings settings;
     try {
       settings = Settings.load(args, environment);
@@ -75,6 +69,20 @@ public final class Herald implements Callable<Integer> {
       err.println("herald: " + e.getMessage());
       return 2;
     }
+    return commandLine(out, err, settings).execute(args);
+  }
+
+  /**
+   * The {@code herald} command line, its settings commands reading {@code settings} for what the
+   * arguments do not give, ready to {@code execute} (or to {@code parseArgs}, in tests).
+   */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, Settings settings) {
+    CommandLine commandLine = new CommandLine(new Herald())
+        .setOut(out)
+        .setErr(err)
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExpandAtFiles(false); // --data @FILE is ours, like curl's, not picocli's argument file
+    HelpWrapping.install(commandLine);
     for (String name : SETTINGS_COMMANDS) {
       CommandLine command = commandLine.getSubcommands().get(name);
       command.setDefaultValueProvider(settings.over(command.getDefaultValueProvider()));
@@ -108,7 +116,7 @@ public final class Herald implements Callable<Integer> {
       cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
       return 2;
     });
-    return commandLine.execute(args);
+    return commandLine;
   }
 
   /** The long option names (no dashes) of every command that reads {@link Settings}. */
