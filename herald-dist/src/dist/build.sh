@@ -51,20 +51,15 @@ cp "$root/LICENSE" "$tree/LICENSE"
 
 # The starter configuration is what `herald config init` prints, so it lists exactly the options
 # of the bundled hub; made by the bundled runtime, which is also a first check that it runs.
-if "$tree/bin/herald" config init > "$tree/conf/herald.properties" 2>"$work/config-init.err"; then
-  config=yes
-else
-  echo "herald-dist: this herald has no 'config init' ($(head -n 1 "$work/config-init.err")):" \
-    "conf/herald.properties left out" >&2
-  rm -r "$tree/conf"
-  config=no
-fi
+"$tree/bin/herald" config init > "$tree/conf/herald.properties"
 
 archive=$target/$name-linux-x64.tar.gz
 # Owner root, sorted, fixed times: the same inputs give the same archive.
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@${SOURCE_DATE_EPOCH:-0}" \
   -C "$work" -czf "$archive" "$name"
 echo "herald-dist: $archive ($(du -h "$archive" | cut -f1); runtime $(du -sh "$tree/runtime" | cut -f1))"
+
+sed "s/@VERSION@/$version/" "$src/docker/Dockerfile" > "$target/Dockerfile"
 
 # The Debian package: the same tree under /usr/lib/herald.
 if ! command -v dpkg-deb >/dev/null 2>&1; then
@@ -79,17 +74,11 @@ rm -rf "$deb/usr/lib/herald/conf"
 ln -s ../lib/herald/bin/herald "$deb/usr/bin/herald"
 cp "$root/LICENSE" "$deb/usr/share/doc/herald/copyright"
 cp "$tree/THIRD-PARTY.txt" "$root/docs/install.md" "$deb/usr/share/doc/herald/"
-if [ "$config" = yes ]; then
-  mkdir -p "$deb/etc/herald"
-  cp "$tree/conf/herald.properties" "$deb/etc/herald/herald.properties"
-  ln -s /etc/herald "$deb/usr/lib/herald/conf"
-  echo /etc/herald/herald.properties > "$deb/DEBIAN/conffiles"
-  cp "$src/deb/herald.service" "$deb/lib/systemd/system/herald.service"
-else
-  # No starter file to point the service at: it runs on flags and HERALD_* variables alone.
-  sed 's# --config /etc/herald/herald.properties##' "$src/deb/herald.service" \
-    > "$deb/lib/systemd/system/herald.service"
-fi
+mkdir -p "$deb/etc/herald"
+cp "$tree/conf/herald.properties" "$deb/etc/herald/herald.properties"
+ln -s /etc/herald "$deb/usr/lib/herald/conf"
+echo /etc/herald/herald.properties > "$deb/DEBIAN/conffiles"
+cp "$src/deb/herald.service" "$deb/lib/systemd/system/herald.service"
 for script in postinst prerm postrm; do
   install -m 0755 "$src/deb/$script" "$deb/DEBIAN/$script"
 done

@@ -66,8 +66,6 @@ class DebianPackageIT {
   @Order(3)
   void installsTheConfigurationAsAConffileReadableByTheServiceOnly() throws Exception {
     Path config = Path.of("/etc/herald/herald.properties");
-    assumeTrue(Files.exists(Path.of("/usr/lib/herald/conf")),
-        "this build has no `herald config init`, so no starter configuration");
     assertThat(Distribution.run(List.of("dpkg-query", "-W", "-f=${Conffiles}", "herald")))
         .contains(config.toString());
     assertThat(Distribution.run(List.of("stat", "-c", "%U:%G %a", config.toString())).strip())
@@ -88,9 +86,7 @@ class DebianPackageIT {
         "ProtectHome=yes");
     String execStart = unit.lines().filter(line -> line.startsWith("ExecStart=")).findFirst().orElseThrow();
     assertThat(execStart).startsWith("ExecStart=/usr/bin/herald serve ").contains("--data-dir /var/lib/herald");
-    if (Files.exists(Path.of("/etc/herald/herald.properties"))) {
-      assertThat(execStart).contains("--config /etc/herald/herald.properties");
-    }
+    assertThat(execStart).contains("--config /etc/herald/herald.properties");
     long files = unit.lines().filter(line -> line.startsWith("LimitNOFILE="))
         .mapToLong(line -> Long.parseLong(line.substring("LimitNOFILE=".length()))).findFirst().orElse(0);
     assertThat(files).as("LimitNOFILE, for 100,000 connections").isGreaterThanOrEqualTo(200_000);
@@ -112,15 +108,13 @@ class DebianPackageIT {
     int port = RunningHub.freePort();
     // ExecStart's command line, as the unit's user, on a free loopback port.
     List<String> command = new java.util.ArrayList<>(List.of("runuser", "-u", "herald", "--",
-        "/usr/bin/herald", "serve", "--data-dir", "/var/lib/herald", "--listen", "127.0.0.1:" + port,
+        "/usr/bin/herald", "serve", "--config", "/etc/herald/herald.properties",
+        "--data-dir", "/var/lib/herald", "--listen", "127.0.0.1:" + port,
         "--jwt-secret", Distribution.SECRET));
-    if (Files.exists(Path.of("/etc/herald/herald.properties"))) {
-      command.addAll(List.of("--config", "/etc/herald/herald.properties"));
-    }
     Map<String, String> environment = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
     try (RunningHub hub = RunningHub.start(command, environment, temp.resolve("deb.log"), port)) {
       String token = Distribution.run(List.of("herald", "token", "--jwt-secret=" + Distribution.SECRET,
-          "--publish", "*")).strip();
+          "--publish", "*", "--subscribe", "*")).strip();
       assertThat(hub.publishAndReceive(token, "deb", "installed")).isEqualTo("data: installed");
     }
     assertThat(Distribution.run(List.of("stat", "-c", "%U", "/var/lib/herald/events.db")).strip())

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Distribution {
   static final Path TARGET = Path.of("target").toAbsolutePath();
-  static final String VERSION = System.getenv().getOrDefault("HERALD_DIST_VERSION", "0.1.0-SNAPSHOT");
+  static final String VERSION = System.getProperty("herald.dist.version", "0.1.0-SNAPSHOT");
   static final String TOP = "herald-" + VERSION;
   /** A secret the tests configure, so that no hub runs in development mode. */
   static final String SECRET = "herald-dist-tests-secret-of-at-least-32-bytes";
@@ -51,7 +51,10 @@ final class Distribution {
 
   /** Runs a command to completion, whatever its exit code. */
   static Result attempt(List<String> command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    // herald refuses HERALD_* variables it does not know, such as the tests' HERALD_REQUIRE_DIST.
+    builder.environment().keySet().removeIf(name -> name.startsWith("HERALD_"));
+    Process process = builder.start();
     process.getOutputStream().close();
     byte[] output = process.getInputStream().readAllBytes();
     if (!process.waitFor(120, TimeUnit.SECONDS)) {

@@ -153,7 +153,7 @@ class DockerfileIT {
       assertThat(Distribution.attempt(asNobody).exitCode()).as("HEALTHCHECK %s", healthcheck).isZero();
 
       String token = Distribution.run(List.of(local("/opt/herald/bin/herald").toString(), "token",
-          "--jwt-secret=" + Distribution.SECRET, "--publish", "*")).strip();
+          "--jwt-secret=" + Distribution.SECRET, "--publish", "*", "--subscribe", "*")).strip();
       assertThat(hub.publishAndReceive(token, "docker", "contained")).isEqualTo("data: contained");
     }
   }

@@ -83,11 +83,12 @@ final class RunningHub implements AutoCloseable {
   }
 
   /**
-   * Subscribes to a topic, publishes one update with {@code token} and returns the {@code data:} line
-   * the subscriber received.
+   * Subscribes to a topic and publishes one update, both with {@code token}, and returns the
+   * {@code data:} line the subscriber received.
    */
   String publishAndReceive(String token, String topic, String data) throws Exception {
-    HttpRequest subscribe = HttpRequest.newBuilder(uri("/.well-known/mercure?topic=" + topic)).build();
+    HttpRequest subscribe = HttpRequest.newBuilder(uri("/.well-known/mercure?topic=" + topic))
+        .header("Authorization", "Bearer " + token).build();
     HttpResponse<InputStream> stream = HTTP.send(subscribe, HttpResponse.BodyHandlers.ofInputStream());
     assertThat(stream.statusCode()).as("subscribe status").isEqualTo(200);
     try (InputStream body = stream.body();
