@@ -93,6 +93,13 @@ class DebianPackageIT {
   }
 
   @Test
+  @Order(4)
+  void aFirstInstallNeitherEnablesNorStartsTheService() {
+    // It would run in development mode until a secret is configured (docs/install.md).
+    assertThat(Path.of("/etc/systemd/system/multi-user.target.wants/herald.service")).doesNotExist();
+  }
+
+  @Test
   @Order(5)
   void theUnitPassesSystemdAnalyzeWhereItExists() throws Exception {
     assumeTrue(Distribution.onPath("systemd-analyze"), "no systemd-analyze on this machine");
