@@ -45,10 +45,11 @@ public class ThirdParty {
       throw new IllegalStateException("no licence in the POMs of " + unknown);
     }
     StringBuilder out = new StringBuilder()
-        .append("Herald bundles the following libraries in lib/herald.jar. Each is listed with the\n")
-        .append("licence its Maven POM declares; the licence texts and NOTICE files the libraries\n")
-        .append("ship are inside the jar under META-INF/. The Java runtime in runtime/ is OpenJDK\n")
-        .append("(GPLv2 with the Classpath Exception); its licences are in runtime/legal/.\n\n");
+        .append("Herald bundles the following libraries in lib/herald.jar, each listed with the\n")
+        .append("licence its Maven POM declares (the text of the Apache License 2.0 is in LICENSE).\n")
+        .append("The Java runtime in runtime/ is OpenJDK (GPLv2 with the Classpath Exception); its\n")
+        .append("licences are in runtime/legal/. sqlite-jdbc carries the SQLite library (public\n")
+        .append("domain) as native code.\n\n");
     for (String entry : lines) {
       out.append(entry).append('\n');
     }
