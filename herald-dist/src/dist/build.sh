@@ -30,7 +30,7 @@ mkdir -p "$tree/bin" "$tree/lib" "$tree/conf"
 #   java.sql         the SQLite JDBC driver (DriverManager)
 #   jdk.management   the JVM metrics (com.sun.management) of /metrics
 #   jdk.naming.dns   DNS lookups through JNDI (Lettuce's Sentinel and cluster address resolution)
-#   jdk.zipfs, jdk.charsets, jdk.localedata: file systems, charsets and locales users may name
+#   jdk.zipfs, jdk.charsets: the zip file system and the extra charsets users may name
 found=$("$jdk/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release "$major" "$jar")
 extra=jdk.crypto.ec,jdk.unsupported,java.sql,jdk.management,jdk.naming.dns,jdk.zipfs,jdk.charsets
 modules=$(echo "$found,$extra" | tr , '\n' | sort -u | paste -sd, -)
@@ -54,9 +54,9 @@ cp "$root/LICENSE" "$tree/LICENSE"
 "$tree/bin/herald" config init > "$tree/conf/herald.properties"
 
 archive=$target/$name-linux-x64.tar.gz
-# Owner root, sorted, fixed times: the same inputs give the same archive.
+# Files owned by root (not the builder's uid), in a stable order with fixed times.
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@${SOURCE_DATE_EPOCH:-0}" \
-  -C "$work" -czf "$archive" "$name"
+  -C "$work" -cf - "$name" | gzip -n -6 > "$archive"
 echo "herald-dist: $archive ($(du -h "$archive" | cut -f1); runtime $(du -sh "$tree/runtime" | cut -f1))"
 
 sed "s/@VERSION@/$version/" "$src/docker/Dockerfile" > "$target/Dockerfile"
