@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     name = "config",
     mixinStandardHelpOptions = true,
     description = "Writes and checks the configuration of 'herald serve'.",
-    subcommands = {ConfigCommand.Init.class})
+    subcommands = {ConfigCommand.Init.class, ConfigCheck.class})
 final class ConfigCommand implements Callable<Integer> {
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;

@@ -139,12 +139,30 @@ public final class Herald implements Callable<Integer> {
     return 2;
   }
 
-  /** The version from the jar manifest. */
+  /**
+   * The version, git commit and build date the build wrote into {@code build.properties}
+   * (herald-cli/pom.xml); {@code unknown} for what it could not tell (no git) or when the classes run
+   * without the build's resources.
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Herald.class.getPackage().getImplementationVersion();
-      return new String[] {"herald " + (version == null ? "(development build)" : version)};
+      java.util.Properties build = new java.util.Properties();
+      try (java.io.InputStream in = Herald.class.getResourceAsStream("build.properties")) {
+        if (in != null) {
+          build.load(in);
+        }
+      } catch (java.io.IOException e) {
+        // unknown below: --version must answer
+      }
+      return new String[] {"herald " + value(build, "version") + " (commit " + value(build, "commit") + ", built "
+          + value(build, "date") + ")"};
+    }
+
+    /** The value, or {@code unknown} when absent or never filled in (a resource copied unfiltered). */
+    static String value(java.util.Properties build, String name) {
+      String value = build.getProperty(name, "").strip();
+      return value.isEmpty() || value.startsWith("${") ? "unknown" : value;
     }
   }
 }

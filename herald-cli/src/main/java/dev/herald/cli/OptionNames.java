@@ -36,12 +36,12 @@ final class OptionNames {
       Map.entry("heartbeat", "--heartbeat"),
       Map.entry("corsOrigins", "--cors-origin"),
       Map.entry("publishOrigins", "--publish-origin"));
-  private static final Pattern NAME = Pattern.compile("\\b(" + String.join("|", OPTIONS.keySet()) + ")\\b");
+  private static final Pattern NAME = Pattern.compile("(?<!-)\\b(" + String.join("|", OPTIONS.keySet()) + ")\\b");
 
   private OptionNames() {
   }
 
-  /** The message with every builder name replaced by its option. */
+  /** The message with every builder name replaced by its option (an option's name, --heartbeat, stays). */
   static String inMessage(String message) {
     if (message == null) {
       return null;

@@ -276,16 +276,46 @@ final class ServeCommand implements Callable<Integer> {
   @CommandLine.Mixin
   private ConfigOption config;
 
-  @Override
-  public Integer call() throws Exception {
-    PrintWriter err = spec.commandLine().getErr();
-    configureLogging(err);
-    StoreOption eventLog;
+  /**
+   * What {@link #configure} made of the options: the hub to start and how to announce it. {@code
+   * generatedSecret} is null unless nothing configured authentication (development mode).
+   */
+  record Configured(Hub.Builder builder, StoreOption eventLog, String generatedSecret, boolean allowAnonymous,
+      Log.Format logFormat, Log.Level logLevel) {
+  }
+
+  /**
+   * Validates every option value and builds the hub, without binding or opening anything: the one
+   * validation path of {@code serve} and {@code config check}. Each value the options or the
+   * libraries refuse is added to {@code problems}, as many as there are.
+   *
+   * @return the configuration, or null when there are problems
+   */
+  Configured configure(Problems problems) {
+    Log.Format format = switch (logFormat.toLowerCase(java.util.Locale.ROOT)) {
+      case "text" -> Log.Format.TEXT;
+      case "json" -> Log.Format.JSON;
+      default -> {
+        problems.add("--log-format must be text or json (got '" + logFormat + "')");
+        yield null;
+      }
+    };
+    Log.Level level = switch (logLevel.toLowerCase(java.util.Locale.ROOT)) {
+      case "debug" -> Log.Level.DEBUG;
+      case "info" -> Log.Level.INFO;
+      case "warn", "warning" -> Log.Level.WARN;
+      case "error" -> Log.Level.ERROR;
+      default -> {
+        problems.add("--log-level must be debug, info, warn or error (got '" + logLevel + "')");
+        yield null;
+      }
+    };
+    StoreOption eventLog = null;
     try {
       eventLog = StoreOption.check(store, dataDir, durability, retainEvents, retainBytes, retainAge, redisKeyPrefix,
           cacheSize).withRedisMinReplicas(redisMinReplicas);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      problems.add(e.getMessage());
     }
     Credential publisher = credentialFor("publisher", publisherJwtJwksUrl, publisherJwtKey, publisherJwtSecret);
     Credential subscriber = credentialFor("subscriber", subscriberJwtJwksUrl, subscriberJwtKey, subscriberJwtSecret);
@@ -296,62 +326,80 @@ final class ServeCommand implements Callable<Integer> {
       publisher = new Credential(generatedSecret, null, null);
       subscriber = publisher;
     } else if (publisher == null || subscriber == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "configure keys or secrets for both "
-          + "publishers and subscribers, or --jwt-secret / --jwt-key for both");
+      problems.add("configure keys or secrets for both publishers and subscribers, or --jwt-secret / --jwt-key"
+          + " for both");
     }
     boolean allowAnonymous = anonymous != null ? anonymous : generated;
 
-    Hub.Builder builder;
-    try {
-      builder = Hub.builder().listen(listen);
-      if (publisher.jwks() != null && publisher.jwks().equals(subscriber.jwks())) {
-        builder.jwksUrl(publisher.jwks()); // one cache, one fetch, for both roles
+    Hub.Builder builder = Hub.builder();
+    problems.attempt(() -> builder.listen(listen));
+    Credential publishers = publisher;
+    Credential subscribers = subscriber;
+    if (publishers != null && subscribers != null) {
+      if (publishers.jwks() != null && publishers.jwks().equals(subscribers.jwks())) {
+        problems.attempt(() -> builder.jwksUrl(publishers.jwks())); // one cache, one fetch, for both roles
       } else {
-        publisher.applyToPublishers(builder);
-        subscriber.applyToSubscribers(builder);
+        problems.attempt(() -> publishers.applyToPublishers(builder));
+        problems.attempt(() -> subscribers.applyToSubscribers(builder));
       }
-      builder.anonymous(allowAnonymous)
-          .corsOrigins(corsOrigins)
-          .heartbeat(heartbeat)
-          .maxUpdateSize(maxUpdateSize)
-          .maxPublishBytesInFlight(maxPublishBytesInFlight)
-          .writeBufferHighWaterMark(writeBufferLimit)
-          .replayBudget(replayBudget)
-          .replayPageSize(replayPageSize)
-          .replayStallTimeout(replayStallTimeout)
-          .maxTopicsPerSubscription(maxTopics)
-          .maxSelectorLength(maxSelectorLength)
-          .maxTemplateVariables(maxTemplateVariables)
-          .matchBudget(matchBudget)
-          .jwtClockSkew(jwtClockSkew)
-          .publishOrigins(publishOrigins)
-          .maxConnections(maxConnections)
-          .maxConnectionsPerAddress(maxConnectionsPerIp)
-          .requestTimeout(requestTimeout)
-          .idleTimeout(idleTimeout)
-          .maxConcurrentStreams(maxStreamsPerConnection)
-          .ui(!noUi)
-          .subscriptions(subscriptions)
-          .flushInterval(flushInterval)
-          // A development hub (generated secret) shows its figures to anyone; else a token is needed.
-          .uiOpen(generated)
-          .maxHeaderSize(maxHeaderSize)
-          .maxRequestLineLength(maxRequestLine)
-          .publishRate(publishRate, publishBurst != null ? publishBurst
-              : (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.ceil(publishRate * 2))))
-          .eventLog(eventLog::open); // opened once the port is bound
-      if (subscriptions) {
-        eventLog.sharePresence(builder, subscriptionsExpiry);
-      }
-      if ((tlsCert == null) != (tlsKey == null)) {
-        throw new IllegalArgumentException("give both --tls-cert and --tls-key, or neither");
-      }
-      if (tlsCert != null) {
-        builder.tls(tlsCert, tlsKey);
-      }
-    } catch (IllegalArgumentException | java.io.IOException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), OptionNames.inMessage(e.getMessage()));
     }
+    builder.anonymous(allowAnonymous).ui(!noUi).subscriptions(subscriptions)
+        .uiOpen(generated); // a development hub (generated secret) shows its figures to anyone; else a token
+    problems.attempt(() -> builder.corsOrigins(corsOrigins));
+    problems.attempt(() -> builder.heartbeat(heartbeat));
+    problems.attempt(() -> builder.maxUpdateSize(maxUpdateSize));
+    problems.attempt(() -> builder.maxPublishBytesInFlight(maxPublishBytesInFlight));
+    problems.attempt(() -> builder.writeBufferHighWaterMark(writeBufferLimit));
+    problems.attempt(() -> builder.replayBudget(replayBudget));
+    problems.attempt(() -> builder.replayPageSize(replayPageSize));
+    problems.attempt(() -> builder.replayStallTimeout(replayStallTimeout));
+    problems.attempt(() -> builder.maxTopicsPerSubscription(maxTopics));
+    problems.attempt(() -> builder.maxSelectorLength(maxSelectorLength));
+    problems.attempt(() -> builder.maxTemplateVariables(maxTemplateVariables));
+    problems.attempt(() -> builder.matchBudget(matchBudget));
+    problems.attempt(() -> builder.jwtClockSkew(jwtClockSkew));
+    problems.attempt(() -> builder.publishOrigins(publishOrigins));
+    problems.attempt(() -> builder.maxConnections(maxConnections));
+    problems.attempt(() -> builder.maxConnectionsPerAddress(maxConnectionsPerIp));
+    problems.attempt(() -> builder.requestTimeout(requestTimeout));
+    problems.attempt(() -> builder.idleTimeout(idleTimeout));
+    problems.attempt(() -> builder.maxConcurrentStreams(maxStreamsPerConnection));
+    problems.attempt(() -> builder.flushInterval(flushInterval));
+    problems.attempt(() -> builder.maxHeaderSize(maxHeaderSize));
+    problems.attempt(() -> builder.maxRequestLineLength(maxRequestLine));
+    problems.attempt(() -> builder.publishRate(publishRate, publishBurst != null ? publishBurst
+        : (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.ceil(publishRate * 2)))));
+    if (eventLog != null) {
+      StoreOption log = eventLog;
+      builder.eventLog(log::open); // opened once the port is bound
+      if (subscriptions) {
+        problems.attempt(() -> log.sharePresence(builder, subscriptionsExpiry));
+      }
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      problems.add("give both --tls-cert and --tls-key, or neither");
+    } else if (tlsCert != null) {
+      problems.attempt(() -> builder.tls(tlsCert, tlsKey));
+    }
+    return problems.isEmpty()
+        ? new Configured(builder, eventLog, generatedSecret, allowAnonymous, format, level) : null;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    Problems problems = new Problems();
+    Configured configured = configure(problems);
+    if (configured == null) { // every problem, one per line, each "herald: ..." like the first
+      throw new CommandLine.ParameterException(spec.commandLine(), String.join("\nherald: ", problems.messages()));
+    }
+    Log.configure(configured.logFormat(), configured.logLevel());
+    LogHandler.install(err);
+    Hub.Builder builder = configured.builder();
+    StoreOption eventLog = configured.eventLog();
+    boolean generated = configured.generatedSecret() != null;
+    String generatedSecret = configured.generatedSecret();
+    boolean allowAnonymous = configured.allowAnonymous();
     Hub hub;
     try {
       hub = start(builder);
@@ -387,25 +435,6 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void configureLogging(PrintWriter err) {
-    Log.Format format = switch (logFormat.toLowerCase(java.util.Locale.ROOT)) {
-      case "text" -> Log.Format.TEXT;
-      case "json" -> Log.Format.JSON;
-      default -> throw new CommandLine.ParameterException(spec.commandLine(),
-          "--log-format must be text or json (got '" + logFormat + "')");
-    };
-    Log.Level level = switch (logLevel.toLowerCase(java.util.Locale.ROOT)) {
-      case "debug" -> Log.Level.DEBUG;
-      case "info" -> Log.Level.INFO;
-      case "warn", "warning" -> Log.Level.WARN;
-      case "error" -> Log.Level.ERROR;
-      default -> throw new CommandLine.ParameterException(spec.commandLine(),
-          "--log-level must be debug, info, warn or error (got '" + logLevel + "')");
-    };
-    Log.configure(format, level);
-    LogHandler.install(err);
-  }
-
   /**
    * Binds, then opens the event log.
    *
@@ -437,10 +466,6 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * A role's verification material: an HMAC secret, a PEM public key (a file, or the PEM text as
-   * MERCURE_*_JWT_KEY gives it) or a JWKS URL.
-   */
-  /**
    * How tokens of {@code role} are verified. The command line wins as a whole: when it configures the
    * role (its own options or the general ones), what the environment, the Mercure aliases or the file
    * say for that role is ignored, so a {@code --jwt-secret} typed by hand is never overridden by a
@@ -464,62 +489,5 @@ final class ServeCommand implements Callable<Integer> {
 
   private static <T> T typedOnly(CommandLine.ParseResult parsed, String option, T value) {
     return parsed.hasMatchedOption(option) ? value : null;
-  }
-
-  private record Credential(String secret, String keyFile, java.net.URI jwks) {
-    /**
-     * The most specific setting given: the role's JWKS, key or secret, then the general JWKS, key or
-     * secret.
-     */
-    static Credential pick(java.net.URI roleJwks, String roleKey, String roleSecret,
-        java.net.URI jwks, String key, String secret) {
-      if (roleJwks != null) {
-        return new Credential(null, null, roleJwks);
-      }
-      if (roleKey != null) {
-        return new Credential(null, roleKey, null);
-      }
-      if (roleSecret != null) {
-        return new Credential(roleSecret, null, null);
-      }
-      if (jwks != null) {
-        return new Credential(null, null, jwks);
-      }
-      if (key != null) {
-        return new Credential(null, key, null);
-      }
-      return secret != null ? new Credential(secret, null, null) : null;
-    }
-
-    void applyToPublishers(Hub.Builder builder) throws java.io.IOException {
-      if (jwks != null) {
-        builder.publisherJwksUrl(jwks);
-      } else if (secret != null) {
-        builder.publisherJwtSecret(secret);
-      } else {
-        builder.publisherJwtPublicKey(read(keyFile));
-      }
-    }
-
-    void applyToSubscribers(Hub.Builder builder) throws java.io.IOException {
-      if (jwks != null) {
-        builder.subscriberJwksUrl(jwks);
-      } else if (secret != null) {
-        builder.subscriberJwtSecret(secret);
-      } else {
-        builder.subscriberJwtPublicKey(read(keyFile));
-      }
-    }
-
-    private static String read(String file) throws java.io.IOException {
-      if (file.strip().startsWith("-----BEGIN")) {
-        return file; // the PEM text itself
-      }
-      try {
-        return java.nio.file.Files.readString(java.nio.file.Path.of(file));
-      } catch (java.io.IOException e) {
-        throw new java.io.IOException("cannot read the key file " + file + " (" + e.getClass().getSimpleName() + ")", e);
-      }
-    }
   }
 }

@@ -131,6 +131,21 @@ final class Settings implements CommandLine.IDefaultValueProvider {
     return problems;
   }
 
+  /**
+   * Where this option's value comes from when the command line does not give it: {@code env
+   * HERALD_...}, {@code env MERCURE_..._JWT_KEY}, {@code file PATH}; null for the command's default.
+   */
+  String origin(CommandLine.Model.OptionSpec option) {
+    String key = option.longestName().replaceFirst("^-+", "");
+    if (environment.containsKey(variable(option.longestName()))) {
+      return "env " + variable(option.longestName());
+    }
+    if (mercure.containsKey(key)) { // publisher-jwt-secret ← MERCURE_PUBLISHER_JWT_KEY
+      return "env MERCURE_" + key.substring(0, key.indexOf('-')).toUpperCase(Locale.ROOT) + "_JWT_KEY";
+    }
+    return file.getProperty(key) != null ? "file " + fileName : null;
+  }
+
   @Override
   public String defaultValue(CommandLine.Model.ArgSpec argument) throws Exception {
     if (argument instanceof CommandLine.Model.OptionSpec option && !option.longestName().equals("--config")) {

@@ -81,7 +81,8 @@ final class StarterConfig {
     CommandLine.Model.CommandSpec serve = new CommandLine(new ServeCommand()).getCommandSpec();
     StringBuilder out = new StringBuilder();
     out.append("# Herald hub configuration: herald serve --config FILE (or HERALD_CONFIG=FILE)\n")
-        .append("# Printed by 'herald config init' of ").append(version).append(".\n")
+        .append("# Printed by 'herald config init' of:\n")
+        .append("# ").append(version).append("\n")
         .append("#\n")
         .append("# One name=value line per option of 'herald serve', the long option name without\n")
         .append("# dashes. Every line below is commented out and shows the default: uncomment and\n")

@@ -54,6 +54,23 @@ class HelpTest {
   }
 
   @Test
+  void versionPrintsTheVersionCommitAndBuildDateTheBuildRecorded() {
+    assertThat(herald("--version")).as(err.toString()).isZero();
+
+    assertThat(out.toString().strip()).matches("herald \\d+\\.\\d+\\.\\d+\\S* \\(commit ([0-9a-f]{12}(-dirty)?|unknown),"
+        + " built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)");
+  }
+
+  @Test
+  void versionSaysUnknownForWhatTheBuildDidNotFillIn() {
+    java.util.Properties unfiltered = new java.util.Properties();
+    unfiltered.setProperty("commit", "${herald.commit}");
+
+    assertThat(Herald.Version.value(unfiltered, "commit")).isEqualTo("unknown");
+    assertThat(Herald.Version.value(unfiltered, "date")).isEqualTo("unknown");
+  }
+
+  @Test
   void portOnServeSuggestsListen() {
     assertThat(herald("serve", "--port", "9090")).isEqualTo(2);
     assertThat(err.toString()).contains("Unknown option", "did you mean --listen :9090?", "Try 'herald serve --help'");

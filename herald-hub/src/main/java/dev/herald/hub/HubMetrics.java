@@ -8,6 +8,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -138,6 +139,10 @@ final class HubMetrics {
     });
     gauge("herald_store_writable", "1 when the log's last write succeeded, else 0",
         () -> stats().writable() ? 1 : 0);
+    // Constant labels set once: a scrape costs nothing more; joins on it tell which build a node runs.
+    Info.builder().name("herald_build_info").help("The version and git commit of this hub (value 1)")
+        .labelNames("version", "commit").register(registry)
+        .setLabelValues(BuildInfo.CURRENT.version(), BuildInfo.CURRENT.commit());
     JvmMetrics.builder().register(registry);
   }
 

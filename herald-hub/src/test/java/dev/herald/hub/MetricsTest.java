@@ -74,6 +74,28 @@ class MetricsTest {
   }
 
   @Test
+  void buildInfoNamesTheVersionAndCommitTheBuildRecorded() throws Exception {
+    fixture = new HubFixture();
+
+    String text = scrape();
+
+    assertThat(BuildInfo.CURRENT.version()).as("filled in by the build").matches("\\d+\\.\\d+\\.\\d+.*");
+    assertThat(BuildInfo.CURRENT.commit()).as("a short hash, or unknown without git")
+        .matches("[0-9a-f]{12}(-dirty)?|unknown");
+    assertThat(sample(text, "herald_build_info{commit=\"" + BuildInfo.CURRENT.commit() + "\",version=\""
+        + BuildInfo.CURRENT.version() + "\"}")).isEqualTo(1.0);
+  }
+
+  @Test
+  void buildInfoIsUnknownWhenTheResourceWasNotFilledIn() {
+    java.util.Properties unfiltered = new java.util.Properties();
+    unfiltered.setProperty("commit", "${herald.commit}");
+
+    assertThat(BuildInfo.value(unfiltered, "commit")).isEqualTo("unknown");
+    assertThat(BuildInfo.value(unfiltered, "version")).isEqualTo("unknown");
+  }
+
+  @Test
   void metricsAreInThePrometheusTextFormat() throws Exception {
     fixture = new HubFixture();
     HttpResponse<String> response = fixture.get(fixture.uri("/metrics"));
