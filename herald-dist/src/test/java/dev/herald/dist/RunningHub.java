@@ -117,7 +117,7 @@ final class RunningHub implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws java.util.concurrent.ExecutionException {
     // The hub may run under runuser or setpriv: end the java process too, not only the wrapper.
     List<ProcessHandle> tree = Stream.concat(process.descendants(), Stream.of(process.toHandle())).toList();
     tree.forEach(ProcessHandle::destroy);
@@ -126,6 +126,9 @@ final class RunningHub implements AutoCloseable {
         handle.onExit().get(20, TimeUnit.SECONDS);
       } catch (java.util.concurrent.TimeoutException e) {
         handle.destroyForcibly();
+      } catch (InterruptedException e) {
+        handle.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
     }
   }
