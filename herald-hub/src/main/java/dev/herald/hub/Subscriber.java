@@ -65,22 +65,17 @@ final class Subscriber {
       fail(exchange, 400, refused.code, refused.getMessage());
       return;
     }
-    Feed feed = updates;
-    if (presence != null) {
-      long events = texts.stream().filter(SubscriptionTopics::isEventSelector).count();
-      if (events > 0 && events < texts.size()) {
-        fail(exchange, 400, "mixed_selectors", "subscription events (" + SubscriptionTopics.PREFIX
-            + "...) come from a log of their own: subscribe to them with a connection of their own");
-        return;
-      }
-      feed = events > 0 ? subscriptionEvents : updates;
+    Feed feed = feedOf(texts);
+    if (feed == null) {
+      fail(exchange, 400, "mixed_selectors", "subscription events (" + SubscriptionTopics.PREFIX
+          + "...) come from a log of their own: subscribe to them with a connection of their own");
+      return;
     }
-    Feed chosen = feed;
     String lastEventId = HeaderText.read(exchange.header("Last-Event-ID")); // browsers send UTF-8
     String cursor = lastEventId != null ? lastEventId : exchange.queryParameter("lastEventID");
     boolean wantsReset = exchange.query().containsKey(RESET_PARAMETER);
     Verified.then(exchange, authorize(exchange),
-        claims -> subscribe(exchange, chosen, texts, selectors, claims, cursor, wantsReset),
+        claims -> subscribe(exchange, feed, texts, selectors, claims, cursor, wantsReset),
         refusal -> {
           metrics.subscribeError(refusal.code());
           LOG.log(System.Logger.Level.INFO, "subscription refused: reason=" + refusal.code() + " address="
@@ -111,6 +106,18 @@ final class Subscriber {
     if (presence != null) { // after: a watcher of subscription events sees its own subscription too
       announce(exchange, texts, claims);
     }
+  }
+
+  /**
+   * The feed a subscription with these selectors follows: the subscription events' when presence is
+   * on and they are all about those, the updates' when none is; {@code null} for a mix of both.
+   */
+  private Feed feedOf(List<String> selectors) {
+    if (presence == null) {
+      return updates;
+    }
+    long events = selectors.stream().filter(SubscriptionTopics::isEventSelector).count();
+    return events == 0 ? updates : events == selectors.size() ? subscriptionEvents : null;
   }
 
   /** Reports the connection's subscriptions active now, and ended when the connection ends. */

@@ -82,7 +82,8 @@ final class EmbeddedHubFactory {
       if (p.tlsCert() != null) {
         builder.tls(Path.of(p.tlsCert()), Path.of(p.tlsKey()));
       }
-      builder.eventLog(EmbeddedStore.opener(p)); // opened once the port is bound
+      builder.eventLog(EmbeddedStore.opener(p)) // opened once the port is bound
+          .cacheSize(EmbeddedStore.cacheBytes(p));
       EmbeddedStore.sharePresence(builder, p);
     } catch (IllegalArgumentException | IOException | UncheckedIOException e) {
       throw EmbeddedStore.invalid("herald.embedded: " + e.getMessage());

@@ -21,16 +21,26 @@ final class EmbeddedStore {
   }
 
   /**
+   * The recent cache in front of SQLite or Redis, for {@link dev.herald.hub.Hub.Builder#cacheSize}
+   * (which leaves a memory store without one).
+   *
+   * @throws HeraldConfigurationException for a negative size
+   */
+  static long cacheBytes(HeraldProperties.Embedded properties) {
+    long bytes = properties.cacheSize() != null ? properties.cacheSize().toBytes() : RecentCache.DEFAULT_MAX_BYTES;
+    if (bytes < 0) {
+      throw invalid("herald.embedded.cache-size must not be negative (0: no cache)");
+    }
+    return bytes;
+  }
+
+  /**
    * An opener of the log the properties describe.
    *
    * @throws HeraldConfigurationException for a value that cannot work, or a Redis URI without herald-redis
    */
   static Supplier<EventLog> opener(HeraldProperties.Embedded properties) {
     Retention retention = retention(properties);
-    long cacheBytes = properties.cacheSize() != null ? properties.cacheSize().toBytes() : RecentCache.DEFAULT_MAX_BYTES;
-    if (cacheBytes < 0) {
-      throw invalid("herald.embedded.cache-size must not be negative (0: no cache)");
-    }
     String store = properties.store().trim();
     switch (store) {
       case "memory" -> {
@@ -49,7 +59,7 @@ final class EmbeddedStore {
         };
         requireNoRedisReplicas(properties);
         Path file = Path.of(properties.dataDir()).resolve("events.db");
-        return () -> cached(SqliteEventLog.open(file, durability, retention, new IdGenerator()), cacheBytes);
+        return () -> SqliteEventLog.open(file, durability, retention, new IdGenerator());
       }
       default -> {
         if (!store.matches("(?i)rediss?(-sentinel|-cluster)?://.*")) {
@@ -61,9 +71,8 @@ final class EmbeddedStore {
               + " on the classpath.", "Add the dependency dev.herald:herald-redis (the same version as"
               + " herald-spring-boot-starter).");
         }
-        Supplier<EventLog> redis = RedisStore.opener(store, properties.redisKeyPrefix(),
+        return RedisStore.opener(store, properties.redisKeyPrefix(),
             properties.redisMinReplicas() != null ? properties.redisMinReplicas() : 0, retention);
-        return () -> cached(redis.get(), cacheBytes);
       }
     }
   }
@@ -94,18 +103,6 @@ final class EmbeddedStore {
       return new Retention(events, bytes, age);
     } catch (IllegalArgumentException e) {
       throw invalid("herald.embedded.retain-*: " + e.getMessage());
-    }
-  }
-
-  private static EventLog cached(EventLog store, long cacheBytes) {
-    if (cacheBytes == 0) {
-      return store;
-    }
-    try {
-      return new RecentCache(store, cacheBytes);
-    } catch (RuntimeException e) {
-      store.close();
-      throw e;
     }
   }
 
