@@ -47,7 +47,8 @@ chmod 0755 "$tree/bin/herald"
 
 cp "$jar" "$tree/lib/herald.jar"
 cp "$root/LICENSE" "$tree/LICENSE"
-"$jdk/bin/java" "$src/dist/ThirdParty.java" "$dependencies" "$repository" "$tree/THIRD-PARTY.txt"
+"$jdk/bin/java" "$src/dist/ThirdParty.java" "$dependencies" "$repository" "$tree/THIRD-PARTY.txt" \
+  "$src/dist/licenses"
 
 # The starter configuration is what `herald config init` prints, so it lists exactly the options
 # of the bundled hub; made by the bundled runtime, which is also a first check that it runs.

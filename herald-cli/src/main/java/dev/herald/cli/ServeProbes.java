@@ -1,25 +1,22 @@
 package dev.herald.cli;
 
+import dev.herald.redis.RedisLogSettings;
+import dev.herald.redis.RedisProbe;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 
 /**
  * What {@code herald config check} tries of the machine a configuration would run on, beyond the
  * values themselves ({@link ServeCommand#configure}): that the port is free, that the data directory
- * can be created and written, that Redis answers a connection. Nothing is left behind: the port is
- * released at once, no directory is created, no Redis command is sent.
+ * can be created and written, that Redis accepts the URI's credentials and answers. Nothing is left
+ * behind: the port is released at once, no directory is created, Redis is only sent {@code PING}.
  */
 final class ServeProbes {
-  /** How long a Redis host has to accept a connection; a check should answer in seconds. */
-  static final int CONNECT_TIMEOUT_MILLIS = 1000;
-
   private ServeProbes() {
   }
 
@@ -68,39 +65,14 @@ final class ServeProbes {
   }
 
   /**
-   * A Redis store's hosts (the server, the Sentinels or the Cluster's seeds): a problem when none
-   * accepts a TCP connection within {@link #CONNECT_TIMEOUT_MILLIS}. Authentication is not tried.
+   * A Redis store: connects as the hub would (the Sentinels' primary, the Cluster's nodes, the URI's
+   * user, password and TLS) and sends {@code PING}: a problem when Redis cannot be reached, names no
+   * such primary or refuses the credentials, in the words {@code herald serve} would fail with.
    */
   static void redis(String store, Problems problems) {
-    List<String> failures = new ArrayList<>();
-    List<InetSocketAddress> hosts = redisHosts(store);
-    for (InetSocketAddress host : hosts) {
-      try (Socket socket = new Socket()) {
-        socket.connect(host, CONNECT_TIMEOUT_MILLIS);
-        return;
-      } catch (IOException e) {
-        failures.add(host.getHostString() + ":" + host.getPort() + " (" + e.getMessage() + ")");
-      }
-    }
-    problems.add("Redis is unreachable: cannot connect to " + String.join(", ", failures) + " (--store "
-        + maskedStore(store) + ")");
-  }
-
-  /** The hosts of a {@code redis://}, {@code redis-sentinel://} or {@code redis-cluster://} URI. */
-  static List<InetSocketAddress> redisHosts(String store) {
-    URI uri = URI.create(store);
-    String authority = uri.getRawAuthority();
-    authority = authority.substring(authority.lastIndexOf('@') + 1);
-    int defaultPort = uri.getScheme().contains("sentinel") ? 26379 : 6379;
-    List<InetSocketAddress> hosts = new ArrayList<>();
-    for (String host : authority.split(",")) {
-      int colon = host.lastIndexOf(':');
-      boolean port = colon > host.lastIndexOf(']');
-      hosts.add(InetSocketAddress.createUnresolved(port ? host.substring(0, colon) : host,
-          port ? Integer.parseInt(host.substring(colon + 1)) : defaultPort));
-    }
-    return hosts.stream().map(host -> new InetSocketAddress(host.getHostString().replaceAll("^\\[|\\]$", ""),
-        host.getPort())).toList();
+    RedisLogSettings settings = RedisLogSettings.of(URI.create(store), 0, Duration.ZERO);
+    RedisProbe.problem(settings).ifPresent(problem ->
+        problems.add(problem + " (--store " + maskedStore(store) + ")"));
   }
 
   /** A Redis URI with the password of its user information masked. */

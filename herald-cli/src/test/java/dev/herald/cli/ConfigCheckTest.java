@@ -146,7 +146,7 @@ class ConfigCheckTest {
 
     assertThat(check("--jwt-secret", SECRET, "--store", store)).isEqualTo(2);
 
-    assertThat(output()).contains("Redis is unreachable: cannot connect to 127.0.0.1:" + closed,
+    assertThat(output()).contains("cannot reach Redis at 127.0.0.1:" + closed + ": connection refused",
         "redis://herald:***@127.0.0.1:" + closed).doesNotContain("hunter2");
   }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.hub.auth.Tokens;
 import dev.herald.redis.RedisServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code herald serve --store redis://user:password@host:port} on a redis-server of the test's own
  * whose only user is an ACL user: the hub logs in as that user and says so without the password; a
- * wrong password ends the command with one line saying why.
+ * wrong password ends the command with one line saying why, and {@code herald config check} reports
+ * it before a hub is started.
  */
 class RedisAclServeIT {
   private static final String SECRET = "redis-acl-it-secret-long-enough-123456";
@@ -70,5 +74,28 @@ class RedisAclServeIT {
     assertThat(stderr).contains("herald: cannot use Redis at redis://herald:***@127.0.0.1:" + redis.port()
         + ": WRONGPASS invalid username-password pair or user is disabled")
         .doesNotContain("wrong-pass", "Exception", "\tat ");
+  }
+
+  @Test
+  void configCheckReportsAWrongPasswordInRedissWords() {
+    StringWriter out = new StringWriter();
+
+    int code = Herald.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), Map.of(),
+        "config", "check", "--listen", "127.0.0.1:0", "--jwt-secret", SECRET, "--store", store("wrong-pass"));
+
+    assertThat(code).as(out.toString()).isEqualTo(2);
+    assertThat(out.toString()).contains("cannot use Redis at redis://herald:***@127.0.0.1:" + redis.port()
+        + ": WRONGPASS invalid username-password pair or user is disabled").doesNotContain("wrong-pass");
+  }
+
+  @Test
+  void configCheckAcceptsTheAclUsersPassword() {
+    StringWriter out = new StringWriter();
+
+    int code = Herald.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), Map.of(),
+        "config", "check", "--listen", "127.0.0.1:0", "--jwt-secret", SECRET, "--store", store("s3cret-pass"));
+
+    assertThat(code).as(out.toString()).isZero();
+    assertThat(out.toString()).contains("redis://herald:***@127.0.0.1:" + redis.port()).doesNotContain("s3cret-pass");
   }
 }

@@ -54,6 +54,26 @@ class ArchiveIT {
   }
 
   @Test
+  void everyLibraryUnderALicenceOtherThanApacheCarriesItsText() throws Exception {
+    // MIT and BSD licences must travel with their text and copyright line; Apache 2.0's is LICENSE.
+    String[] entries = Files.readString(home.resolve("THIRD-PARTY.txt")).split("\n(?=\\S+:\\S+:\\S+\n)");
+    int checked = 0;
+    for (String entry : entries) {
+      List<String> lines = entry.strip().lines().map(String::strip).toList();
+      if (lines.size() < 2 || !lines.get(0).matches("[^ ]+:[^ ]+:[^ ]+") || lines.get(1).contains("Apache")) {
+        continue;
+      }
+      List<String> texts = lines.stream().filter(line -> line.startsWith("licenses/")).toList();
+      assertThat(texts).as(lines.get(0)).isNotEmpty();
+      for (String text : texts) {
+        assertThat(Files.readString(home.resolve(text))).as(text).containsIgnoringCase("permission");
+      }
+      checked++;
+    }
+    assertThat(checked).as("MIT libraries: lettuce, slf4j, redis-authx, reactive-streams").isGreaterThanOrEqualTo(5);
+  }
+
+  @Test
   void itsStarterConfigurationIsWhatConfigInitPrints() throws Exception {
     String printed = Distribution.run(List.of(home.resolve("bin/herald").toString(), "config", "init"));
     assertThat(Files.readString(home.resolve("conf/herald.properties"))).isEqualTo(printed).contains("jwt-secret");
