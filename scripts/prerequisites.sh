@@ -42,3 +42,11 @@ herald_install_disk_tools() {
   fi
   herald_apt_install e2fsprogs
 }
+
+# Debian's lintian: the Debian package's test checks the package with it (policy errors fail it).
+herald_install_lintian() {
+  if command -v lintian >/dev/null 2>&1; then
+    return 0
+  fi
+  herald_apt_install lintian
+}

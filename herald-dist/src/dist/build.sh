@@ -38,6 +38,11 @@ echo "herald-dist: modules $modules"
 if [ "$major" -ge 21 ]; then compress="--compress=zip-6"; else compress="--compress=2"; fi
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
   "$compress" --output "$tree/runtime"
+# The native libraries and commands keep a symbol table jlink leaves (Debian policy 10.1 asks for
+# stripped binaries; it is also a sixth of the runtime): stripped where binutils exist.
+if command -v strip >/dev/null 2>&1; then
+  find "$tree/runtime" -type f \( -name '*.so' -o -path '*/bin/*' -o -name jexec -o -name jspawnhelper \) -exec strip --strip-unneeded {} +
+fi
 
 # Netty reads memory through sun.misc.Unsafe, which warns from Java 24 on unless allowed; the flag
 # exists from 23 on, and the runtime is the bundled one, so the launcher can pass it.
@@ -73,7 +78,17 @@ mkdir -p "$deb/DEBIAN" "$deb/usr/lib" "$deb/usr/bin" "$deb/lib/systemd/system" "
 cp -a "$tree" "$deb/usr/lib/herald"
 rm -rf "$deb/usr/lib/herald/conf"
 ln -s ../lib/herald/bin/herald "$deb/usr/bin/herald"
-cp "$root/LICENSE" "$deb/usr/share/doc/herald/copyright"
+cp "$src/deb/copyright" "$deb/usr/share/doc/herald/copyright"
+# A native package's changelog: one entry for this build (Debian policy 12.7).
+{
+  echo "herald ($deb_version) unstable; urgency=medium"
+  echo
+  echo "  * Built from Herald $version (see docs/ in the source repository)."
+  echo
+  echo " -- $(sed -n 's/^Maintainer: //p' "$src/deb/control")  $(date -R -u -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}")"
+} | gzip -9n > "$deb/usr/share/doc/herald/changelog.gz"
+mkdir -p "$deb/usr/share/lintian/overrides"
+cp "$src/deb/lintian-overrides" "$deb/usr/share/lintian/overrides/herald"
 cp "$tree/THIRD-PARTY.txt" "$root/docs/install.md" "$deb/usr/share/doc/herald/"
 mkdir -p "$deb/etc/herald"
 cp "$tree/conf/herald.properties" "$deb/etc/herald/herald.properties"

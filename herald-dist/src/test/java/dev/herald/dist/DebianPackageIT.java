@@ -55,6 +55,23 @@ class DebianPackageIT {
   }
 
   @Test
+  @Order(1)
+  void lintianFindsNoPolicyError() throws Exception {
+    boolean lintian = Distribution.onPath("lintian");
+    if (Distribution.required()) {
+      assertThat(lintian).as("HERALD_REQUIRE_DIST=1: lintian is required (scripts/prerequisites.sh)").isTrue();
+    }
+    assumeTrue(lintian, "lintian is not installed");
+    // The maintainer address is a placeholder until the first release (docs/releasing.md).
+    Distribution.Result result = Distribution.attempt(List.of("lintian", "--tag-display-limit", "0",
+        "--suppress-tags", "bogus-mail-host,bogus-mail-host-in-debian-changelog",
+        Distribution.debianPackage().toString()));
+
+    assertThat(result.output().lines().filter(line -> line.startsWith("E: "))).as(result.output()).isEmpty();
+    assertThat(result.exitCode()).as(result.output()).isZero();
+  }
+
+  @Test
   @Order(2)
   void createsTheServiceUserAndItsDataDirectory() throws Exception {
     assertThat(Distribution.run(List.of("id", "herald"))).contains("(herald)");
