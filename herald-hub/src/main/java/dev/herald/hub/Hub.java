@@ -28,6 +28,8 @@ import java.util.concurrent.ThreadFactory;
 public final class Hub implements AutoCloseable {
   /** The Mercure endpoint. */
   public static final String PATH = "/.well-known/mercure";
+  /** Default of {@link Builder#maxStreamEvents}: one stream of a million events, such as a long build log. */
+  public static final long DEFAULT_MAX_STREAM_EVENTS = 1_000_000;
   /** Default tolerance for clocks that disagree when checking a token's {@code exp} and {@code nbf}. */
   public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(5);
   /** Default most topic selectors in one subscription. */
@@ -58,6 +60,11 @@ public final class Hub implements AutoCloseable {
   private final ExecutorService readers;
   private static final int READER_THREADS = 2;
 
+  /** Streaming publishes: their bodies go to the publisher as they arrive. */
+  private static boolean streamsBody(String method, String path, String contentType) {
+    return "POST".equals(method) && PATH.equals(path) && "text/event-stream".equals(contentType);
+  }
+
   private Hub(Builder builder) throws InterruptedException {
     HttpServer.Builder serverBuilder = HttpServer.builder()
         .listen(builder.address)
@@ -75,7 +82,8 @@ public final class Hub implements AutoCloseable {
         .maxRequestLineLength(builder.maxRequestLineLength)
         .replayBudget(builder.replayBudget)
         .replayPageSize(builder.replayPageSize)
-        .replayStallTimeout(builder.replayStallTimeout);
+        .replayStallTimeout(builder.replayStallTimeout)
+        .streamedRequests(Hub::streamsBody);
     if (builder.tlsCertificate != null) {
       serverBuilder.tls(builder.tlsCertificate, builder.tlsKey);
     }
@@ -120,7 +128,7 @@ public final class Hub implements AutoCloseable {
       RateLimiter limiter = builder.publishRate > 0
           ? new RateLimiter(builder.publishRate, builder.publishBurst, System::nanoTime) : null;
       Publisher publisher = new Publisher(builder.publisherKey.withClockSkew(builder.clockSkew), log,
-          builder.publishOrigins, limiter, metrics);
+          builder.publishOrigins, limiter, metrics, builder.maxUpdateSize, builder.maxStreamEvents);
       JwtVerifier subscriberKey = builder.subscriberKey.withClockSkew(builder.clockSkew);
       Subscriber subscriber = new Subscriber(subscriberKey, builder.anonymous, new Feed(log, fanOut), subscriptionFeed,
           presence, builder.clock, readers,
@@ -275,6 +283,7 @@ public final class Hub implements AutoCloseable {
     private boolean anonymous;
     private Duration heartbeat = HttpServer.DEFAULT_HEARTBEAT;
     private int maxUpdateSize = HttpServer.DEFAULT_MAX_BODY_SIZE;
+    private long maxStreamEvents = DEFAULT_MAX_STREAM_EVENTS;
     private long maxPublishBytesInFlight = DEFAULT_MAX_PUBLISH_BYTES_IN_FLIGHT;
     private int writeBufferHighWaterMark = HttpServer.DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
     private long replayBudget = HttpServer.DEFAULT_REPLAY_BUDGET;
@@ -415,9 +424,26 @@ public final class Hub implements AutoCloseable {
       return this;
     }
 
-    /** Largest publish request body in bytes; larger gets 413 (default 1 MiB). */
+    /**
+     * Largest publish request body in bytes; larger gets 413 (default 1 MiB). In a streaming publish
+     * ({@code text/event-stream} body), the largest data of one event; the stream itself has no size
+     * limit but {@link #maxStreamEvents}.
+     */
     public Builder maxUpdateSize(int bytes) {
       this.maxUpdateSize = bytes;
+      return this;
+    }
+
+    /**
+     * Most events one streaming publish may carry (default {@value #DEFAULT_MAX_STREAM_EVENTS}); the
+     * event past it ends the stream with 413, the ones before it published. The answer lists every
+     * event's id, so a stream holds about 30 bytes per event until it ends.
+     */
+    public Builder maxStreamEvents(long events) {
+      if (events < 1) {
+        throw new IllegalArgumentException("maxStreamEvents must be at least 1: " + events);
+      }
+      this.maxStreamEvents = events;
       return this;
     }
 

@@ -13,7 +13,8 @@ import java.util.concurrent.CompletionException;
 
 /**
  * {@code POST /.well-known/mercure}: validates the form, checks the publisher's token covers every
- * topic and appends to the log, answering 200 with the event id once the log has stored it. The log
+ * topic and appends to the log, answering 200 with the event id once the log has stored it. A
+ * {@code text/event-stream} body is a stream of updates instead ({@link StreamedPublish}). The log
  * hands new entries to the fan-out in sequence order (see {@link EventLog#onAppend}).
  */
 final class Publisher {
@@ -23,11 +24,19 @@ final class Publisher {
   private final List<String> publishOrigins;
   private final RateLimiter limiter;
   private final HubMetrics metrics;
+  private final int maxEventSize;
+  private final long maxStreamEvents;
 
-  /** {@code limiter}: publishes per token (and failed attempts per client address), or null for none. */
+  /**
+   * {@code limiter}: publishes per token (and failed attempts per client address), or null for none;
+   * {@code maxEventSize}: the largest event of a stream; {@code maxStreamEvents}: the most events a
+   * stream may carry.
+   */
   Publisher(JwtVerifier verifier, EventLog log, List<String> publishOrigins, RateLimiter limiter,
-      HubMetrics metrics) {
+      HubMetrics metrics, int maxEventSize, long maxStreamEvents) {
     this.metrics = metrics;
+    this.maxEventSize = maxEventSize;
+    this.maxStreamEvents = maxStreamEvents;
     this.verifier = verifier;
     this.log = log;
     this.publishOrigins = publishOrigins;
@@ -35,9 +44,13 @@ final class Publisher {
   }
 
   void handle(HttpExchange exchange) {
+    if (exchange.streamedBody()) {
+      handleStream(exchange);
+      return;
+    }
     if (!exchange.contentType().equals("application/x-www-form-urlencoded")) {
-      fail(exchange, 415, "unsupported_media_type",
-          "publish with Content-Type application/x-www-form-urlencoded");
+      fail(exchange, 415, "unsupported_media_type", "publish with Content-Type application/x-www-form-urlencoded"
+          + " (one update), or text/event-stream with the topics in the query (a stream of updates)");
       return;
     }
     TokenLocator.Found token;
@@ -81,31 +94,80 @@ final class Publisher {
     }
   }
 
-  private void publish(HttpExchange exchange, Claims claims, String tokenKey, boolean fromAllowedOrigin,
-      Update update, String invalid) {
-    if (tokenKey != null && rateLimited(exchange, tokenKey)) {
+  /**
+   * A streaming publish: the topics and {@code private} come from the query, the updates from the
+   * body ({@link StreamedPublish}). Authorized once, for every topic, before the body is read.
+   */
+  private void handleStream(HttpExchange exchange) {
+    TokenLocator.Found token;
+    try {
+      token = TokenLocator.locate(exchange);
+      if (token == null) {
+        throw new AuthException("missing_token", "publishing needs a JWT (Authorization: Bearer ...)");
+      }
+    } catch (AuthException refusal) {
+      refuse(exchange, refusal);
       return;
+    }
+    List<String> topics = exchange.query().getOrDefault("topic", List.of());
+    String invalid = null;
+    try {
+      UpdateForm.checkTopics(topics);
+      UpdateForm.single(exchange.query(), "private");
+    } catch (IllegalArgumentException e) {
+      invalid = e.getMessage() + " (a stream's topics and 'private' are query parameters)";
+    }
+    String problem = invalid;
+    boolean isPrivate = exchange.query().containsKey("private");
+    boolean fromAllowedOrigin = token.source() != TokenLocator.Source.COOKIE || fromAllowedOrigin(exchange);
+    String tokenKey = limiter == null ? null : "token " + fingerprint(token.token());
+    exchange.deferAnswer();
+    Verified.then(exchange, verifier.verifyAsync(token.token()), claims -> {
+      if (authorized(exchange, claims, tokenKey, fromAllowedOrigin, topics, problem)) {
+        exchange.receiveBody(new StreamedPublish(exchange, log, List.copyOf(topics), isPrivate, maxEventSize,
+            maxStreamEvents, limiter, tokenKey, metrics));
+      }
+    }, refusal -> refuse(exchange, refusal));
+  }
+
+  /**
+   * The checks every publish passes once its token is verified, answering the first that fails: the
+   * rate, the origin of a cookie's publish, the request's validity, and each topic's permission.
+   */
+  private boolean authorized(HttpExchange exchange, Claims claims, String tokenKey, boolean fromAllowedOrigin,
+      List<String> topics, String invalid) {
+    if (tokenKey != null && rateLimited(exchange, tokenKey)) {
+      return false;
     }
     if (!fromAllowedOrigin) {
       // A browser sends cookies with any site's form post: without an allowed Origin this may be CSRF.
       fail(exchange, 403, "csrf",
           "a publish authenticated by cookie must come from an allowed origin (--publish-origin)");
-      return;
+      return false;
     }
     if (invalid != null) {
       fail(exchange, 400, "invalid_update", invalid);
-      return;
+      return false;
     }
-    for (String topic : update.topics()) {
+    for (String topic : topics) {
       if (SubscriptionTopics.isReserved(topic)) {
         fail(exchange, 403, "reserved_topic", "topic '" + topic + "' is in the hub's own namespace ("
             + Hub.PATH + "), where only the hub publishes (subscription events)");
-        return;
+        return false;
       }
       if (!TopicSelector.anyMatches(claims.publish(), List.of(topic))) {
         fail(exchange, 403, "forbidden", "the token may not publish to topic '" + topic + "'");
-        return;
+        return false;
       }
+    }
+    return true;
+  }
+
+  private void publish(HttpExchange exchange, Claims claims, String tokenKey, boolean fromAllowedOrigin,
+      Update update, String invalid) {
+    if (!authorized(exchange, claims, tokenKey, fromAllowedOrigin, update == null ? List.of() : update.topics(),
+        invalid)) {
+      return;
     }
     exchange.deferAnswer();
     log.appendAsync(List.of(update)).whenComplete((entries, error) -> exchange.execute(() -> {
@@ -190,12 +252,7 @@ final class Publisher {
 
     static Update parse(Map<String, List<String>> form) {
       List<String> topics = form.getOrDefault("topic", List.of());
-      if (topics.isEmpty() || topics.stream().anyMatch(String::isEmpty)) {
-        throw new IllegalArgumentException("give at least one non-empty 'topic'");
-      }
-      if (topics.stream().anyMatch(topic -> topic.indexOf('\n') >= 0 || topic.indexOf('\r') >= 0)) {
-        throw new IllegalArgumentException("a 'topic' must not contain CR or LF");
-      }
+      checkTopics(topics);
       String id = single(form, "id");
       if (id != null && (id.isEmpty() || id.startsWith("#"))) {
         throw new IllegalArgumentException("'id' must be non-empty and must not start with '#'");
@@ -223,7 +280,16 @@ final class Publisher {
           type == null || type.isEmpty() ? null : type, retryMillis);
     }
 
-    private static String single(Map<String, List<String>> form, String name) {
+    static void checkTopics(List<String> topics) {
+      if (topics.isEmpty() || topics.stream().anyMatch(String::isEmpty)) {
+        throw new IllegalArgumentException("give at least one non-empty 'topic'");
+      }
+      if (topics.stream().anyMatch(topic -> topic.indexOf('\n') >= 0 || topic.indexOf('\r') >= 0)) {
+        throw new IllegalArgumentException("a 'topic' must not contain CR or LF");
+      }
+    }
+
+    static String single(Map<String, List<String>> form, String name) {
       List<String> values = form.get(name);
       if (values == null || values.isEmpty()) {
         return null;

@@ -58,15 +58,19 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
   /**
    * The HTTP/1.1 handlers, in order. The {@link PipelineGate} sits before the aggregator so that no
    * request pipelined behind another is aggregated, handled or even read before the other's answer;
-   * the {@link BodyBudgetHandler} between them charges the current request's body as it arrives.
+   * the {@link BodyBudgetHandler} between them charges the current request's body as it arrives, and
+   * {@link StreamedBody}, before it, takes the bodies that are streamed instead of collected.
    */
   static void http1(ChannelPipeline pipeline, ServerConfig config, RequestHandler handler) {
     pipeline.addLast(new HttpRequestDecoder(new HttpDecoderConfig()
             .setMaxInitialLineLength(config.maxRequestLineLength)
             .setMaxHeaderSize(config.maxHeaderSize)))
         .addLast(new HttpResponseEncoder())
-        .addLast(new PipelineGate())
-        .addLast(new BodyBudgetHandler(config.bodyBudget, config.maxBodySize))
+        .addLast(new PipelineGate());
+    if (config.streamedRequests != null) {
+      pipeline.addLast(new StreamedBody(config.streamedRequests, config));
+    }
+    pipeline.addLast(new BodyBudgetHandler(config.bodyBudget, config.maxBodySize))
         .addLast(new BodyAggregator(config.maxBodySize))
         .addLast(new RequestDispatcher(handler, config));
   }
@@ -89,7 +93,11 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
                 config.writeBufferHighWaterMark / 2, config.writeBufferHighWaterMark));
             stream.pipeline()
                 .addLast(ConnectionGuard.forStream(config))
-                .addLast(new Http2StreamFrameToHttpObjectCodec(true))
+                .addLast(new Http2StreamFrameToHttpObjectCodec(true));
+            if (config.streamedRequests != null) {
+              stream.pipeline().addLast(new StreamedBody(config.streamedRequests, config));
+            }
+            stream.pipeline()
                 .addLast(new BodyBudgetHandler(config.bodyBudget, config.maxBodySize))
                 .addLast(new BodyAggregator(config.maxBodySize))
                 .addLast(new RequestDispatcher(handler, config));

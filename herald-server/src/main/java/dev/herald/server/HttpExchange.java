@@ -35,8 +35,15 @@ public final class HttpExchange {
   private boolean deferred;
   private final boolean keepAlive;
   private final java.util.List<String> extraHeaders = new java.util.ArrayList<>();
+  /** The body of a streamed request ({@link StreamedRequests}), or null. */
+  private final StreamedBody streamedBody;
 
   HttpExchange(ChannelHandlerContext ctx, FullHttpRequest request, ServerConfig config) {
+    this(ctx, request, config, null);
+  }
+
+  HttpExchange(ChannelHandlerContext ctx, FullHttpRequest request, ServerConfig config, StreamedBody streamedBody) {
+    this.streamedBody = streamedBody;
     this.ctx = ctx;
     this.request = request;
     this.uri = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8);
@@ -135,6 +142,39 @@ public final class HttpExchange {
     return null;
   }
 
+  /** Whether this request's body is streamed ({@link StreamedRequests}): read it with {@link #receiveBody}. */
+  public boolean streamedBody() {
+    return streamedBody != null;
+  }
+
+  /**
+   * Starts handing a streamed body to {@code receiver} as it arrives, on this exchange's event loop;
+   * what arrived before this call comes first. Call it once, after {@link #deferAnswer}. Answering
+   * before the body ended closes the connection after the answer (the rest of the body is dropped).
+   *
+   * @throws IllegalStateException if the body is not streamed or is received already
+   */
+  public void receiveBody(BodyReceiver receiver) {
+    requireStreamed().receive(receiver);
+  }
+
+  /** Stops reading the streamed body (back-pressure): the socket is not read until {@link #resumeBody}. */
+  public void pauseBody() {
+    requireStreamed().pause();
+  }
+
+  /** Reads the streamed body again after {@link #pauseBody}; pieces already read are handed on first. */
+  public void resumeBody() {
+    requireStreamed().resume();
+  }
+
+  private StreamedBody requireStreamed() {
+    if (streamedBody == null) {
+      throw new IllegalStateException("the body of " + this + " is not streamed");
+    }
+    return streamedBody;
+  }
+
   /** The request body as UTF-8 text. */
   public String bodyText() {
     return request.content().toString(StandardCharsets.UTF_8);
@@ -191,6 +231,11 @@ public final class HttpExchange {
   private void finish(FullHttpResponse response) {
     addHeaders(response, extraHeaders.toArray(new String[0]));
     boolean keepOpen = keepAlive && !config.closing();
+    if (streamedBody != null && streamedBody.arriving()) {
+      // Answered before its body ended: the rest is dropped and the connection closes after the answer.
+      keepOpen = false;
+      streamedBody.answered();
+    }
     HttpUtil.setKeepAlive(response, keepOpen);
     ConnectionGuard guard = ctx.pipeline().get(ConnectionGuard.class);
     if (guard != null) {

@@ -277,8 +277,20 @@ public final class HttpServer implements AutoCloseable {
     long replayBudget = DEFAULT_REPLAY_BUDGET;
     int replayPageSize = DEFAULT_REPLAY_PAGE_SIZE;
     Duration replayStallTimeout = DEFAULT_REPLAY_STALL_TIMEOUT;
+    StreamedRequests streamedRequests;
 
     private Builder() {}
+
+    /**
+     * The requests whose bodies the handler reads as they arrive ({@link HttpExchange#receiveBody})
+     * instead of after the server collected them whole: neither the body size limit nor the budget
+     * of bodies in flight applies to them, and the idle timeout applies between their pieces instead
+     * of the request timeout to the whole. Default: none.
+     */
+    public Builder streamedRequests(StreamedRequests requests) {
+      this.streamedRequests = requests;
+      return this;
+    }
 
     /**
      * The bytes of history all replays together may hold at once: a page counts from the moment it

@@ -64,7 +64,8 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
       refuse(ctx, HttpResponseStatus.BAD_REQUEST, "bad_request: control character in the request target");
       return;
     }
-    HttpExchange exchange = new HttpExchange(ctx, request, config);
+    HttpExchange exchange = new HttpExchange(ctx, request, config,
+        request instanceof StreamedRequest streamed ? streamed.body : null);
     try {
       exchange.path(); // decoded lazily: a broken %-escape must be the client's 400, not our 500
       exchange.query();
@@ -119,6 +120,10 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
 
   /** Answers {@code reason} as text with {@code status}, then closes: after a refusal the framing is suspect. */
   private static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String reason) {
+    StreamedBody streamed = ctx.pipeline().get(StreamedBody.class);
+    if (streamed != null) {
+      streamed.answered(); // a streamed body still arriving is dropped until the connection closes
+    }
     byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         Unpooled.wrappedBuffer(body));

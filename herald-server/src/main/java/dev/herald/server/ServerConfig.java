@@ -38,6 +38,8 @@ final class ServerConfig {
   final int maxConcurrentStreams;
   final Duration flushInterval;
   final BodyBudget bodyBudget;
+  /** The requests whose bodies are streamed to the handler; null: none. */
+  final StreamedRequests streamedRequests;
   private volatile boolean closing;
 
   ServerConfig(HttpServer.Builder builder, ChannelGroup streams) {
@@ -58,6 +60,7 @@ final class ServerConfig {
     this.replayPageBytes = builder.replayPageSize;
     this.replayStallTimeout = builder.replayStallTimeout;
     this.bodyBudget = new BodyBudget(builder.maxBodyBytesInFlight);
+    this.streamedRequests = builder.streamedRequests;
   }
 
   boolean closing() {
