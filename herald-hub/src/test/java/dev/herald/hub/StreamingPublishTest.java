@@ -1,0 +1,416 @@
+package dev.herald.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.client.EventIterator;
+import dev.herald.client.EventSource;
+import dev.herald.sse.SseEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Streaming publish on a real hub: {@code POST /.well-known/mercure?topic=...} with a
+ * {@code text/event-stream} body publishes each event of the body as it arrives, answers the ids at
+ * the end, and never publishes part of an event or loses a complete one when the body is cut off.
+ */
+class StreamingPublishTest {
+  private HubFixture fixture;
+
+  @AfterEach
+  void stop() {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  private void start(UnaryOperator<Hub.Builder> configure) throws InterruptedException {
+    fixture = new HubFixture(builder -> configure.apply(builder.anonymous(true)));
+  }
+
+  private String streamPath(String... topics) {
+    StringBuilder path = new StringBuilder(Hub.PATH);
+    for (int i = 0; i < topics.length; i++) {
+      path.append(i == 0 ? '?' : '&').append("topic=").append(URLEncoder.encode(topics[i], StandardCharsets.UTF_8));
+    }
+    return path.toString();
+  }
+
+  /** A whole stream in one request, sent with the JDK client. */
+  private HttpResponse<String> stream(String token, String pathAndQuery, String body) throws Exception {
+    return HubFixture.HTTP.send(HttpRequest.newBuilder(fixture.uri(pathAndQuery))
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Type", "text/event-stream")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static SseEvent next(EventIterator events) throws Exception {
+    SseEvent event = events.poll(Duration.ofSeconds(10));
+    assertThat(event).as("an event within 10 s").isNotNull();
+    return event;
+  }
+
+  @Test
+  void eachEventOfTheBodyIsAnUpdateOnTheQueryTopicsAndTheAnswerListsTheirIds() throws Exception {
+    start(builder -> builder);
+    try (EventIterator events = fixture.subscribe("https://example.com/alt")) {
+      HttpResponse<String> response = stream(HubFixture.publisherToken(),
+          streamPath("https://example.com/main", "https://example.com/alt"),
+          "data: one\n\nevent: token\ndata: two\ndata: lines\n\n: a comment\nid: chosen-3\ndata: three\n\n");
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      List<String> ids = response.body().lines().toList();
+      assertThat(ids).hasSize(3).doesNotHaveDuplicates();
+      assertThat(ids.get(2)).isEqualTo("chosen-3");
+      SseEvent one = next(events);
+      SseEvent two = next(events);
+      SseEvent three = next(events);
+      assertThat(List.of(one.data(), two.data(), three.data())).containsExactly("one", "two\nlines", "three");
+      assertThat(List.of(one.type(), two.type(), three.type())).containsExactly("message", "token", "message");
+      assertThat(List.of(one.id(), two.id(), three.id())).isEqualTo(ids);
+    }
+  }
+
+  @Test
+  void anEventWithoutItsOwnIdGetsOneFromTheHubRatherThanThePreviousEventsId() throws Exception {
+    start(builder -> builder);
+
+    HttpResponse<String> response = stream(HubFixture.publisherToken(), streamPath("t"),
+        "id: first\ndata: a\n\ndata: b\n\n");
+
+    List<String> ids = response.body().lines().toList();
+    assertThat(ids).hasSize(2);
+    assertThat(ids.get(0)).isEqualTo("first");
+    assertThat(ids.get(1)).isNotEqualTo("first");
+  }
+
+  @Test
+  void eventsArePublishedAsTheyArriveNotAtTheEndOfTheBody() throws Exception {
+    start(builder -> builder);
+    try (EventIterator events = fixture.subscribe("t");
+        RawStream publisher = new RawStream(fixture, HubFixture.publisherToken(), streamPath("t"))) {
+      publisher.chunk("data: first\n\n");
+
+      assertThat(next(events).data()).isEqualTo("first"); // while the body is still open
+
+      publisher.chunk("data: second\n\n");
+      assertThat(next(events).data()).isEqualTo("second");
+      String answer = publisher.end();
+      assertThat(answer).startsWith("HTTP/1.1 200");
+      assertThat(RawStream.body(answer).lines()).hasSize(2);
+    }
+  }
+
+  @Test
+  void anEventSplitAcrossChunksIsOneUpdate() throws Exception {
+    start(builder -> builder);
+    try (EventIterator events = fixture.subscribe("t");
+        RawStream publisher = new RawStream(fixture, HubFixture.publisherToken(), streamPath("t"))) {
+      publisher.chunk("da");
+      publisher.chunk("ta: hel");
+      publisher.chunk("lo\r");
+      publisher.chunk("\n\r\n");
+
+      assertThat(next(events).data()).isEqualTo("hello");
+      assertThat(RawStream.body(publisher.end()).lines()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aBodyCutOffMidEventPublishesEveryCompleteEventAndNothingOfThePartialOne() throws Exception {
+    start(builder -> builder);
+    try (EventIterator events = fixture.subscribe("t")) {
+      try (RawStream publisher = new RawStream(fixture, HubFixture.publisherToken(), streamPath("t"))) {
+        publisher.chunk("data: complete-1\n\ndata: complete-2\n\ndata: part");
+      } // closed mid-event, without the last chunk
+
+      assertThat(next(events).data()).isEqualTo("complete-1");
+      assertThat(next(events).data()).isEqualTo("complete-2");
+      fixture.publishOk("topic", "t", "data", "marker");
+      assertThat(next(events).data()).isEqualTo("marker"); // nothing of "part" came between
+    }
+  }
+
+  @Test
+  void theTokenMustAllowEveryTopicOfTheStreamAndNothingIsPublishedOtherwise() throws Exception {
+    start(builder -> builder);
+    String token = HubFixture.token(List.of("https://example.com/allowed"), List.of());
+
+    HttpResponse<String> response = stream(token, streamPath("https://example.com/allowed", "https://example.com/other"),
+        "data: x\n\n");
+
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(response.body()).startsWith("forbidden: the token may not publish to topic 'https://example.com/other'");
+    assertThat(fixture.hub.health().events()).isZero();
+  }
+
+  @Test
+  void aStreamWithoutATokenIs401() throws Exception {
+    start(builder -> builder);
+
+    HttpResponse<String> response = HubFixture.HTTP.send(HttpRequest.newBuilder(fixture.uri(streamPath("t")))
+        .header("Content-Type", "text/event-stream").POST(HttpRequest.BodyPublishers.ofString("data: x\n\n")).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).startsWith("missing_token:");
+  }
+
+  @Test
+  void aStreamWithoutTopicsIs400SayingTheyBelongInTheQuery() throws Exception {
+    start(builder -> builder);
+
+    HttpResponse<String> response = stream(HubFixture.publisherToken(), Hub.PATH, "data: x\n\n");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).startsWith("invalid_update: give at least one non-empty 'topic'")
+        .contains("query parameters");
+  }
+
+  @Test
+  void theBodySizeLimitOfFormPublishesDoesNotApplyToAStreamButToEachOfItsEvents() throws Exception {
+    start(builder -> builder.maxUpdateSize(1024));
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      body.append("data: ").append("x".repeat(500)).append(' ').append(i).append("\n\n");
+    }
+    HttpResponse<String> fits = stream(HubFixture.publisherToken(), streamPath("t"), body.toString());
+    assertThat(fits.statusCode()).as(fits.body()).isEqualTo(200);
+    assertThat(fits.body().lines()).hasSize(100);
+
+    HttpResponse<String> tooLarge = stream(HubFixture.publisherToken(), streamPath("t"),
+        "data: small\n\ndata: " + "y".repeat(2000) + "\n\ndata: after\n\n");
+
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
+    List<String> lines = tooLarge.body().lines().toList();
+    assertThat(lines.get(0)).startsWith("event_too_large: event 2 of the stream");
+    assertThat(lines).hasSize(2); // the error, then the id of "small", published
+    assertThat(fixture.hub.health().events()).isEqualTo(101);
+  }
+
+  @Test
+  void theEventPastTheStreamsLimitEndsItWith413AndTheEventsBeforeArePublished() throws Exception {
+    start(builder -> builder.maxStreamEvents(3));
+
+    HttpResponse<String> response = stream(HubFixture.publisherToken(), streamPath("t"),
+        "data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\ndata: 5\n\n");
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    List<String> lines = response.body().lines().toList();
+    assertThat(lines.get(0)).startsWith("stream_too_long: a stream may carry at most 3 events");
+    assertThat(lines).hasSize(4);
+    assertThat(fixture.hub.health().events()).isEqualTo(3);
+  }
+
+  @Test
+  void anIdAlreadyStoredWithOtherContentIs409AfterTheEventsBefore() throws Exception {
+    start(builder -> builder);
+    fixture.publishOk("topic", "t", "id", "taken", "data", "original");
+
+    HttpResponse<String> response = stream(HubFixture.publisherToken(), streamPath("t"),
+        "data: fine\n\nid: taken\ndata: different\n\n");
+
+    assertThat(response.statusCode()).isEqualTo(409);
+    assertThat(response.body().lines().findFirst()).hasValueSatisfying(line -> assertThat(line).startsWith("id_conflict:"));
+  }
+
+  @Test
+  void resendingAStreamWithIdsPublishesNothingTwice() throws Exception {
+    start(builder -> builder);
+    String body = "id: s-1\ndata: a\n\nid: s-2\ndata: b\n\n";
+
+    HttpResponse<String> first = stream(HubFixture.publisherToken(), streamPath("t"), body);
+    HttpResponse<String> again = stream(HubFixture.publisherToken(), streamPath("t"), body);
+
+    assertThat(first.body()).isEqualTo("s-1\ns-2\n");
+    assertThat(again.body()).isEqualTo("s-1\ns-2\n");
+    assertThat(fixture.hub.health().events()).isEqualTo(2);
+  }
+
+  @Test
+  void privateInTheQueryMakesEveryUpdateOfTheStreamPrivate() throws Exception {
+    start(builder -> builder);
+    try (EventIterator anonymous = fixture.subscribe("t");
+        EventIterator authorized = fixture.subscribe(EventSource.builder(fixture.subscribeUri("t"))
+            .header("Authorization", "Bearer " + HubFixture.token(List.of(), List.of("t"))))) {
+      HttpResponse<String> response = stream(HubFixture.publisherToken(), streamPath("t") + "&private=on",
+          "data: secret\n\n");
+      assertThat(response.statusCode()).isEqualTo(200);
+      fixture.publishOk("topic", "t", "data", "public");
+
+      assertThat(next(authorized).data()).isEqualTo("secret");
+      assertThat(next(anonymous).data()).isEqualTo("public");
+    }
+  }
+
+  @Test
+  void aRetryFieldAppliesToTheNextEvent() throws Exception {
+    start(builder -> builder);
+    try (EventIterator events = fixture.subscribe("t")) {
+      stream(HubFixture.publisherToken(), streamPath("t"), "retry: 2500\ndata: slow down\n\ndata: next\n\n");
+
+      assertThat(next(events).data()).isEqualTo("slow down");
+      assertThat(next(events).data()).isEqualTo("next");
+    }
+    // The replay, as the wire carries it: the retry field is framed with its event only.
+    HttpResponse<InputStream> replay = HubFixture.HTTP.send(HttpRequest.newBuilder(
+        fixture.uri(fixture.subscribePath("t") + "&lastEventID=earliest")).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    StringBuilder history = new StringBuilder();
+    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(replay.body(), StandardCharsets.UTF_8))) {
+      for (String line = lines.readLine(); line != null && !line.equals("data: next"); line = lines.readLine()) {
+        history.append(line).append('\n');
+      }
+    }
+    assertThat(history.toString()).contains("retry: 2500\ndata: slow down")
+        .doesNotContain("retry: 2500\ndata: next");
+  }
+
+  @Test
+  void aStreamThatSendsNothingForTheIdleTimeoutIsCutOffAndItsEventsKept() throws Exception {
+    start(builder -> builder.idleTimeout(Duration.ofMillis(500)));
+    try (EventIterator events = fixture.subscribe("t");
+        RawStream publisher = new RawStream(fixture, HubFixture.publisherToken(), streamPath("t"))) {
+      publisher.chunk("data: before the silence\n\n");
+      assertThat(next(events).data()).isEqualTo("before the silence");
+
+      assertThat(publisher.awaitClosed(Duration.ofSeconds(10))).as("the hub closed the idle stream").isTrue();
+    }
+  }
+
+  @Test
+  void aFormPublishPipelinedBehindAStreamIsAnsweredAfterIt() throws Exception {
+    start(builder -> builder);
+    try (EventIterator events = fixture.subscribe("t");
+        RawStream publisher = new RawStream(fixture, HubFixture.publisherToken(), streamPath("t"))) {
+      publisher.chunk("data: streamed\n\n");
+      String form = "topic=t&data=formed";
+      publisher.raw("0\r\n\r\nPOST " + Hub.PATH + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+          + HubFixture.publisherToken() + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+          + form.length() + "\r\nConnection: close\r\n\r\n" + form);
+
+      String answers = publisher.readAll();
+      assertThat(answers.indexOf("HTTP/1.1 200")).isGreaterThanOrEqualTo(0);
+      assertThat(answers.indexOf("HTTP/1.1 200", answers.indexOf("HTTP/1.1 200") + 1)).isPositive();
+      assertThat(next(events).data()).isEqualTo("streamed");
+      assertThat(next(events).data()).isEqualTo("formed");
+    }
+  }
+
+  @Test
+  void aBodyLargerThanWhatTheLogTakesAtOnceIsReadWithBackPressureAndPublishedWhole() throws Exception {
+    start(builder -> builder);
+    int count = 3 * StreamedPublish.PAUSE_EVENTS;
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      body.append("data: ").append(i).append("\n\n");
+    }
+    try (EventIterator events = fixture.subscribe("t")) {
+      HttpResponse<String> response = stream(HubFixture.publisherToken(), streamPath("t"), body.toString());
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body().lines()).hasSize(count).doesNotHaveDuplicates();
+      List<String> seen = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        seen.add(next(events).data());
+      }
+      for (int i = 0; i < count; i++) {
+        assertThat(seen.get(i)).isEqualTo(Integer.toString(i));
+      }
+    }
+  }
+
+  /** A streaming publish over a raw socket, chunk by chunk, as a producer writes it. */
+  static final class RawStream implements AutoCloseable {
+    private final Socket socket;
+    private final OutputStream out;
+    private final InputStream in;
+
+    RawStream(HubFixture fixture, String token, String pathAndQuery) throws IOException {
+      socket = new Socket("127.0.0.1", fixture.hub.address().getPort());
+      socket.setSoTimeout(20_000);
+      out = socket.getOutputStream();
+      in = socket.getInputStream();
+      raw("POST " + pathAndQuery + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+          + "\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
+    }
+
+    void raw(String text) throws IOException {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    }
+
+    void chunk(String text) throws IOException {
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      raw(Integer.toHexString(bytes.length) + "\r\n" + text + "\r\n");
+    }
+
+    /** Sends the last chunk and returns the answer (its head and body). */
+    String end() throws IOException {
+      raw("0\r\n\r\n");
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      while (true) {
+        int n = in.read(buffer);
+        if (n < 0) {
+          break;
+        }
+        answer.write(buffer, 0, n);
+        String text = answer.toString(StandardCharsets.UTF_8);
+        int headEnd = text.indexOf("\r\n\r\n");
+        if (headEnd >= 0) {
+          java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)")
+              .matcher(text.substring(0, headEnd));
+          if (length.find() && answer.size() >= headEnd + 4 + Integer.parseInt(length.group(1))) {
+            break;
+          }
+        }
+      }
+      return answer.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Reads until the hub closes the connection. */
+    String readAll() throws IOException {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** Whether the hub closed the connection within {@code timeout}. */
+    boolean awaitClosed(Duration timeout) throws IOException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+      try {
+        while (System.nanoTime() < deadline) {
+          if (in.read() < 0) {
+            return true;
+          }
+        }
+      } catch (java.net.SocketTimeoutException e) {
+        return false;
+      } catch (java.net.SocketException reset) {
+        return true;
+      }
+      return false;
+    }
+
+    static String body(String answer) {
+      return answer.substring(answer.indexOf("\r\n\r\n") + 4);
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+}
