@@ -151,8 +151,14 @@ final class ServeCommand implements Callable<Integer> {
   private Duration retainAge;
 
   @Option(names = "--max-update-size", paramLabel = "BYTES", converter = ByteSize.Int.class,
-      description = "Largest publish request; larger gets 413 (default: ${DEFAULT-VALUE}).")
+      description = "Largest publish request, and largest event of a streaming publish; larger gets 413"
+          + " (default: ${DEFAULT-VALUE}).")
   private int maxUpdateSize;
+
+  @Option(names = "--max-stream-events", paramLabel = "N",
+      description = "Most events one streaming publish (a text/event-stream body) may carry; the next ends it"
+          + " with 413 and the ones before are published (default: ${DEFAULT-VALUE}).")
+  private long maxStreamEvents;
 
   @Option(names = "--max-publish-bytes-in-flight", paramLabel = "BYTES", converter = ByteSize.class,
       description = "Most bytes of publish bodies held at once, all publishers together, from their first byte to"
@@ -348,6 +354,7 @@ final class ServeCommand implements Callable<Integer> {
     problems.attempt(() -> builder.corsOrigins(corsOrigins));
     problems.attempt(() -> builder.heartbeat(heartbeat));
     problems.attempt(() -> builder.maxUpdateSize(maxUpdateSize));
+    problems.attempt(() -> builder.maxStreamEvents(maxStreamEvents));
     problems.attempt(() -> builder.maxPublishBytesInFlight(maxPublishBytesInFlight));
     problems.attempt(() -> builder.writeBufferHighWaterMark(writeBufferLimit));
     problems.attempt(() -> builder.replayBudget(replayBudget));

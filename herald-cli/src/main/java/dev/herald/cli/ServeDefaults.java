@@ -32,6 +32,7 @@ final class ServeDefaults implements CommandLine.IDefaultValueProvider {
       entry("--retain-age", Durations.format(Retention.DEFAULT.maxAge())),
       entry("--cache-size", ByteSize.format(RecentCache.DEFAULT_MAX_BYTES)),
       entry("--max-update-size", ByteSize.format(HttpServer.DEFAULT_MAX_BODY_SIZE)),
+      entry("--max-stream-events", Long.toString(Hub.DEFAULT_MAX_STREAM_EVENTS)),
       entry("--max-publish-bytes-in-flight", ByteSize.format(Hub.DEFAULT_MAX_PUBLISH_BYTES_IN_FLIGHT)),
       entry("--max-topics", Integer.toString(Hub.DEFAULT_MAX_TOPICS)),
       entry("--max-selector-length", Integer.toString(Hub.DEFAULT_MAX_SELECTOR_LENGTH)),

@@ -45,7 +45,8 @@ class ServeDefaultsTest {
       Map.entry("--replay-stall-timeout", HttpServer.DEFAULT_REPLAY_STALL_TIMEOUT),
       Map.entry("--max-streams-per-connection", HttpServer.DEFAULT_MAX_CONCURRENT_STREAMS),
       Map.entry("--max-header-size", HttpServer.DEFAULT_MAX_HEADER_SIZE),
-      Map.entry("--max-request-line", HttpServer.DEFAULT_MAX_REQUEST_LINE_LENGTH));
+      Map.entry("--max-request-line", HttpServer.DEFAULT_MAX_REQUEST_LINE_LENGTH),
+      Map.entry("--max-stream-events", Hub.DEFAULT_MAX_STREAM_EVENTS));
 
   /** {@code serve} parsed with nothing set, its defaults provided as {@code herald} provides them. */
   private static CommandLine.Model.CommandSpec serveWithNothingSet() {
@@ -86,7 +87,10 @@ class ServeDefaultsTest {
         "serve", "--help")).isZero();
     String help = out.toString().replaceAll("\\s+", " ");
     assertThat(help).contains(
-        "--max-update-size=BYTES Largest publish request; larger gets 413 (default: 1MiB).",
+        "--max-update-size=BYTES Largest publish request, and largest event of a streaming publish; larger gets"
+            + " 413 (default: 1MiB).",
+        "--max-stream-events=N Most events one streaming publish (a text/event-stream body) may carry; the next"
+            + " ends it with 413 and the ones before are published (default: 1000000).",
         "--max-publish-bytes-in-flight=BYTES", "(default: 64MiB).",
         "--retain-bytes=BYTES Most bytes of update content kept (sqlite, memory); 0 = no size bound (default: 256MiB).",
         "--heartbeat=DURATION Comment sent on idle streams so proxies and clients see life (default: 20s; 0 = off).",

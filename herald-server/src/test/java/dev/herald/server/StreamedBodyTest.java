@@ -1,0 +1,136 @@
+package dev.herald.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Streamed request bodies ({@link StreamedRequests}): the handler gets the request at its head and
+ * its body piece by piece, past the body size limit, over HTTP/1.1 and HTTP/2, and may pause it.
+ * Requests the rule does not pick are collected whole as before.
+ */
+@ExtendWith(LeakRecorder.class)
+class StreamedBodyTest {
+  private HttpServer server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** Streams {@code text/plain} POSTs to /count; answers the body's size and how many pieces it came in. */
+  private void start(HttpServer.Builder builder, boolean pauseEachPiece) throws InterruptedException {
+    server = builder.listen(new InetSocketAddress("127.0.0.1", 0)).maxBodySize(1024)
+        .streamedRequests((method, path, type) -> method.equals("POST") && "/count".equals(path)
+            && type.equals("text/plain"))
+        .handler(exchange -> {
+          if (!exchange.streamedBody()) {
+            exchange.respond(200, "text/plain", "collected " + exchange.bodyText().length());
+            return;
+          }
+          exchange.deferAnswer();
+          exchange.receiveBody(new BodyReceiver() {
+            long bytes;
+            int pieces;
+
+            @Override
+            public void onData(ByteBuffer data) {
+              bytes += data.remaining();
+              pieces++;
+              if (pauseEachPiece) {
+                exchange.pauseBody();
+                exchange.eventLoop().schedule(exchange::resumeBody, 1, TimeUnit.MILLISECONDS);
+              }
+            }
+
+            @Override
+            public void onEnd() {
+              exchange.respond(200, "text/plain", bytes + " bytes in " + pieces + " pieces");
+            }
+
+            @Override
+            public void onAbort(String reason) {
+            }
+          });
+        })
+        .start();
+  }
+
+  private String url(String path) {
+    return (server.secure() ? "https" : "http") + "://127.0.0.1:" + server.address().getPort() + path;
+  }
+
+  private static HttpResponse<String> post(HttpClient client, String url, String type, byte[] body) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aStreamedBodyIsNotBoundByTheBodySizeLimit() throws Exception {
+    start(HttpServer.builder(), false);
+    byte[] body = "x".repeat(200_000).getBytes(StandardCharsets.US_ASCII);
+
+    HttpResponse<String> response = post(HttpClient.newHttpClient(), url("/count"), "text/plain", body);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).startsWith("200000 bytes in ");
+  }
+
+  @Test
+  void otherRequestsAreCollectedWholeUnderTheLimitAsBefore() throws Exception {
+    start(HttpServer.builder(), false);
+    HttpClient client = HttpClient.newHttpClient();
+
+    assertThat(post(client, url("/count"), "application/json", "{}".getBytes(StandardCharsets.US_ASCII)).body())
+        .isEqualTo("collected 2");
+    assertThat(post(client, url("/count"), "application/json", new byte[5000]).statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  void aBodyPausedAfterEachPieceStillArrivesWhole() throws Exception {
+    start(HttpServer.builder(), true);
+    byte[] body = "y".repeat(300_000).getBytes(StandardCharsets.US_ASCII);
+
+    HttpResponse<String> response = post(HttpClient.newHttpClient(), url("/count"), "text/plain", body);
+
+    assertThat(response.body()).startsWith("300000 bytes in ");
+  }
+
+  @Test
+  void aStreamedBodyWorksOverHttp2() throws Exception {
+    start(HttpServer.builder().tls(TestCertificates.certificate(), TestCertificates.privateKey()), false);
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+        .sslContext(TestCertificates.trustingClientContext()).connectTimeout(Duration.ofSeconds(10)).build();
+
+    HttpResponse<String> response = post(client, url("/count"), "text/plain",
+        "z".repeat(100_000).getBytes(StandardCharsets.US_ASCII));
+
+    assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(response.body()).startsWith("100000 bytes in ");
+  }
+
+  @Test
+  void aStreamedRequestKeepsItsConnectionForTheNextRequest() throws Exception {
+    start(HttpServer.builder(), false);
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(post(client, url("/count"), "text/plain", new byte[10_000]).body()).startsWith("10000 bytes");
+    }
+    assertThat(post(client, url("/count"), "application/json", "{}".getBytes(StandardCharsets.US_ASCII)).body())
+        .isEqualTo("collected 2");
+  }
+}
