@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -153,8 +154,13 @@ public final class Hub implements AutoCloseable {
   private void feed(EventLog log, FanOut<Dispatched> fanOut, Runnable counted) {
     log.onAppend(entries -> {
       try {
+        List<FanOut.Published<Dispatched>> published = new ArrayList<>(entries.size());
         for (Entry entry : entries) {
-          fanOut.publish(matching.dispatched(entry.update()), entry.sequence(), Publisher.encode(entry.update()));
+          published.add(new FanOut.Published<>(matching.dispatched(entry.update()), entry.sequence(),
+              Publisher.encode(entry.update())));
+        }
+        fanOut.publishAll(published); // one task per event loop for the whole batch
+        for (int i = 0; i < published.size(); i++) {
           counted.run();
         }
       } catch (java.util.concurrent.RejectedExecutionException stopped) {

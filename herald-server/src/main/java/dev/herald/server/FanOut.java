@@ -87,6 +87,53 @@ public final class FanOut<E> {
     }
   }
 
+  /** One event of {@link #publishAll}: what subscriptions filter on, its sequence, and its SSE bytes. */
+  public record Published<E>(E event, long sequence, byte[] sseBytes) {}
+
+  /**
+   * Publishes several events, in order, at the cost of one task per event loop for all of them: what
+   * a log that appends in batches (a streaming publish, a group commit) hands on. The same rules as
+   * {@link #publish} apply to each.
+   */
+  public void publishAll(List<Published<E>> events) {
+    if (events.size() == 1) {
+      Published<E> only = events.get(0);
+      publish(only.event(), only.sequence(), only.sseBytes());
+      return;
+    }
+    ByteBuf[] chunks = new ByteBuf[events.size()];
+    try {
+      for (int i = 0; i < chunks.length; i++) {
+        chunks[i] = SseChunks.frame(PooledByteBufAllocator.DEFAULT, events.get(i).sseBytes());
+      }
+      for (LoopShard<E> shard : all) {
+        ByteBuf[] references = new ByteBuf[chunks.length];
+        for (int i = 0; i < chunks.length; i++) {
+          references[i] = chunks[i].retain();
+        }
+        try {
+          shard.loop.execute(() -> {
+            for (int i = 0; i < references.length; i++) {
+              Published<E> published = events.get(i);
+              shard.deliver(published.event(), published.sequence(), references[i]);
+            }
+          });
+        } catch (java.util.concurrent.RejectedExecutionException stopped) { // the server closed: no task, no release
+          for (ByteBuf reference : references) {
+            reference.release();
+          }
+          throw stopped;
+        }
+      }
+    } finally {
+      for (ByteBuf chunk : chunks) {
+        if (chunk != null) {
+          chunk.release();
+        }
+      }
+    }
+  }
+
   /**
    * Ends every subscription: open streams end cleanly (their clients reconnect, with their last event
    * id), subscriptions still replaying are closed. For a source of events that can no longer be

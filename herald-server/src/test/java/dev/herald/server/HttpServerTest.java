@@ -76,6 +76,26 @@ class HttpServerTest {
   }
 
   @Test
+  void aBatchPublishedAtOnceReachesMatchingStreamsInOrder() throws Exception {
+    app = new TestApp();
+    try (EventIterator a = subscribe("a"); EventIterator b = subscribe("b")) {
+      List<FanOut.Published<TestApp.Update>> batch = new java.util.ArrayList<>();
+      for (int i = 1; i <= 300; i++) {
+        String topic = i % 3 == 0 ? "b" : "a";
+        batch.add(new FanOut.Published<>(new TestApp.Update(topic, "e" + i), i,
+            dev.herald.sse.SseEncoder.encode(SseEvent.builder().id(Integer.toString(i)).data("e" + i).build())));
+      }
+
+      app.fanOut.publishAll(batch);
+
+      for (int i = 1; i <= 300; i++) {
+        assertThat((i % 3 == 0 ? b : a).next().data()).isEqualTo("e" + i);
+      }
+      assertThat(a.poll(Duration.ofMillis(200))).isNull();
+    }
+  }
+
+  @Test
   void publishingAfterCloseIsRefusedWithoutLeakingTheEncodedEvent() throws Exception {
     TestApp closed = new TestApp();
     closed.close();
