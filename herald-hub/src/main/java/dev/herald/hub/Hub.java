@@ -129,7 +129,7 @@ public final class Hub implements AutoCloseable {
       RateLimiter limiter = builder.publishRate > 0
           ? new RateLimiter(builder.publishRate, builder.publishBurst, System::nanoTime) : null;
       Publisher publisher = new Publisher(builder.publisherKey.withClockSkew(builder.clockSkew), log,
-          builder.publishOrigins, limiter, metrics, builder.maxUpdateSize, builder.maxStreamEvents);
+          builder.publishOrigins, limiter, metrics, builder.maxUpdateSize, builder.maxStreamEvents, builder.clock);
       JwtVerifier subscriberKey = builder.subscriberKey.withClockSkew(builder.clockSkew);
       Subscriber subscriber = new Subscriber(subscriberKey, builder.anonymous, new Feed(log, fanOut), subscriptionFeed,
           presence, builder.clock, readers,

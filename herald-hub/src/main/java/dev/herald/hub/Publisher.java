@@ -26,6 +26,8 @@ final class Publisher {
   private final HubMetrics metrics;
   private final int maxEventSize;
   private final long maxStreamEvents;
+  /** The hub's clock: when a stream's token expires. */
+  private final java.time.Clock clock;
 
   /**
    * {@code limiter}: publishes per token (and failed attempts per client address), or null for none;
@@ -33,7 +35,8 @@ final class Publisher {
    * stream may carry.
    */
   Publisher(JwtVerifier verifier, EventLog log, List<String> publishOrigins, RateLimiter limiter,
-      HubMetrics metrics, int maxEventSize, long maxStreamEvents) {
+      HubMetrics metrics, int maxEventSize, long maxStreamEvents, java.time.Clock clock) {
+    this.clock = clock;
     this.metrics = metrics;
     this.maxEventSize = maxEventSize;
     this.maxStreamEvents = maxStreamEvents;
@@ -124,8 +127,12 @@ final class Publisher {
     exchange.deferAnswer();
     Verified.then(exchange, verifier.verifyAsync(token.token()), claims -> {
       if (authorized(exchange, claims, tokenKey, fromAllowedOrigin, topics, problem)) {
-        exchange.receiveBody(new StreamedPublish(exchange, log, List.copyOf(topics), isPrivate, maxEventSize,
-            maxStreamEvents, limiter, tokenKey, metrics));
+        StreamedPublish publication = new StreamedPublish(exchange, log, List.copyOf(topics), isPrivate,
+            maxEventSize, maxStreamEvents, limiter, tokenKey, metrics);
+        if (claims.expiresAt() != null) {
+          publication.expireAt(claims.expiresAt(), clock);
+        }
+        exchange.receiveBody(publication);
       }
     }, refusal -> refuse(exchange, refusal));
   }

@@ -144,6 +144,23 @@ final class StreamedPublish implements BodyReceiver, EventStreamParser.Listener 
     retryMillis = retry.toMillis();
   }
 
+  /**
+   * Ends the stream when its token expires, as a subscription ends then: the events received before
+   * are published, the rest is refused ({@code 401}).
+   */
+  void expireAt(java.time.Instant expiresAt, java.time.Clock clock) {
+    long delay = Math.max(0, Duration.between(clock.instant(), expiresAt).toMillis());
+    expiry = exchange.eventLoop().schedule(() -> {
+      if (!done) {
+        refuse(401, "invalid_token", "the token expired while the stream was open; publish the rest with a new"
+            + " token");
+        next();
+      }
+    }, delay, TimeUnit.MILLISECONDS);
+  }
+
+  private java.util.concurrent.ScheduledFuture<?> expiry;
+
   private void refuse(int status, String code, String message) {
     if (refusal == null) {
       refusal = new Refusal(status, code, message);
@@ -241,6 +258,9 @@ final class StreamedPublish implements BodyReceiver, EventStreamParser.Listener 
 
   private void finish(int status, String head, String... headers) {
     done = true;
+    if (expiry != null) {
+      expiry.cancel(false);
+    }
     waiting = List.of();
     if (status != 200) {
       metrics.publishError(head.substring(0, head.indexOf(':')));

@@ -291,6 +291,25 @@ class StreamingPublishTest {
   }
 
   @Test
+  void aStreamEndsWhenItsTokenExpiresWithTheEventsBeforePublished() throws Exception {
+    start(builder -> builder);
+    // Issued so that it expires 1.5 s from now.
+    String token = dev.herald.hub.auth.Tokens.hmac(HubFixture.SECRET, List.of("*"), List.of(), Duration.ofSeconds(60),
+        java.time.Instant.now().minusMillis(58_500));
+    try (RawStream publisher = new RawStream(fixture, token, streamPath("t"))) {
+      publisher.chunk("data: while valid\n\n");
+
+      String answer = publisher.readAll(); // the hub answers at the expiry and closes, the body unfinished
+
+      assertThat(answer).startsWith("HTTP/1.1 401");
+      List<String> lines = RawStream.body(answer).lines().toList();
+      assertThat(lines.get(0)).startsWith("invalid_token: the token expired while the stream was open");
+      assertThat(lines).hasSize(2);
+      assertThat(fixture.hub.health().events()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aFormPublishPipelinedBehindAStreamIsAnsweredAfterIt() throws Exception {
     start(builder -> builder);
     try (EventIterator events = fixture.subscribe("t");
