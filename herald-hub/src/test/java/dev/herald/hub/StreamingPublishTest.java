@@ -351,6 +351,61 @@ class StreamingPublishTest {
     }
   }
 
+  @Test
+  void whileTheLogIsBusyTheHubStopsReadingTheStreamInsteadOfHoldingItInMemory() throws Exception {
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    List<Integer> batches = java.util.Collections.synchronizedList(new ArrayList<>());
+    dev.herald.hub.log.MemoryEventLog memory = new dev.herald.hub.log.MemoryEventLog(200_000, new dev.herald.log.IdGenerator());
+    start(builder -> builder.eventLog(new dev.herald.hub.log.ForwardingEventLog(memory) {
+      @Override
+      public java.util.concurrent.CompletableFuture<List<dev.herald.log.Entry>> appendAsync(
+          List<dev.herald.log.Update> updates) {
+        batches.add(updates.size());
+        // The first append waits for the gate, as a log busy with a slow disk would.
+        return batches.size() == 1
+            ? java.util.concurrent.CompletableFuture.runAsync(() -> awaitGate(gate)).thenCompose(ready -> log.appendAsync(updates))
+            : log.appendAsync(updates);
+      }
+    }));
+    int count = 100_000;
+    try (RawStream publisher = new RawStream(fixture, HubFixture.publisherToken(), streamPath("t"))) {
+      Thread writer = new Thread(() -> {
+        try {
+          StringBuilder chunk = new StringBuilder();
+          for (int i = 0; i < count; i++) {
+            chunk.append("data: event number ").append(i).append("\n\n");
+            if (chunk.length() > 4000 || i == count - 1) {
+              publisher.chunk(chunk.toString());
+              chunk.setLength(0);
+            }
+          }
+        } catch (IOException closed) {
+          // the test ends it
+        }
+      });
+      writer.start();
+      writer.join(2000); // the producer writes what the hub and the kernel take, then blocks
+      gate.countDown();
+      writer.join(20_000);
+      String answer = publisher.end();
+
+      assertThat(answer).startsWith("HTTP/1.1 200");
+      assertThat(RawStream.body(answer).lines()).hasSize(count);
+      // While the first append waited, the hub read at most what it lets wait, plus one read's worth.
+      int bound = StreamedPublish.PAUSE_EVENTS + 10_000;
+      assertThat(batches).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(bound));
+      assertThat(batches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(count);
+    }
+  }
+
+  private static void awaitGate(java.util.concurrent.CountDownLatch gate) {
+    try {
+      gate.await(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** A streaming publish over a raw socket, chunk by chunk, as a producer writes it. */
   static final class RawStream implements AutoCloseable {
     private final Socket socket;
