@@ -67,6 +67,12 @@ final class BenchCommand implements Callable<Integer> {
       description = "Publish each update to a topic drawn at random (a fixed seed) instead of going round the topics.")
   boolean randomTopics;
 
+  @Option(names = "--stream-publish",
+      description = "Publish each topic's updates as the events of one streaming publish (a POST with a"
+          + " text/event-stream body held open for the run, as an LLM answer is) instead of one POST each;"
+          + " Herald only. The hub acknowledges a stream's updates when it ends, after the run.")
+  boolean streamPublish;
+
   @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "100",
       description = "Updates per second, all topics together (default: ${DEFAULT-VALUE}).")
   double rate;
@@ -200,6 +206,8 @@ final class BenchCommand implements Callable<Integer> {
         + "or run several herald bench processes and add up their results");
     require(child || publishUrl != null, "give --publish-url");
     require(!reconnectStorm || processes == 1, "--reconnect-storm runs in one process: drop --processes");
+    require(!streamPublish || publishFormat == BenchTargets.Format.MERCURE && !reconnectStorm,
+        "--stream-publish needs --publish-format mercure (a Herald hub) and no --reconnect-storm");
     require(updatesBefore >= 1 && updatesBefore <= 1_000_000, "--updates-before must be between 1 and 1000000");
     require(storms >= 1 && storms <= 100, "--storms must be between 1 and 100");
     require(updatesMissed >= 1 && updatesMissed <= 1_000_000, "--updates-missed must be between 1 and 1000000");

@@ -1,5 +1,6 @@
 package dev.herald.cli;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -61,6 +62,22 @@ final class BenchPublisher {
     this.lastAckedSeq = new AtomicLongArray(topics);
   }
 
+  /**
+   * From now on each topic's updates go as events of one streaming publish per topic, held open for
+   * the run and answered when {@link #awaitAnswers} ends them; only Mercure hubs that stream.
+   */
+  BenchPublisher streaming() {
+    streams = new BenchStreams(targets, authorization, topics);
+    streamSent = new long[topics];
+    streamMeasured = new long[topics];
+    return this;
+  }
+
+  private BenchStreams streams;
+  /** Per topic, with {@link #streams}: the updates written to its stream, and the measured ones. */
+  private long[] streamSent;
+  private long[] streamMeasured;
+
   /** From now on each update goes to a topic drawn at random (seeded), not to the next in turn. */
   BenchPublisher randomTopics(long seed) {
     randomTopics = new java.util.SplittableRandom(seed);
@@ -111,6 +128,10 @@ final class BenchPublisher {
   }
 
   private void send(int topic) {
+    if (streams != null) {
+      sendToStream(topic);
+      return;
+    }
     // at most maxInFlight unanswered publishes: a hub that answers slowly makes the publisher late
     // (reported as lag) instead of making the client open ever more connections
     window.acquireUninterruptibly();
@@ -147,6 +168,42 @@ final class BenchPublisher {
     });
   }
 
+  private void sendToStream(int topic) {
+    long seq = ++nextSeq[topic];
+    long sendMicros = BenchPayload.nowMicros();
+    boolean measured = sendMicros >= measureFrom;
+    published.increment();
+    if (measured) {
+      measuredPublished.increment();
+    }
+    try {
+      streams.send(topic, new BenchPayload(topic, seq, sendMicros).format(payloadSize));
+      streamSent[topic]++;
+      if (measured) {
+        streamMeasured[topic]++;
+      }
+    } catch (IOException e) {
+      error(describe(e));
+    }
+  }
+
+  /** Ends every stream and counts what each answer acknowledged (all of a stream, or none of it). */
+  private void finishStreams(Duration timeout) {
+    for (int topic = 0; topic < topics; topic++) {
+      if (!streams.opened(topic)) {
+        continue;
+      }
+      BenchStreams.Answer answer = streams.finish(topic, timeout);
+      if (answer.status() == 200 && answer.ids() == streamSent[topic]) {
+        acknowledged.add(streamSent[topic]);
+        lastAckedSeq.accumulateAndGet(topic, nextSeq[topic], Math::max);
+        measuredAcked.addAndGet(topic, streamMeasured[topic]);
+      } else {
+        error(answer.status() == 0 ? answer.firstLine() : "stream http " + answer.status());
+      }
+    }
+  }
+
   private static String describe(Throwable error) {
     Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
         ? error.getCause() : error;
@@ -159,6 +216,10 @@ final class BenchPublisher {
 
   /** Waits (at most {@code timeout}) for every answer; unanswered sends count as errors. */
   void awaitAnswers(Duration timeout) throws InterruptedException {
+    if (streams != null) {
+      finishStreams(timeout);
+      return;
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     while (inFlight.get() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(10);

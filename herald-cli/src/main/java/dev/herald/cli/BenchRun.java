@@ -43,6 +43,9 @@ final class BenchRun {
       if (options.randomTopics) {
         publisher.randomTopics(42);
       }
+      if (options.streamPublish) {
+        publisher.streaming();
+      }
       ServerStats.Sample measureStart = null;
       ServerStats.Sample measureEnd = null;
       if (connected > 0) {

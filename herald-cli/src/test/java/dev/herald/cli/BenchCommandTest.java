@@ -41,6 +41,13 @@ class BenchCommandTest {
   }
 
   @Test
+  void streamPublishingNeedsAMercureHub() {
+    assertThat(bench("--subscribe-url", "http://127.0.0.1:1/sub?id={topic}", "--publish-url", "http://127.0.0.1:1/pub",
+        "--publish-format", "raw", "--stream-publish")).isEqualTo(2);
+    assertThat(err.toString()).contains("--stream-publish needs --publish-format mercure");
+  }
+
+  @Test
   void mercurePublishingNeedsAToken() {
     assertThat(bench("--subscribe-url", "http://127.0.0.1:1/s", "--publish-url", "http://127.0.0.1:1/p"))
         .isEqualTo(2);

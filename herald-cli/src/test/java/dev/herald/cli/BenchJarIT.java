@@ -83,6 +83,13 @@ class BenchJarIT {
   }
 
   @Test
+  void streamPublishingDeliversEveryEventOfEveryStreamOnce() throws Exception {
+    JsonNode report = bench("--subscribers", "200", "--topics", "2", "--rate", "200", "--duration", "3s",
+        "--warmup", "1s", "--stream-publish", "--quiet");
+    assertCleanRun(report);
+  }
+
+  @Test
   void childProcessesAndSourceAddressesGiveTheSameResult() throws Exception {
     JsonNode report = bench("--subscribers", "200", "--topics", "2", "--rate", "200", "--duration", "3s",
         "--warmup", "1s", "--processes", "2", "--source-addresses", "3");
