@@ -152,12 +152,12 @@ final class RelayCommand implements Callable<Integer> {
       }
       int code = answer.report(out, err, hub.toString());
       if (end != null && end.problem() != null) {
-        err.println("herald: " + end.problem() + (end.opened() ? "; the " + events.relayed()
-            + " complete events received before were relayed" : ""));
+        err.println("herald: " + end.problem() + (end.opened() ? "; relayed the " + events(events.relayed())
+            + " received before" : ""));
         return 1;
       }
       if (code == 0) {
-        err.println("herald: relayed " + events.relayed() + " events");
+        err.println("herald: relayed " + events(events.relayed()));
       }
       return code;
     }
@@ -175,6 +175,10 @@ final class RelayCommand implements Callable<Integer> {
       return null;
     }
     return stream.done().join();
+  }
+
+  private static String events(long count) {
+    return count == 1 ? "1 event" : count + " events";
   }
 
   private HttpRequest sourceRequest() throws IOException {
