@@ -34,8 +34,12 @@ import picocli.CommandLine.Option;
         + "read, in one request, and prints the ids, one a line. "
         + "Authenticate with --token, or with --jwt-secret to sign a short-lived token for the topics. "
         + "Options can also come from HERALD_<OPTION> variables (e.g. HERALD_JWT_SECRET).",
-    footer = {"", "Exit codes: 0 published; 1 the hub refused or could not be reached (with --stream: the",
-        "ids of the updates published before the refusal are printed all the same); 2 bad usage.",
+    footerHeading = "%nExit codes:%n",
+    footer = {
+        "  0  published",
+        "  1  the hub refused or could not be reached (with --stream, the ids of the",
+        "     updates published before a refusal are printed all the same)",
+        "  2  bad usage",
         "",
         "Examples:",
         "  herald publish --topic news --data 'extra!' --jwt-secret \"$SECRET\"",
