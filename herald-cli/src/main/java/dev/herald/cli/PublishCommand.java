@@ -86,7 +86,7 @@ final class PublishCommand implements Callable<Integer> {
   private boolean stream;
 
   @Option(names = "--lines",
-      description = "With --stream: each line of input (ending in LF or CRLF) is one event's data instead;"
+      description = "With --stream: each line of input (ending in LF, CRLF or CR) is one event's data instead;"
           + " an empty line is an event with empty data; --type sets every event's type.")
   private boolean lines;
 
