@@ -129,13 +129,13 @@ final class RelayCommand implements Callable<Integer> {
       return 1;
     }
     try (upload) {
-      SourceStream[] stream = new SourceStream[1];
+      SourceStream stream = new SourceStream(request, readTimeout);
       RelayedEvents events = new RelayedEvents(upload, idPrefix,
-          () -> stream[0].cancel("the connection to the hub " + hub + " broke"));
+          () -> stream.cancel("the connection to the hub " + hub + " broke"));
       HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-          .connectTimeout(Duration.ofSeconds(StreamUpload.CONNECT_TIMEOUT_MILLIS / 1000)).build();
-      stream[0] = SourceStream.start(client, request, events, readTimeout);
-      SourceStream.End end = firstOf(stream[0], upload);
+          .connectTimeout(Duration.ofMillis(StreamUpload.CONNECT_TIMEOUT_MILLIS)).build();
+      stream.start(client, events);
+      SourceStream.End end = firstOf(stream, upload);
       if (!upload.answered()) {
         try {
           upload.finish(); // the hub publishes what it has (an event cut off is no event) and answers

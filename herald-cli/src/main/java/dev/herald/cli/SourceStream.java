@@ -48,7 +48,7 @@ final class SourceStream {
    */
   record End(boolean opened, String problem) {}
 
-  private final EventStreamParser parser;
+  private EventStreamParser parser;
   private final Duration readTimeout;
   private final CompletableFuture<End> done = new CompletableFuture<>();
   private volatile boolean opened;
@@ -58,37 +58,40 @@ final class SourceStream {
   private ScheduledFuture<?> watchdog;
   /** "source URL", for messages. */
   private final String name;
+  private final HttpRequest request;
 
-  private SourceStream(String name, EventStreamParser.Listener listener, Duration readTimeout) {
-    this.name = name;
-    this.parser = new EventStreamParser(listener);
+  /**
+   * A source for {@code request}, not yet sent; {@link Duration#ZERO} read timeout: none. (Created
+   * before its listener, which may need to {@link #cancel} it.)
+   */
+  SourceStream(HttpRequest request, Duration readTimeout) {
+    this.name = "source " + request.uri();
+    this.request = request;
     this.readTimeout = readTimeout;
   }
 
-  /** Sends {@code request} and reads its answer; {@link Duration#ZERO} read timeout: none. */
-  static SourceStream start(HttpClient client, HttpRequest request, EventStreamParser.Listener listener,
-      Duration readTimeout) {
-    String name = "source " + request.uri();
-    SourceStream source = new SourceStream(name, listener, readTimeout);
-    client.sendAsync(request, source::subscriber).whenComplete((response, error) -> {
+  /** Sends the request with {@code client} and reads the answer, its events to {@code listener}. */
+  void start(HttpClient client, EventStreamParser.Listener listener) {
+    parser = new EventStreamParser(listener); // before sending: the client's threads see it
+    client.sendAsync(request, this::subscriber).whenComplete((response, error) -> {
       if (error != null) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         java.io.IOException io = cause instanceof java.io.IOException e ? e : new java.io.IOException(cause);
-        source.end(source.opened
+        end(opened
             ? name + ": connection lost: " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
                 : cause.getMessage())
-            : ConnectFailure.describe(request.uri(), io).replaceFirst("^cannot connect to ", "cannot connect to source "));
-      } else if (!source.opened) {
-        source.end(response.statusCode() / 100 != 2
+            : ConnectFailure.describe(request.uri(), io)
+                .replaceFirst("^cannot connect to ", "cannot connect to source "));
+      } else if (!opened) {
+        end(response.statusCode() / 100 != 2
             ? name + " answered HTTP " + response.statusCode() + firstLine(response.body())
             : name + " answered " + response.statusCode() + " with Content-Type " + contentType(response.headers())
                 + ", not text/event-stream" + firstLine(response.body()));
       } else {
-        source.end(null);
+        end(null);
       }
     });
-    source.armWatchdog(readTimeout.toNanos());
-    return source;
+    armWatchdog(readTimeout.toNanos());
   }
 
   /** Completes when the source ended, however. */
@@ -117,10 +120,12 @@ final class SourceStream {
 
   private void end(String problem) {
     if (done.complete(new End(opened, problem))) {
-      if (watchdog != null) {
-        watchdog.cancel(false);
+      synchronized (this) {
+        if (watchdog != null) {
+          watchdog.cancel(false);
+        }
       }
-      parser.endOfStream(); // an event cut off is not an event
+      // An event cut off is not an event: nothing more is fed to the parser, so it never dispatches.
     }
   }
 

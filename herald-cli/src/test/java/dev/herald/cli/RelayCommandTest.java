@@ -218,6 +218,17 @@ class RelayCommandTest {
   }
 
   @Test
+  void aSourceSilentForTheReadTimeoutEndsTheRelayAfterItsCompleteEvents() throws Exception {
+    CompletableFuture<Integer> run = relay("--read-timeout", "300ms");
+    source.send("data: a\n\ndata: half");
+
+    assertThat(run.get(20, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(err.toString()).contains("source " + source.uri() + ": nothing arrived for 300ms (--read-timeout);"
+        + " relayed the 1 event received before");
+    assertThat(printedIds()).hasSize(1);
+  }
+
+  @Test
   void aSourceThatIsNotHttpIsBadUsage() {
     int code = Herald.run(new PrintWriter(out, true), new PrintWriter(err, true), Map.of(), "relay",
         "ftp://example.com/x", "--topic", "t", "--jwt-secret", SECRET);
