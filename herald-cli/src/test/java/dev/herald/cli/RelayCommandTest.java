@@ -229,6 +229,21 @@ class RelayCommandTest {
   }
 
   @Test
+  void aHubThatRefusesAnEventPartWayStopsTheSourceAndPrintsTheIdsPublishedBefore() throws Exception {
+    try (Hub strict = Hub.builder().listen(new InetSocketAddress("127.0.0.1", 0)).jwtSecret(SECRET)
+        .maxUpdateSize(64).start()) {
+      endpoint = "http://127.0.0.1:" + strict.address().getPort() + Hub.PATH;
+      CompletableFuture<Integer> run = relay();
+      source.send("data: small\n\n");
+      source.send("data: " + "x".repeat(1000) + "\n\n"); // and the source goes on: the relay must not wait for it
+
+      assertThat(run.get(20, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(err.toString()).contains("answered HTTP 413: event_too_large: event 2 of the stream");
+      assertThat(printedIds()).hasSize(1);
+    }
+  }
+
+  @Test
   void aSourceThatIsNotHttpIsBadUsage() {
     int code = Herald.run(new PrintWriter(out, true), new PrintWriter(err, true), Map.of(), "relay",
         "ftp://example.com/x", "--topic", "t", "--jwt-secret", SECRET);
