@@ -123,6 +123,10 @@ final class RelayCommand implements Callable<Integer> {
         : Tokens.hmac(jwtSecret, topics, List.of(), Duration.ofMinutes(1), Instant.now());
     StreamUpload upload;
     try {
+      HubAnswer refusal = preflight(bearer);
+      if (refusal != null) {
+        return refusal.report(out, err, hub.toString());
+      }
       upload = StreamUpload.open(hub, topics, isPrivate, bearer, StreamUpload.DEFAULT_HEARTBEAT);
     } catch (IOException e) {
       err.println("herald: " + ConnectFailure.describe(hub, e));
@@ -160,6 +164,20 @@ final class RelayCommand implements Callable<Integer> {
         err.println("herald: relayed " + events(events.relayed()));
       }
       return code;
+    }
+  }
+
+  /**
+   * An empty streaming publish first, which publishes nothing: the hub checks the token and the topics
+   * as for the real one, so that a relay the hub would refuse never asks the source (a model's answer
+   * costs money) for anything. The hub answers a stream only once it ended, or refuses it. Returns the
+   * hub's refusal, or null when it would take the stream.
+   */
+  private HubAnswer preflight(String bearer) throws IOException, InterruptedException {
+    try (StreamUpload check = StreamUpload.open(hub, topics, isPrivate, bearer, Duration.ZERO)) {
+      check.finish();
+      HubAnswer answer = check.await();
+      return answer.accepted() ? null : answer;
     }
   }
 

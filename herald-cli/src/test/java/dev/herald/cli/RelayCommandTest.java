@@ -174,12 +174,12 @@ class RelayCommandTest {
   }
 
   @Test
-  void aHubThatRefusesTheRelayExitsOneWithItsReason() throws Exception {
+  void aHubThatRefusesTheTokenExitsOneWithItsReasonBeforeTheSourceIsAskedAnything() throws Exception {
     CompletableFuture<Integer> run = relay("--token", "not-a-token");
-    source.send("data: a\n\n");
 
     assertThat(run.get(20, TimeUnit.SECONDS)).isEqualTo(1);
     assertThat(err.toString()).contains("answered HTTP 401: invalid_token");
+    assertThat(source.requests).isZero();
   }
 
   @Test
