@@ -18,11 +18,11 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Herald.Version.class,
     description = "Herald: a Server-Sent Events hub and toolkit.",
-    subcommands = {ServeCommand.class, PublishCommand.class, SubscribeCommand.class, TokenCommand.class,
-        BenchCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, PublishCommand.class, SubscribeCommand.class, RelayCommand.class,
+        TokenCommand.class, BenchCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Herald implements Callable<Integer> {
   /** The commands whose options also come from the environment and the config file. */
-  private static final List<String> SETTINGS_COMMANDS = List.of("serve", "publish", "token");
+  private static final List<String> SETTINGS_COMMANDS = List.of("serve", "publish", "relay", "token");
 
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;

@@ -24,7 +24,7 @@ class HelpTest {
     StringWriter out = new StringWriter();
     System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
     try {
-      for (String command : new String[] {"serve", "publish", "subscribe", "token", "bench"}) {
+      for (String command : new String[] {"serve", "publish", "subscribe", "relay", "token", "bench"}) {
         assertThat(Herald.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), Map.of(),
             command, "--help")).as(command).isZero();
       }
@@ -45,7 +45,7 @@ class HelpTest {
   @Test
   void helpCommandListsTheCommandsAndShowsOnesUsage() {
     assertThat(herald("help")).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("serve", "publish", "subscribe", "token", "bench");
+    assertThat(out.toString()).contains("serve", "publish", "subscribe", "relay", "token", "bench");
     out.getBuffer().setLength(0);
 
     assertThat(herald("help", "subscribe")).as(err.toString()).isZero();
@@ -90,7 +90,7 @@ class HelpTest {
 
   /** "" is {@code herald --help}, with the list of commands. */
   @ParameterizedTest
-  @ValueSource(strings = {"", "serve", "publish", "subscribe", "token", "bench"})
+  @ValueSource(strings = {"", "serve", "publish", "subscribe", "relay", "token", "bench"})
   void helpFitsEightyColumns(String command) {
     for (String line : help(command).split("\\R")) {
       assertThat(line.length()).as(line).isLessThanOrEqualTo(HelpWrapping.WIDTH);
@@ -102,7 +102,7 @@ class HelpTest {
    * unwrapped, so no line ends inside a --option=LABEL, a URL or a path.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"", "serve", "publish", "subscribe", "token", "bench"})
+  @ValueSource(strings = {"", "serve", "publish", "subscribe", "relay", "token", "bench"})
   void helpBreaksLinesOnlyBetweenWords(String command) {
     assertThat(words(help(command))).isEqualTo(words(unwrappedHelp(command)));
   }
