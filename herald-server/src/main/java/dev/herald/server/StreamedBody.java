@@ -1,6 +1,10 @@
 package dev.herald.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -47,6 +51,8 @@ final class StreamedBody extends ChannelInboundHandlerAdapter {
   private int pendingBytes;
   private ScheduledFuture<?> idleTimer;
   private long lastReadNanos;
+  /** The client waits for {@code 100 Continue} before sending the body (curl does for uploads). */
+  private boolean expectsContinue;
 
   StreamedBody(StreamedRequests streamed, ServerConfig config) {
     this.streamed = streamed;
@@ -110,6 +116,10 @@ final class StreamedBody extends ChannelInboundHandlerAdapter {
       // the dispatcher refuses it.
       head.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
     }
+    // Answered when the application starts receiving: a request refused before (a bad token) never
+    // has its body sent at all. The aggregator downstream must not answer it too.
+    expectsContinue = HttpUtil.is100ContinueExpected(head);
+    HttpUtil.set100ContinueExpected(head, false);
     armIdleTimer();
     ctx.fireChannelRead(new StreamedRequest(head, this));
   }
@@ -126,6 +136,11 @@ final class StreamedBody extends ChannelInboundHandlerAdapter {
       throw new IllegalStateException("the body is being received already, or is over");
     }
     receiver = bodyReceiver;
+    if (expectsContinue) {
+      expectsContinue = false;
+      context.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+          Unpooled.EMPTY_BUFFER));
+    }
     deliver();
   }
 

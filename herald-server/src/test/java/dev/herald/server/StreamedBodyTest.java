@@ -110,6 +110,33 @@ class StreamedBodyTest {
   }
 
   @Test
+  void aClientThatExpects100ContinueGetsItWhenTheHandlerStartsReceiving() throws Exception {
+    start(HttpServer.builder(), false);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.address().getPort())) {
+      socket.setSoTimeout(10_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(("POST /count HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n"
+          + "Expect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      byte[] interim = new byte[25];
+      int read = socket.getInputStream().readNBytes(interim, 0, interim.length);
+
+      assertThat(new String(interim, 0, read, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 100 Continue\r\n\r\n");
+      out.write("hello".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      StringBuilder answer = new StringBuilder();
+      while (!answer.toString().endsWith("pieces")) { // until the body's end, or the read timeout
+        int c = socket.getInputStream().read();
+        if (c < 0) {
+          break;
+        }
+        answer.append((char) c);
+      }
+      assertThat(answer.toString()).startsWith("HTTP/1.1 200").endsWith("5 bytes in 1 pieces");
+    }
+  }
+
+  @Test
   void aStreamedBodyWorksOverHttp2() throws Exception {
     start(HttpServer.builder().tls(TestCertificates.certificate(), TestCertificates.privateKey()), false);
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
