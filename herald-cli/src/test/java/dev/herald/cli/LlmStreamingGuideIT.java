@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -136,7 +137,7 @@ class LlmStreamingGuideIT {
   }
 
   /** Polls {@code condition} every 10 ms for at most {@link #WAIT}. */
-  private static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+  private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as("still waiting after %s: %s", WAIT, what).isLessThan(deadline);
