@@ -94,7 +94,8 @@ final class PublishCommand implements Callable<Integer> {
   private String token;
 
   @Option(names = "--jwt-secret", paramLabel = "SECRET",
-      description = "Sign a 1-minute token for these topics with this secret.")
+      description = "Sign a token for these topics with this secret: valid for 1 minute, or 24 hours with"
+          + " --stream (the hub ends a stream when its token expires).")
   private String jwtSecret;
 
   @Override
@@ -104,7 +105,8 @@ final class PublishCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "give --token or --jwt-secret");
     }
     String bearer = token != null ? token
-        : Tokens.hmac(jwtSecret, topics, List.of(), Duration.ofMinutes(1), Instant.now());
+        : Tokens.hmac(jwtSecret, topics, List.of(), stream ? StreamUpload.TOKEN_TTL : Duration.ofMinutes(1),
+            Instant.now());
     if (stream) {
       return publishStream(bearer);
     }

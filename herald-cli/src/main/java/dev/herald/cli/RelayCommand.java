@@ -100,8 +100,8 @@ final class RelayCommand implements Callable<Integer> {
   private String token;
 
   @Option(names = "--jwt-secret", paramLabel = "SECRET",
-      description = "Sign a token for these topics with this secret (valid for 1 minute after the start:"
-          + " the hub checks it once, when the stream starts).")
+      description = "Sign a token for these topics with this secret, valid for 24 hours: the hub ends a stream"
+          + " when its token expires.")
   private String jwtSecret;
 
   @Override
@@ -120,7 +120,7 @@ final class RelayCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(command, "give --token or --jwt-secret");
     }
     String bearer = token != null ? token
-        : Tokens.hmac(jwtSecret, topics, List.of(), Duration.ofMinutes(1), Instant.now());
+        : Tokens.hmac(jwtSecret, topics, List.of(), StreamUpload.TOKEN_TTL, Instant.now());
     StreamUpload upload;
     try {
       HubAnswer refusal = preflight(bearer);

@@ -41,6 +41,11 @@ import javax.net.ssl.SSLSocketFactory;
 final class StreamUpload implements AutoCloseable {
   /** A comment line every 20 s of silence: well inside a hub's default 60 s idle timeout. */
   static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(20);
+  /**
+   * The life of a token signed with --jwt-secret for a stream: the hub ends a stream when its token
+   * expires, and a build log or a relayed answer may run for hours.
+   */
+  static final Duration TOKEN_TTL = Duration.ofHours(24);
   static final int CONNECT_TIMEOUT_MILLIS = 10_000;
   /** How long the hub may take to answer once the body ended (it stores the last events first). */
   static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);

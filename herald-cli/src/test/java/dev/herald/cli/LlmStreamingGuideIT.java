@@ -111,6 +111,62 @@ class LlmStreamingGuideIT {
     }
   }
 
+  @Test
+  void theGuidesRelayCommandReplacesTheBackend(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    llm = FakeLlm.start();
+    Path request = java.nio.file.Files.writeString(dir.resolve("request.json"),
+        "{\"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"What is SSE?\"}]}");
+    String command = GuideBlocks.block(GUIDE, "LlmStreamingGuideIT: relay", "sh").replace("\\\n", " ")
+        .replace("https://llm.example.com/v1/chat", llm.url().toString())
+        .replace("$KEY", FakeLlm.KEY).replace("@request.json", "@" + request)
+        .replace("http://localhost:8080/.well-known/mercure", hub.endpoint).replace("\"$SECRET\"", SECRET);
+    List<String> words = words(command.strip());
+    assertThat(words.get(0)).isEqualTo("herald");
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+
+    int code = Herald.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), java.util.Map.of(),
+        words.subList(1, words.size()).toArray(String[]::new));
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(llm.refused()).isNull();
+    assertThat(out.toString().lines()).hasSize(FakeLlm.ANSWER.size() + 1);
+    try (BrowserPage viewer = BrowserPage.open()) {
+      viewer.navigate(application.origin() + "/");
+      viewer.waitFor(DONE, WAIT);
+      assertThat(viewer.evaluate(SHOWN)).isEqualTo(FakeLlm.answerText());
+    }
+  }
+
+  /** A command line's words: spaces separate them, except inside double or single quotes. */
+  private static List<String> words(String line) {
+    List<String> words = new java.util.ArrayList<>();
+    StringBuilder word = new StringBuilder();
+    char quote = 0;
+    for (char c : line.toCharArray()) {
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        } else {
+          word.append(c);
+        }
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == ' ') {
+        if (word.length() > 0) {
+          words.add(word.toString());
+          word.setLength(0);
+        }
+      } else {
+        word.append(c);
+      }
+    }
+    if (word.length() > 0) {
+      words.add(word.toString());
+    }
+    return words;
+  }
+
   /** What the backend does when a user asks a question; the guide shows it between the markers. */
   private List<String> relayTheAnswer() throws Exception {
     URI llmUrl = llm.url(); // https://llm.example.com/v1/chat
