@@ -208,10 +208,11 @@ final class StreamedBody extends ChannelInboundHandlerAdapter {
     } finally {
       delivering = false;
     }
-    if (state == State.STREAMING) {
-      boolean waiting = receiver == null || paused;
-      context.channel().config().setAutoRead(!(waiting && (pendingBytes >= PENDING_LIMIT || paused)));
-    }
+    boolean waiting = receiver == null || paused;
+    // Once the body is over (ended, or dropped) reading goes on whatever a pause left: the connection's
+    // next request must be read (the pipeline gate holds it back until this one is answered).
+    context.channel().config().setAutoRead(state != State.STREAMING
+        || !(waiting && (pendingBytes >= PENDING_LIMIT || paused)));
   }
 
   private void armIdleTimer() {

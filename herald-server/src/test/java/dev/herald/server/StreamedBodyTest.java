@@ -150,6 +150,19 @@ class StreamedBodyTest {
   }
 
   @Test
+  void aBodyPausedToItsEndStillLetsTheConnectionReadItsNextRequest() throws Exception {
+    start(HttpServer.builder(), true);
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url("/count")))
+          .timeout(Duration.ofSeconds(10)).header("Content-Type", "text/plain")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[20_000])).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.body()).startsWith("20000 bytes");
+    }
+  }
+
+  @Test
   void aStreamedRequestKeepsItsConnectionForTheNextRequest() throws Exception {
     start(HttpServer.builder(), false);
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
