@@ -96,6 +96,9 @@ public final class FanOut<E> {
    * {@link #publish} apply to each.
    */
   public void publishAll(List<Published<E>> events) {
+    if (events.isEmpty()) {
+      return;
+    }
     if (events.size() == 1) {
       Published<E> only = events.get(0);
       publish(only.event(), only.sequence(), only.sseBytes());
