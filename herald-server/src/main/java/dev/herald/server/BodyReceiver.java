@@ -14,8 +14,9 @@ public interface BodyReceiver {
   void onEnd();
 
   /**
-   * The body will not end: the connection closed, or the client sent nothing for the server's idle
-   * timeout (the connection is then closed). What arrived before was passed to {@link #onData}.
+   * The body will not end: the connection closed, the client sent nothing for the server's idle
+   * timeout, or its framing was malformed (a bad chunk; the connection is then closed). What arrived
+   * before was passed to {@link #onData}.
    */
   void onAbort(String reason);
 }

@@ -195,7 +195,11 @@ final class StreamedBody extends ChannelInboundHandlerAdapter {
           if (bytes.isReadable()) {
             target.onData(bytes.nioBuffer());
           }
-          if (content instanceof LastHttpContent && state == State.STREAMING && receiver == target) {
+          if (content.decoderResult().isFailure() && state == State.STREAMING && receiver == target) {
+            // A malformed chunk: the decoder ends the message there, but the body did not end as framed.
+            abort("the body is malformed: " + content.decoderResult().cause().getMessage());
+            context.close();
+          } else if (content instanceof LastHttpContent && state == State.STREAMING && receiver == target) {
             state = State.IDLE;
             receiver = null;
             cancelIdleTimer();

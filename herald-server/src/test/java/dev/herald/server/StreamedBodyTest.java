@@ -63,10 +63,29 @@ class StreamedBodyTest {
 
             @Override
             public void onAbort(String reason) {
+              aborts.add(reason);
             }
           });
         })
         .start();
+  }
+
+  /** Why each streamed body was aborted ({@link BodyReceiver#onAbort}), in order. */
+  private final java.util.List<String> aborts = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** What the server sends until it closes the connection, or until nothing came for {@code quiet}. */
+  private static String readUntilClosedOrQuiet(java.net.Socket socket, Duration quiet) throws Exception {
+    socket.setSoTimeout((int) quiet.toMillis());
+    java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+    byte[] buffer = new byte[4096];
+    try {
+      for (int n; (n = socket.getInputStream().read(buffer)) >= 0; ) {
+        read.write(buffer, 0, n);
+      }
+    } catch (java.net.SocketTimeoutException | java.net.SocketException stopped) {
+      // quiet, or reset: what came is the answer
+    }
+    return read.toString(StandardCharsets.US_ASCII);
   }
 
   private String url(String path) {
@@ -172,5 +191,21 @@ class StreamedBodyTest {
     }
     assertThat(post(client, url("/count"), "application/json", "{}".getBytes(StandardCharsets.US_ASCII)).body())
         .isEqualTo("collected 2");
+  }
+
+  @Test
+  void aMalformedChunkMidBodyAbortsTheBodyRatherThanEndingItWhole() throws Exception {
+    start(HttpServer.builder(), false);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.address().getPort())) {
+      socket.getOutputStream().write(("POST /count HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+
+      String answer = readUntilClosedOrQuiet(socket, Duration.ofSeconds(5));
+
+      // The body never ended as its framing says: no answer as if it had arrived whole.
+      assertThat(answer).doesNotContain("bytes in");
+      assertThat(aborts).hasSize(1);
+    }
   }
 }
