@@ -136,6 +136,7 @@ final class StreamedBody extends ChannelInboundHandlerAdapter {
       throw new IllegalStateException("the body is being received already, or is over");
     }
     receiver = bodyReceiver;
+    lastReadNanos = System.nanoTime(); // idle counts from when the application waits for the client
     if (expectsContinue) {
       expectsContinue = false;
       context.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
@@ -151,6 +152,7 @@ final class StreamedBody extends ChannelInboundHandlerAdapter {
   void resume() {
     if (paused) {
       paused = false;
+      lastReadNanos = System.nanoTime(); // the time the application paused the body is not the client's idling
       deliver();
     }
   }

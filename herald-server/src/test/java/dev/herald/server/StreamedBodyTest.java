@@ -208,4 +208,54 @@ class StreamedBodyTest {
       assertThat(aborts).hasSize(1);
     }
   }
+
+  @Test
+  void theIdleTimeoutCountsTheTimeTheHandlerWaitsForTheClientNotTheTimeItPausedTheBody() throws Exception {
+    Duration idle = Duration.ofMillis(2000);
+    server = HttpServer.builder().listen(new InetSocketAddress("127.0.0.1", 0)).idleTimeout(idle)
+        .streamedRequests((method, path, type) -> method.equals("POST"))
+        .handler(exchange -> {
+          exchange.deferAnswer();
+          exchange.receiveBody(new BodyReceiver() {
+            long bytes;
+            boolean pausedOnce;
+
+            @Override
+            public void onData(ByteBuffer data) {
+              bytes += data.remaining();
+              if (!pausedOnce) { // the application is the slow one, for longer than the idle timeout
+                pausedOnce = true;
+                exchange.pauseBody();
+                exchange.eventLoop().schedule(exchange::resumeBody, 3200, TimeUnit.MILLISECONDS);
+              }
+            }
+
+            @Override
+            public void onEnd() {
+              exchange.respond(200, "text/plain", bytes + " bytes");
+            }
+
+            @Override
+            public void onAbort(String reason) {
+              aborts.add(reason);
+            }
+          });
+        })
+        .start();
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.address().getPort())) {
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(("POST /count HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+          + "5\r\nhello\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      // The rest comes 1.4 s after the handler resumed reading: within the idle timeout of its waiting.
+      Thread.sleep(4600);
+      out.write("5\r\nworld\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+
+      String answer = readUntilClosedOrQuiet(socket, Duration.ofSeconds(3));
+
+      assertThat(aborts).isEmpty();
+      assertThat(answer).startsWith("HTTP/1.1 200").endsWith("10 bytes");
+    }
+  }
 }
