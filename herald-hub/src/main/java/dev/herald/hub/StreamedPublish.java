@@ -39,7 +39,7 @@ final class StreamedPublish implements BodyReceiver, EventStreamParser.Listener 
   private static final System.Logger LOG = System.getLogger(StreamedPublish.class.getName());
   /** Events waiting for the log before the body is paused. */
   static final int PAUSE_EVENTS = 8192;
-  /** Data bytes waiting for the log before the body is paused. */
+  /** Bytes (data, ids and types) waiting for the log before the body is paused. */
   static final long PAUSE_BYTES = 8L << 20;
 
   private final HttpExchange exchange;
@@ -134,8 +134,9 @@ final class StreamedPublish implements BodyReceiver, EventStreamParser.Listener 
     }
     received++;
     String type = SseEvent.DEFAULT_TYPE.equals(event.type()) ? null : event.type();
-    waiting.add(new Update(id, topics, event.data(), isPrivate, type, retryMillis));
-    waitingBytes += event.data().length();
+    Update update = new Update(id, topics, event.data(), isPrivate, type, retryMillis);
+    waiting.add(update);
+    waitingBytes += waitingSize(update);
     retryMillis = null;
   }
 
@@ -187,6 +188,12 @@ final class StreamedPublish implements BodyReceiver, EventStreamParser.Listener 
     }
   }
 
+  /** What a waiting update holds: its data, and its id and type, which the producer sets as freely. */
+  private static long waitingSize(Update update) {
+    return update.data().length() + (update.id() == null ? 0 : update.id().length())
+        + (update.type() == null ? 0 : update.type().length());
+  }
+
   private void pauseIfFull() {
     if (!paused && !ended && refusal == null && (waiting.size() >= PAUSE_EVENTS || waitingBytes >= PAUSE_BYTES)) {
       paused = true;
@@ -223,7 +230,7 @@ final class StreamedPublish implements BodyReceiver, EventStreamParser.Listener 
     }
     waitingBytes = 0;
     for (Update update : waiting) {
-      waitingBytes += update.data().length();
+      waitingBytes += waitingSize(update);
     }
     appending = true;
     List<Update> appended = batch;

@@ -398,6 +398,47 @@ class StreamingPublishTest {
     }
   }
 
+  @Test
+  void theBytesThatWaitForABusyLogCountEveryFieldOfAnEventNotOnlyItsData() throws Exception {
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    List<Integer> batches = java.util.Collections.synchronizedList(new ArrayList<>());
+    dev.herald.hub.log.MemoryEventLog memory = new dev.herald.hub.log.MemoryEventLog(10_000, new dev.herald.log.IdGenerator());
+    start(builder -> builder.eventLog(new dev.herald.hub.log.ForwardingEventLog(memory) {
+      @Override
+      public java.util.concurrent.CompletableFuture<List<dev.herald.log.Entry>> appendAsync(
+          List<dev.herald.log.Update> updates) {
+        batches.add(updates.size());
+        return batches.size() == 1
+            ? java.util.concurrent.CompletableFuture.runAsync(() -> awaitGate(gate)).thenCompose(ready -> log.appendAsync(updates))
+            : log.appendAsync(updates);
+      }
+    }));
+    // Each event is 32 KiB of type and id and one byte of data: 8 MiB of them wait at most.
+    int count = 1000;
+    String type = "t".repeat(16 * 1024);
+    try (RawStream publisher = new RawStream(fixture, HubFixture.publisherToken(), streamPath("t"))) {
+      Thread writer = new Thread(() -> {
+        try {
+          for (int i = 0; i < count; i++) {
+            publisher.chunk("event: " + type + "\nid: " + i + "-" + "i".repeat(16 * 1024) + "\ndata: x\n\n");
+          }
+        } catch (IOException closed) {
+          // the test ends it
+        }
+      });
+      writer.start();
+      writer.join(3000); // the producer writes what the hub and the kernel take, then blocks
+      gate.countDown();
+      writer.join(20_000);
+      String answer = publisher.end();
+
+      assertThat(answer).startsWith("HTTP/1.1 200");
+      assertThat(RawStream.body(answer).lines()).hasSize(count);
+      int bound = (int) (StreamedPublish.PAUSE_BYTES / (32 * 1024)) + 10;
+      assertThat(batches).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(bound));
+    }
+  }
+
   private static void awaitGate(java.util.concurrent.CountDownLatch gate) {
     try {
       gate.await(30, java.util.concurrent.TimeUnit.SECONDS);
