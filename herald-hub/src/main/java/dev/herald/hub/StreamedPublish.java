@@ -61,6 +61,8 @@ final class StreamedPublish implements BodyReceiver, EventStreamParser.Listener 
   private String previousId = "";
   private Long retryMillis;
   private boolean appending;
+  /** A batch was refused for an id conflict: the events go to the log one at a time from then on. */
+  private boolean oneByOne;
   private boolean paused;
   private boolean rateWait;
   private boolean ended;
@@ -203,6 +205,11 @@ final class StreamedPublish implements BodyReceiver, EventStreamParser.Listener 
 
   private void append() {
     List<Update> batch = waiting;
+    List<Update> rest = new ArrayList<>();
+    if (oneByOne && batch.size() > 1) {
+      rest = new ArrayList<>(batch.subList(1, batch.size()));
+      batch = batch.subList(0, 1);
+    }
     if (limiter != null) {
       int allowed = 0;
       long waitNanos = 0;
@@ -211,36 +218,49 @@ final class StreamedPublish implements BodyReceiver, EventStreamParser.Listener 
       }
       if (allowed < batch.size()) {
         // Over the token's publish rate: the rest waits, and so does the body (the producer slows down).
-        waiting = new ArrayList<>(batch.subList(allowed, batch.size()));
+        List<Update> over = new ArrayList<>(batch.subList(allowed, batch.size()));
+        over.addAll(rest);
+        rest = over;
         batch = batch.subList(0, allowed);
         rateWait = true;
         exchange.eventLoop().schedule(() -> {
           rateWait = false;
           next();
         }, Math.max(waitNanos, 1_000_000), TimeUnit.NANOSECONDS);
-        if (batch.isEmpty()) {
-          pauseIfFull();
-          return;
-        }
-      } else {
-        waiting = new ArrayList<>();
       }
-    } else {
-      waiting = new ArrayList<>();
     }
+    waiting = rest;
     waitingBytes = 0;
     for (Update update : waiting) {
       waitingBytes += waitingSize(update);
     }
+    if (batch.isEmpty()) {
+      pauseIfFull();
+      return;
+    }
     appending = true;
     List<Update> appended = batch;
-    log.appendAsync(appended).whenComplete((entries, error) -> exchange.execute(() -> appended(entries, error)));
+    log.appendAsync(appended)
+        .whenComplete((entries, error) -> exchange.execute(() -> appended(appended, entries, error)));
     pauseIfFull();
   }
 
-  private void appended(List<Entry> entries, Throwable error) {
+  private void appended(List<Update> batch, List<Entry> entries, Throwable error) {
     appending = false;
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof DuplicateIdException && batch.size() > 1) {
+      // The log refuses a batch whole: its events go again one at a time, so that those before the
+      // conflicting one are published, as when they came in batches of their own.
+      List<Update> again = new ArrayList<>(batch);
+      again.addAll(waiting);
+      waiting = again;
+      for (Update update : batch) {
+        waitingBytes += waitingSize(update);
+      }
+      oneByOne = true;
+      next();
+      return;
+    }
     if (cause != null) {
       String before = "; the " + published + " updates before it were published, their ids follow\n";
       if (cause instanceof DuplicateIdException conflict) {

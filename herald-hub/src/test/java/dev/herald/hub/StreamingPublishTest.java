@@ -227,6 +227,23 @@ class StreamingPublishTest {
   }
 
   @Test
+  void theEventsBeforeAConflictingIdArePublishedEvenWhenTheyArrivedInTheSameRead() throws Exception {
+    start(builder -> builder);
+    fixture.publishOk("topic", "t", "id", "taken", "data", "original");
+
+    // One chunk: the events before the conflict go to the log in the same batch as it.
+    HttpResponse<String> response = stream(HubFixture.publisherToken(), streamPath("t"),
+        "id: fine-1\ndata: fine\n\ndata: fine too\n\nid: taken\ndata: different\n\ndata: after\n\n");
+
+    assertThat(response.statusCode()).isEqualTo(409);
+    List<String> lines = response.body().lines().toList();
+    assertThat(lines.get(0)).startsWith("id_conflict:");
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(1)).isEqualTo("fine-1");
+    assertThat(fixture.hub.health().events()).isEqualTo(3);
+  }
+
+  @Test
   void resendingAStreamWithIdsPublishesNothingTwice() throws Exception {
     start(builder -> builder);
     String body = "id: s-1\ndata: a\n\nid: s-2\ndata: b\n\n";
