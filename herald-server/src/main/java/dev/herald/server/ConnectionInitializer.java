@@ -9,6 +9,8 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -103,6 +105,15 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast(new RequestDispatcher(handler, config));
           }
         }));
+    // A stream whose body waits (a streamed body paused by its handler) holds up to its own window
+    // unread; with the default connection window, which is one stream's, that one stream would stall
+    // the bodies of every other stream of the connection. The connection window fits them all.
+    long connectionWindow = Math.min((long) config.maxConcurrentStreams * Http2CodecUtil.DEFAULT_WINDOW_SIZE,
+        Http2CodecUtil.MAX_INITIAL_WINDOW_SIZE);
+    if (connectionWindow > Http2CodecUtil.DEFAULT_WINDOW_SIZE) {
+      pipeline.writeAndFlush(
+          new DefaultHttp2WindowUpdateFrame((int) (connectionWindow - Http2CodecUtil.DEFAULT_WINDOW_SIZE)));
+    }
   }
 
   /** Chooses the pipeline for the protocol ALPN agreed on; without ALPN, HTTP/1.1. */

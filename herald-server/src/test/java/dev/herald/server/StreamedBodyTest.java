@@ -258,4 +258,60 @@ class StreamedBodyTest {
       assertThat(answer).startsWith("HTTP/1.1 200").endsWith("10 bytes");
     }
   }
+
+  @Test
+  void overHttp2ABodyPausedByItsHandlerDoesNotStallTheOtherRequestsOfItsConnection() throws Exception {
+    java.util.concurrent.CompletableFuture<HttpExchange> pausedExchange = new java.util.concurrent.CompletableFuture<>();
+    server = HttpServer.builder().tls(TestCertificates.certificate(), TestCertificates.privateKey())
+        .listen(new InetSocketAddress("127.0.0.1", 0)).maxBodySize(1024)
+        .streamedRequests((method, path, type) -> "/paused".equals(path))
+        .handler(exchange -> {
+          if (!exchange.streamedBody()) {
+            exchange.respond(200, "text/plain", "collected " + exchange.bodyText().length());
+            return;
+          }
+          exchange.deferAnswer();
+          exchange.receiveBody(new BodyReceiver() {
+            long bytes;
+
+            @Override
+            public void onData(ByteBuffer data) {
+              bytes += data.remaining();
+              if (!pausedExchange.isDone()) {
+                exchange.pauseBody(); // the application is busy, until the test resumes it
+                pausedExchange.complete(exchange);
+              }
+            }
+
+            @Override
+            public void onEnd() {
+              exchange.respond(200, "text/plain", bytes + " bytes");
+            }
+
+            @Override
+            public void onAbort(String reason) {
+            }
+          });
+        })
+        .start();
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+        .sslContext(TestCertificates.trustingClientContext()).connectTimeout(Duration.ofSeconds(10)).build();
+    // One request first, so that the next two share its connection.
+    assertThat(post(client, url("/other"), "text/plain", new byte[10]).body()).isEqualTo("collected 10");
+    var paused = client.sendAsync(HttpRequest.newBuilder(URI.create(url("/paused"))).header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[200_000])).build(), HttpResponse.BodyHandlers.ofString());
+    HttpExchange exchange = pausedExchange.get(10, TimeUnit.SECONDS);
+    Thread.sleep(500); // the paused body takes what flow control lets it
+
+    var other = client.sendAsync(HttpRequest.newBuilder(URI.create(url("/other")))
+            .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofByteArray(new byte[500])).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    try {
+      assertThat(other.get(10, TimeUnit.SECONDS).body()).isEqualTo("collected 500");
+    } finally {
+      exchange.execute(exchange::resumeBody);
+    }
+    assertThat(paused.get(10, TimeUnit.SECONDS).body()).isEqualTo("200000 bytes");
+  }
 }
