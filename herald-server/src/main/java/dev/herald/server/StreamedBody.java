@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
  * closes the connection).
  */
 final class StreamedBody extends ChannelInboundHandlerAdapter {
+  private static final System.Logger LOG = System.getLogger(StreamedBody.class.getName());
   /** Bytes waiting for the application before the socket is no longer read. */
   static final int PENDING_LIMIT = 64 * 1024;
 
@@ -206,6 +207,18 @@ final class StreamedBody extends ChannelInboundHandlerAdapter {
             receiver = null;
             cancelIdleTimer();
             target.onEnd();
+          }
+        } catch (RuntimeException failure) {
+          // Thrown into whoever made us deliver (a read, or the application's resumeBody or receiveBody):
+          // the body would stay unread with its connection open. It ends here instead.
+          LOG.log(System.Logger.Level.WARNING, "the receiver of a streamed body failed; its connection closes",
+              failure);
+          try {
+            if (state == State.STREAMING) {
+              abort("the receiver failed: " + failure);
+            }
+          } finally {
+            context.close();
           }
         } finally {
           content.release();

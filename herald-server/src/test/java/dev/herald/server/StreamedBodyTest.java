@@ -314,4 +314,53 @@ class StreamedBodyTest {
     }
     assertThat(paused.get(10, TimeUnit.SECONDS).body()).isEqualTo("200000 bytes");
   }
+
+  @Test
+  void aReceiverThatThrowsWhenTheHandlerResumesTheBodyHasItsConnectionClosedNotLeftStalled() throws Exception {
+    server = HttpServer.builder().listen(new InetSocketAddress("127.0.0.1", 0))
+        .streamedRequests((method, path, type) -> method.equals("POST"))
+        .handler(exchange -> {
+          exchange.deferAnswer();
+          exchange.receiveBody(new BodyReceiver() {
+            int pieces;
+
+            @Override
+            public void onData(ByteBuffer data) {
+              if (++pieces == 1) {
+                exchange.pauseBody();
+                exchange.eventLoop().schedule(exchange::resumeBody, 300, TimeUnit.MILLISECONDS);
+              } else {
+                throw new IllegalStateException("a bug in the receiver");
+              }
+            }
+
+            @Override
+            public void onEnd() {
+              exchange.respond(200, "text/plain", "whole");
+            }
+
+            @Override
+            public void onAbort(String reason) {
+              aborts.add(reason);
+            }
+          });
+        })
+        .start();
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.address().getPort())) {
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(("POST /count HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+          + "5\r\nfirst\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(100);
+      out.write("6\r\nsecond\r\n5\r\nthird\r\n".getBytes(StandardCharsets.US_ASCII)); // read while paused
+      out.flush();
+
+      long start = System.nanoTime();
+      String answer = readUntilClosedOrQuiet(socket, Duration.ofSeconds(5));
+
+      assertThat(answer).doesNotContain("whole");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("closed, not left waiting").isLessThan(Duration.ofSeconds(4));
+      assertThat(aborts).hasSize(1);
+    }
+  }
 }
