@@ -156,6 +156,9 @@ final class PipelineGate extends ChannelDuplexHandler {
     context.fireChannelReadComplete();
     if (held.isEmpty() && state != State.DONE) {
       context.channel().config().setAutoRead(true);
+      // A handler downstream may have turned reading on while the rest was still held (a streamed
+      // body's receiver): read() held that read back, and turning it on again asks for none.
+      context.read();
     }
   }
 
