@@ -143,15 +143,15 @@ final class PipelineGate extends ChannelDuplexHandler {
       done();
       return;
     }
+    ConnectionGuard guard = context.pipeline().get(ConnectionGuard.class);
     while (!held.isEmpty() && (state == State.IDLE || state == State.RECEIVING)) {
-      pass(context, held.poll());
-    }
-    if (state == State.RECEIVING) {
-      // The rest of that request is still to come: the request timeout applies to it from now on.
-      ConnectionGuard guard = context.pipeline().get(ConnectionGuard.class);
-      if (guard != null) {
+      Object msg = held.poll();
+      if (msg instanceof HttpRequest && guard != null) {
+        // The request timeout applies to it from now on, until it is received: whole, or at its head
+        // for a streamed request (started after, the timer would cut a long stream off with a 408).
         guard.requestStarted();
       }
+      pass(context, msg);
     }
     context.fireChannelReadComplete();
     if (held.isEmpty() && state != State.DONE) {

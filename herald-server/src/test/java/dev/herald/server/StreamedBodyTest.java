@@ -413,4 +413,55 @@ class StreamedBodyTest {
       assertThat(answers).contains("slow").endsWith("9 bytes");
     }
   }
+
+  @Test
+  void aStreamedRequestPipelinedBehindAnotherIsNotCutOffByTheRequestTimeout() throws Exception {
+    server = HttpServer.builder().listen(new InetSocketAddress("127.0.0.1", 0)).requestTimeout(Duration.ofMillis(800))
+        .streamedRequests((method, path, type) -> "/stream".equals(path))
+        .handler(exchange -> {
+          exchange.deferAnswer();
+          if (!exchange.streamedBody()) { // answered a moment later: the request behind it waits, read already
+            exchange.eventLoop().schedule(() -> exchange.respond(200, "text/plain", "slow"), 200, TimeUnit.MILLISECONDS);
+            return;
+          }
+          exchange.receiveBody(new BodyReceiver() {
+            long bytes;
+
+            @Override
+            public void onData(ByteBuffer data) {
+              bytes += data.remaining();
+            }
+
+            @Override
+            public void onEnd() {
+              exchange.respond(200, "text/plain", bytes + " bytes");
+            }
+
+            @Override
+            public void onAbort(String reason) {
+              aborts.add(reason);
+            }
+          });
+        })
+        .start();
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.address().getPort())) {
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
+          + "POST /stream HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+          + "5\r\nhello\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      for (int i = 0; i < 4; i++) { // a stream that goes on for longer than the request timeout, steadily
+        Thread.sleep(500);
+        out.write("1\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+      }
+      out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+
+      String answers = readUntilClosedOrQuiet(socket, Duration.ofSeconds(2));
+
+      assertThat(answers).doesNotContain("408");
+      assertThat(answers).contains("slow").endsWith("9 bytes");
+    }
+  }
 }
