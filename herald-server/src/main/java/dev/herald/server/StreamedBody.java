@@ -9,8 +9,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -111,12 +109,9 @@ final class StreamedBody extends ChannelInboundHandlerAdapter {
     receiver = null;
     paused = false;
     lastReadNanos = System.nanoTime();
-    if (head.headers().containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true)
-        && head.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING).size() == 1) {
-      // The decoder has undone the chunking, as the aggregator would; any other coding stays, and
-      // the dispatcher refuses it.
-      head.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-    }
+    // The decoder has undone the chunking: "chunked" goes, as the aggregator removes it; any other
+    // coding stays ("gzip, chunked" too), and the dispatcher refuses it.
+    HttpUtil.setTransferEncodingChunked(head, false);
     // Answered when the application starts receiving: a request refused before (a bad token) never
     // has its body sent at all. The aggregator downstream must not answer it too.
     expectsContinue = HttpUtil.is100ContinueExpected(head);
