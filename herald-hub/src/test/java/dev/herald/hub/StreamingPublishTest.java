@@ -456,6 +456,49 @@ class StreamingPublishTest {
     }
   }
 
+  @Test
+  void aLargeBatchOfAStreamDoesNotDisconnectSubscribersThatReadAsFastAsTheyCan() throws Exception {
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    List<Integer> batches = java.util.Collections.synchronizedList(new ArrayList<>());
+    dev.herald.hub.log.MemoryEventLog memory = new dev.herald.hub.log.MemoryEventLog(100_000, new dev.herald.log.IdGenerator());
+    start(builder -> builder.eventLog(new dev.herald.hub.log.ForwardingEventLog(memory) {
+      @Override
+      public java.util.concurrent.CompletableFuture<List<dev.herald.log.Entry>> appendAsync(
+          List<dev.herald.log.Update> updates) {
+        batches.add(updates.size());
+        // The first append waits, as a log busy with a slow disk would: the events behind it pile up.
+        return batches.size() == 1
+            ? java.util.concurrent.CompletableFuture.runAsync(() -> awaitGate(gate)).thenCompose(ready -> log.appendAsync(updates))
+            : log.appendAsync(updates);
+      }
+    }));
+    int count = 3000; // 3 MiB: under what a stream lets wait, over a subscriber's unsent limit
+    String data = "d".repeat(1024);
+    try (EventIterator events = fixture.subscribe("t");
+        RawStream publisher = new RawStream(fixture, HubFixture.publisherToken(), streamPath("t"))) {
+      StringBuilder chunk = new StringBuilder();
+      for (int i = 0; i < count; i++) {
+        chunk.append("data: ").append(data).append("\n\n");
+        if (chunk.length() > 60_000 || i == count - 1) {
+          publisher.chunk(chunk.toString());
+          chunk.setLength(0);
+        }
+      }
+      Thread.sleep(500);
+      gate.countDown();
+      String answer = publisher.end();
+      assertThat(answer).startsWith("HTTP/1.1 200");
+      Thread.sleep(500);
+
+      HttpResponse<String> metrics = fixture.get(fixture.uri("/metrics"));
+      assertThat(metrics.body().lines().filter(line -> line.startsWith("herald_slow_consumer_disconnects_total")))
+          .hasSize(1).allSatisfy(line -> assertThat(line).matches(".* 0(\\.0)?"));
+      for (int i = 0; i < count; i++) {
+        assertThat(next(events).data()).isEqualTo(data);
+      }
+    }
+  }
+
   private static void awaitGate(java.util.concurrent.CountDownLatch gate) {
     try {
       gate.await(30, java.util.concurrent.TimeUnit.SECONDS);

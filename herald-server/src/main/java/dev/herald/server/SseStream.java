@@ -124,6 +124,11 @@ public final class SseStream {
       return false;
     }
     if (!channel.isWritable()) {
+      // Over the limit with writes not flushed yet (a burst delivered in one go, e.g. a streaming
+      // publish's batch), the reader is not slow: what the socket takes now does not count.
+      channel.flush();
+    }
+    if (!channel.isWritable()) {
       chunk.release();
       closeAsSlowConsumer();
       return false;
