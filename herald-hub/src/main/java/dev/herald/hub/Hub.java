@@ -443,7 +443,7 @@ public final class Hub implements AutoCloseable {
     /**
      * Most events one streaming publish may carry (default {@value #DEFAULT_MAX_STREAM_EVENTS}); the
      * event past it ends the stream with 413, the ones before it published. The answer lists every
-     * event's id, so a stream holds about 30 bytes per event until it ends.
+     * event's id (at most 256 characters), so a stream holds its ids until it ends.
      */
     public Builder maxStreamEvents(long events) {
       if (events < 1) {

@@ -37,6 +37,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class StreamedPublish implements BodyReceiver, EventStreamParser.Listener {
   private static final System.Logger LOG = System.getLogger(StreamedPublish.class.getName());
+  /**
+   * The longest id an event of a stream may have: the answer holds every id until the stream ends,
+   * so what one stream makes the hub hold is bounded by the events it may carry times this.
+   */
+  static final int MAX_ID_LENGTH = 256;
   /** Events waiting for the log before the body is paused. */
   static final int PAUSE_EVENTS = 8192;
   /** Bytes (data, ids and types) waiting for the log before the body is paused. */
@@ -124,6 +129,11 @@ final class StreamedPublish implements BodyReceiver, EventStreamParser.Listener 
     }
     String id = event.id().equals(previousId) || event.id().isEmpty() ? null : event.id();
     previousId = event.id();
+    if (id != null && id.length() > MAX_ID_LENGTH) {
+      refuse(400, "invalid_update", "event " + (received + 1) + " of the stream: its id is longer than "
+          + MAX_ID_LENGTH + " characters");
+      return;
+    }
     if (id != null && (id.startsWith("#") || EventLog.EARLIEST.equals(id))) {
       refuse(400, "invalid_update", "event " + (received + 1) + " of the stream: its id must not start with '#'"
           + " nor be 'earliest'");

@@ -215,6 +215,19 @@ class StreamingPublishTest {
   }
 
   @Test
+  void anIdLongerThanAStreamAllowsEndsTheStreamWith400() throws Exception {
+    start(builder -> builder);
+
+    HttpResponse<String> response = stream(HubFixture.publisherToken(), streamPath("t"),
+        "data: fine\n\nid: " + "i".repeat(StreamedPublish.MAX_ID_LENGTH + 1) + "\ndata: x\n\n");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body().lines().findFirst()).hasValueSatisfying(line ->
+        assertThat(line).startsWith("invalid_update: event 2 of the stream: its id is longer than 256 characters"));
+    assertThat(fixture.hub.health().events()).isEqualTo(1);
+  }
+
+  @Test
   void anIdAlreadyStoredWithOtherContentIs409AfterTheEventsBefore() throws Exception {
     start(builder -> builder);
     fixture.publishOk("topic", "t", "id", "taken", "data", "original");
@@ -430,14 +443,14 @@ class StreamingPublishTest {
             : log.appendAsync(updates);
       }
     }));
-    // Each event is 32 KiB of type and id and one byte of data: 8 MiB of them wait at most.
+    // Each event is 32 KiB of type (and a short id) and one byte of data: 8 MiB of them wait at most.
     int count = 1000;
-    String type = "t".repeat(16 * 1024);
+    String type = "t".repeat(32 * 1024);
     try (RawStream publisher = new RawStream(fixture, HubFixture.publisherToken(), streamPath("t"))) {
       Thread writer = new Thread(() -> {
         try {
           for (int i = 0; i < count; i++) {
-            publisher.chunk("event: " + type + "\nid: " + i + "-" + "i".repeat(16 * 1024) + "\ndata: x\n\n");
+            publisher.chunk("event: " + type + "\nid: event-" + i + "\ndata: x\n\n");
           }
         } catch (IOException closed) {
           // the test ends it

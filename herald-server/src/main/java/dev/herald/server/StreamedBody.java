@@ -3,6 +3,7 @@ package dev.herald.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.channel.ChannelHandlerContext;
@@ -66,9 +67,14 @@ final class StreamedBody extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (state == State.IDLE) {
-      if (msg instanceof HttpRequest head && !(msg instanceof FullHttpRequest) && head.decoderResult().isSuccess()
-          && streams(head)) {
+      if (msg instanceof HttpRequest head && head.decoderResult().isSuccess() && streams(head)) {
         start(ctx, head);
+        if (msg instanceof FullHttpRequest whole) {
+          // A request that came whole at once (HTTP/2 headers that end the stream, an empty body):
+          // its body goes the same way, so the handler sees one kind of request.
+          channelRead(ctx, new DefaultLastHttpContent(whole.content().retain()));
+          whole.release();
+        }
         return;
       }
       ctx.fireChannelRead(msg);

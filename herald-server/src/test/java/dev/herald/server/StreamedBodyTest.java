@@ -156,6 +156,20 @@ class StreamedBodyTest {
   }
 
   @Test
+  void anEmptyBodyThatCameWithItsHeadersOverHttp2IsStreamedToo() throws Exception {
+    start(HttpServer.builder().tls(TestCertificates.certificate(), TestCertificates.privateKey()), false);
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+        .sslContext(TestCertificates.trustingClientContext()).connectTimeout(Duration.ofSeconds(10)).build();
+
+    HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url("/count")))
+        .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(response.body()).isEqualTo("0 bytes in 0 pieces");
+  }
+
+  @Test
   void aStreamedBodyWorksOverHttp2() throws Exception {
     start(HttpServer.builder().tls(TestCertificates.certificate(), TestCertificates.privateKey()), false);
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
