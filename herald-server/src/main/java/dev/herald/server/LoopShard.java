@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Subscriptions are isolated from each other: whatever one's filter or write throws (short of a
  * fatal VM error), the others of the loop still get the event; the failing one is closed, logged and
  * counted. {@link Subscription#costly Costly} subscriptions are offered each event in a second task,
- * after the cheap ones got it and their flush ran.
+ * after the cheap ones got it and their flush ran (when the pacer defers that flush, after it).
  */
 final class LoopShard<E> {
   private static final System.Logger LOG = System.getLogger(LoopShard.class.getName());
@@ -37,6 +37,10 @@ final class LoopShard<E> {
   private final java.util.function.Function<? super E, ? extends java.util.Collection<String>> keysOf;
   private final List<SseStream> dirty = new ArrayList<>();
   private boolean flushScheduled;
+  /** Whether the scheduled flush waits for the pacer (rather than the end of the tick). */
+  private boolean flushDeferred;
+  /** Costly deliveries held until the deferred flush ran, in sequence order. */
+  private final List<Runnable> afterFlush = new ArrayList<>();
   /** When the next flush pass may start. */
   private final FlushPacer pacer;
   /** The loop's clock: the one its scheduled tasks run by (tests move it by hand). */
@@ -107,7 +111,12 @@ final class LoopShard<E> {
       if (!costly.isEmpty()) {
         // queued behind the flush the cheap deliveries scheduled: their subscribers wait for no match
         ByteBuf reference = chunk.retain();
-        loop.execute(() -> deliverCostly(event, sequence, reference));
+        Runnable second = () -> deliverCostly(event, sequence, reference);
+        if (flushDeferred) {
+          afterFlush.add(second); // the cheap ones' flush waits for the pacer: the costly go after it still
+        } else {
+          loop.execute(second);
+        }
       }
     } finally {
       count(delivered, chunk);
@@ -196,6 +205,7 @@ final class LoopShard<E> {
         loop.execute(flushTask);
       } else {
         // busy loop: everything delivered until the wait is over shares one write per connection
+        flushDeferred = true;
         loop.schedule(flushTask, wait, TimeUnit.NANOSECONDS);
       }
     }
@@ -215,6 +225,11 @@ final class LoopShard<E> {
       // the pass is mostly one socket write per stream: its length is what the next wait scales with
       pacer.passed(start, clock.nanoTime());
     }
+    flushDeferred = false;
+    for (int i = 0, n = afterFlush.size(); i < n; i++) {
+      loop.execute(afterFlush.get(i));
+    }
+    afterFlush.clear();
   }
 
   private void remove(Subscription<E> subscription) {

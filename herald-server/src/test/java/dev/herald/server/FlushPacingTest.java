@@ -47,10 +47,11 @@ class FlushPacingTest {
     client.channel.runPendingTasks();
   }
 
-  /** Moves the loop's clock and runs the timers that came due. */
+  /** Moves the loop's clock and runs the timers that came due, then the tasks they queued. */
   private void advance(long nanos) {
     client.channel.advanceTimeBy(nanos, TimeUnit.NANOSECONDS);
     client.channel.runScheduledPendingTasks();
+    client.channel.runPendingTasks();
   }
 
   private int flushes() {
@@ -113,6 +114,28 @@ class FlushPacingTest {
     publishInATickOfItsOwn("2");
     advance(FlushPacer.MAX_WAIT_NANOS);
     assertThat(client.socket.journal).containsExactly("write", "flush", "write", "flush");
+  }
+
+  @Test
+  void aCostlySubscriptionIsOfferedAnEventOnlyAfterTheDeferredFlushOfTheCheapOnes() {
+    ServerConfig config = EmbeddedConnection.config(HttpServer.builder());
+    java.util.List<String> offered = new java.util.ArrayList<>();
+    client = new EmbeddedConnection(config, exchange -> {
+      SseStream stream = fanOut.subscribe(exchange, new Subscription<>(event -> true));
+      fanOut.add(new Subscription<String>(stream, event -> offered.add(event)).costly());
+    });
+    fanOut = new FanOut<>(List.of(client.channel.eventLoop()), config, null);
+    client.get("/events").read();
+    client.socket.journal.clear();
+    client.socket.flushNanos = 6 * MS;
+    publishInATickOfItsOwn("1");
+    client.socket.flushNanos = 0;
+    publishInATickOfItsOwn("2"); // the cheap write waits for the pass of 1 to be 6 ms behind
+    assertThat(offered).containsExactly("1");
+    advance(6 * MS);
+    assertThat(offered).containsExactly("1", "2");
+    client.read();
+    assertThat(client.data()).containsExactly("1", "1", "2", "2");
   }
 
   @Test
