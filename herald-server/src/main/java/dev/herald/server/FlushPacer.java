@@ -17,9 +17,9 @@ import java.time.Duration;
  *   <li><b>every tick</b> ({@code interval == 0}): at once, queued behind the deliveries already
  *       waiting.
  * </ul>
- * An adaptive wait shorter than {@link #MIN_WAIT_NANOS} is not worth a timer: the flush goes at once. Times
- * come from the loop's clock ({@code EventLoop.ticker()}), which tests can move by hand. Not
- * thread-safe: one per loop, used on it.
+ * An adaptive wait shorter than {@link #MIN_WAIT_NANOS} is not worth a timer: the flush goes at
+ * once. Times come from the loop's clock ({@code EventLoop.ticker()}), which tests can move by hand.
+ * Not thread-safe: one per loop, used on it.
  */
 final class FlushPacer {
   /** Shorter waits flush at once: a timer costs more than the few writes it would save. */
