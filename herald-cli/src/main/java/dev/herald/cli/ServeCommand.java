@@ -248,11 +248,13 @@ final class ServeCommand implements Callable<Integer> {
       description = "The least severe events logged (default: ${DEFAULT-VALUE}).")
   private String logLevel;
 
-  @Option(names = "--flush-interval", paramLabel = "DURATION", converter = Durations.class, defaultValue = "0s",
-      description = "Shortest time between two flushes of an event loop: a quiet hub flushes at once, a busy"
-          + " fan-out sends the updates of one interval in one write per subscriber (adds up to that much"
-          + " latency under load; default: ${DEFAULT-VALUE}, every loop tick).")
-  private Duration flushInterval;
+  @Option(names = "--flush-interval", paramLabel = "auto|DURATION", converter = FlushInterval.Converter.class,
+      defaultValue = FlushInterval.AUTO,
+      description = "When an event loop flushes its subscribers' writes. auto: a quiet loop at once; after a flush"
+          + " pass that took T (about 6 us per subscriber written), the next waits until T has passed since it"
+          + " ended (at most 50ms), so a busy fan-out sends several updates per write. A duration: at most one"
+          + " flush per that interval, at once when quiet; 0s: every loop tick (default: ${DEFAULT-VALUE}).")
+  private FlushInterval flushInterval;
 
   @Option(names = "--no-ui", negatable = false,
       description = "Serve no dashboard at / (nor its stats stream).")
@@ -371,7 +373,13 @@ final class ServeCommand implements Callable<Integer> {
     problems.attempt(() -> builder.requestTimeout(requestTimeout));
     problems.attempt(() -> builder.idleTimeout(idleTimeout));
     problems.attempt(() -> builder.maxConcurrentStreams(maxStreamsPerConnection));
-    problems.attempt(() -> builder.flushInterval(flushInterval));
+    problems.attempt(() -> {
+      if (flushInterval.fixed() == null) {
+        builder.adaptiveFlush();
+      } else {
+        builder.flushInterval(flushInterval.fixed());
+      }
+    });
     problems.attempt(() -> builder.maxHeaderSize(maxHeaderSize));
     problems.attempt(() -> builder.maxRequestLineLength(maxRequestLine));
     problems.attempt(() -> builder.publishRate(publishRate, publishBurst != null ? publishBurst

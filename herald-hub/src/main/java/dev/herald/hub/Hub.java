@@ -78,13 +78,15 @@ public final class Hub implements AutoCloseable {
         .requestTimeout(builder.requestTimeout)
         .idleTimeout(builder.idleTimeout)
         .maxConcurrentStreams(builder.maxConcurrentStreams)
-        .flushInterval(builder.flushInterval)
         .maxHeaderSize(builder.maxHeaderSize)
         .maxRequestLineLength(builder.maxRequestLineLength)
         .replayBudget(builder.replayBudget)
         .replayPageSize(builder.replayPageSize)
         .replayStallTimeout(builder.replayStallTimeout)
         .streamedRequests(Hub::streamsBody);
+    if (builder.flushInterval != null) {
+      serverBuilder.flushInterval(builder.flushInterval);
+    }
     if (builder.tlsCertificate != null) {
       serverBuilder.tls(builder.tlsCertificate, builder.tlsKey);
     }
@@ -310,7 +312,8 @@ public final class Hub implements AutoCloseable {
     private double publishRate;
     private int publishBurst;
     private boolean ui = true;
-    private Duration flushInterval = Duration.ZERO;
+    /** {@code null}: adaptive, the server's default. */
+    private Duration flushInterval;
     private boolean uiOpen;
     private Duration clockSkew = DEFAULT_CLOCK_SKEW;
     private List<String> publishOrigins = List.of();
@@ -679,15 +682,28 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * The shortest time between two flushes of one event loop (default zero: every tick). A quiet
-     * hub still flushes at once; under heavy fan-out the updates of one interval share one write per
-     * subscriber, adding up to that much latency.
+     * A fixed shortest time between two flushes of one event loop instead of the default
+     * {@linkplain #adaptiveFlush adaptive} pacing; zero flushes at the end of every loop tick. A
+     * quiet hub still flushes at once; under heavy fan-out the updates of one interval share one
+     * write per subscriber, adding up to that much latency.
      */
     public Builder flushInterval(Duration interval) {
       if (interval.isNegative()) {
         throw new IllegalArgumentException("flushInterval must not be negative: " + interval);
       }
       this.flushInterval = interval;
+      return this;
+    }
+
+    /**
+     * Paces each event loop's flushes by their cost (the default, {@code herald serve
+     * --flush-interval auto}): a quiet loop flushes at once; after a flush pass that took {@code T}
+     * (about one socket write per subscriber written), the next waits until {@code T} has passed
+     * since it ended, at most 50 ms, so a busy fan-out sends several updates per write at a delay no
+     * longer than a pass. See {@code HttpServer.Builder#adaptiveFlush}. Undoes {@link #flushInterval}.
+     */
+    public Builder adaptiveFlush() {
+      this.flushInterval = null;
       return this;
     }
 

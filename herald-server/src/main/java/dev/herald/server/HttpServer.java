@@ -273,7 +273,8 @@ public final class HttpServer implements AutoCloseable {
     Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     SslContext sslContext;
     int maxConcurrentStreams = DEFAULT_MAX_CONCURRENT_STREAMS;
-    Duration flushInterval = Duration.ZERO;
+    /** {@code null}: adaptive. */
+    Duration flushInterval;
     long replayBudget = DEFAULT_REPLAY_BUDGET;
     int replayPageSize = DEFAULT_REPLAY_PAGE_SIZE;
     Duration replayStallTimeout = DEFAULT_REPLAY_STALL_TIMEOUT;
@@ -325,14 +326,28 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * The shortest time between two flushes of one event loop (default {@link Duration#ZERO}: flush
-     * at the end of every tick). An event written when the loop last flushed longer ago than this
-     * is flushed at once, so a quiet hub adds no latency; under load everything written within the
-     * interval goes out in one write per connection, trading up to that much latency for fewer,
-     * larger writes.
+     * A fixed shortest time between two flushes of one event loop, instead of the default
+     * {@linkplain #adaptiveFlush adaptive} pacing; {@link Duration#ZERO} flushes at the end of every
+     * loop tick (one write per connection per tick, however busy the loop). An event written when
+     * the loop last flushed longer ago than the interval is flushed at once, so a quiet hub adds no
+     * latency; under load everything written within the interval goes out in one write per
+     * connection, trading up to that much latency for fewer, larger writes.
      */
     public Builder flushInterval(Duration interval) {
       this.flushInterval = requireNotNegative(interval, "flushInterval");
+      return this;
+    }
+
+    /**
+     * Paces each event loop's flushes by their own cost (the default): after a flush pass that took
+     * {@code P}, the loop's next flush waits until {@code P} has passed since it ended (at most
+     * 50 ms; under 50 µs it does not wait). A quiet loop, or one with few subscribers, flushes at
+     * once; a loop whose passes are long (one socket write per subscriber, ~6 µs each on Linux)
+     * coalesces what arrives meanwhile into one write per connection, so it keeps up with more
+     * updates at a delay no longer than a pass. Undoes {@link #flushInterval}.
+     */
+    public Builder adaptiveFlush() {
+      this.flushInterval = null;
       return this;
     }
 

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,14 +15,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The subscriptions whose connections one event loop owns. Only that loop touches it, so delivery
  * takes no lock. Streams written during a loop tick are flushed once, after every delivery queued in
- * that tick; with a flush interval, a loop that flushed less than an interval ago waits for the
- * interval's end, so a busy loop sends many updates per write while a quiet one flushes at once.
- * Streams idle for the heartbeat interval get a comment.
+ * that tick, unless the {@link FlushPacer} says the last flush pass was too recent: then the flush
+ * waits (by default about as long as that pass took), so a busy loop sends many updates per write
+ * while a quiet one flushes at once. Streams idle for the heartbeat interval get a comment.
  *
  * <p>Subscriptions are isolated from each other: whatever one's filter or write throws (short of a
  * fatal VM error), the others of the loop still get the event; the failing one is closed, logged and
  * counted. {@link Subscription#costly Costly} subscriptions are offered each event in a second task,
- * after the cheap ones got it and their flush ran.
+ * after the cheap ones got it and their flush ran (when the pacer defers that flush, after it).
  */
 final class LoopShard<E> {
   private static final System.Logger LOG = System.getLogger(LoopShard.class.getName());
@@ -36,9 +37,14 @@ final class LoopShard<E> {
   private final java.util.function.Function<? super E, ? extends java.util.Collection<String>> keysOf;
   private final List<SseStream> dirty = new ArrayList<>();
   private boolean flushScheduled;
-  /** At most one flush per interval; 0: flush every tick. */
-  private final long flushIntervalNanos;
-  private long lastFlushNanos = System.nanoTime() - Long.MAX_VALUE / 2;
+  /** Whether the scheduled flush waits for the pacer (rather than the end of the tick). */
+  private boolean flushDeferred;
+  /** Costly deliveries held until the deferred flush ran, in sequence order. */
+  private final List<Runnable> afterFlush = new ArrayList<>();
+  /** When the next flush pass may start. */
+  private final FlushPacer pacer;
+  /** The loop's clock: the one its scheduled tasks run by (tests move it by hand). */
+  private final Ticker clock;
   /** Made once: a method reference written at the call site would be a new object every tick. */
   private final Runnable flushTask = this::flushDirty;
 
@@ -57,7 +63,8 @@ final class LoopShard<E> {
     this.keysOf = keysOf;
     this.config = config;
     this.holdLimitBytes = config.writeBufferHighWaterMark;
-    this.flushIntervalNanos = config.flushInterval.toNanos();
+    this.pacer = new FlushPacer(config.flushInterval);
+    this.clock = loop.ticker();
     Duration heartbeat = config.heartbeat;
     if (!heartbeat.isZero()) {
       long nanos = heartbeat.toNanos();
@@ -104,7 +111,12 @@ final class LoopShard<E> {
       if (!costly.isEmpty()) {
         // queued behind the flush the cheap deliveries scheduled: their subscribers wait for no match
         ByteBuf reference = chunk.retain();
-        loop.execute(() -> deliverCostly(event, sequence, reference));
+        Runnable second = () -> deliverCostly(event, sequence, reference);
+        if (flushDeferred) {
+          afterFlush.add(second); // the cheap ones' flush waits for the pacer: the costly go after it still
+        } else {
+          loop.execute(second);
+        }
       }
     } finally {
       count(delivered, chunk);
@@ -187,12 +199,13 @@ final class LoopShard<E> {
     }
     if (!flushScheduled) {
       flushScheduled = true;
-      long wait = flushIntervalNanos == 0 ? 0 : lastFlushNanos + flushIntervalNanos - System.nanoTime();
+      long wait = pacer.timed() ? pacer.waitNanos(clock.nanoTime()) : 0;
       if (wait <= 0) {
         // quiet loop: at once, queued behind deliveries already waiting (they share the flush)
         loop.execute(flushTask);
       } else {
-        // busy loop: everything delivered until the interval is over shares one write per connection
+        // busy loop: everything delivered until the wait is over shares one write per connection
+        flushDeferred = true;
         loop.schedule(flushTask, wait, TimeUnit.NANOSECONDS);
       }
     }
@@ -200,15 +213,23 @@ final class LoopShard<E> {
 
   private void flushDirty() {
     flushScheduled = false;
-    if (flushIntervalNanos != 0) {
-      lastFlushNanos = System.nanoTime();
-    }
+    boolean timed = pacer.timed();
+    long start = timed ? clock.nanoTime() : 0;
     for (int i = 0, n = dirty.size(); i < n; i++) {
       SseStream stream = dirty.get(i);
       stream.awaitingFlush = false;
       stream.flush();
     }
     dirty.clear();
+    if (timed) {
+      // the pass is mostly one socket write per stream: its length is what the next wait scales with
+      pacer.passed(start, clock.nanoTime());
+    }
+    flushDeferred = false;
+    for (int i = 0, n = afterFlush.size(); i < n; i++) {
+      loop.execute(afterFlush.get(i));
+    }
+    afterFlush.clear();
   }
 
   private void remove(Subscription<E> subscription) {

@@ -36,6 +36,7 @@ final class ServerConfig {
   final Duration idleTimeout;
   final SslContext sslContext;
   final int maxConcurrentStreams;
+  /** A fixed flush interval, zero for every tick, {@code null} for adaptive ({@link FlushPacer}). */
   final Duration flushInterval;
   final BodyBudget bodyBudget;
   /** The requests whose bodies are streamed to the handler; null: none. */

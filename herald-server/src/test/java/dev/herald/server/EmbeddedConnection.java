@@ -33,6 +33,8 @@ final class EmbeddedConnection {
   EmbeddedConnection(ServerConfig config, RequestHandler handler) {
     channel = new EmbeddedChannel(socket, new HttpRequestDecoder(), new HttpResponseEncoder(),
         new BodyAggregator(1024), new RequestDispatcher(handler, config));
+    // the loop's clock moves only when a test moves it: flush pacing then depends on no machine's speed
+    channel.freezeTime();
   }
 
   /** A server configuration for embedded connections. */
@@ -93,6 +95,8 @@ final class EmbeddedConnection {
     /** What arrived at the socket, in order: "write" for each write, "flush" for each flush. */
     final List<String> journal = new ArrayList<>();
     private boolean shut;
+    /** How long each flush takes on the loop's clock: a socket whose writes cost time. */
+    long flushNanos;
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
@@ -103,6 +107,9 @@ final class EmbeddedConnection {
     @Override
     public void flush(ChannelHandlerContext ctx) {
       journal.add("flush");
+      if (flushNanos > 0) {
+        ((EmbeddedChannel) ctx.channel()).advanceTimeBy(flushNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
       if (!shut) {
         pass(Integer.MAX_VALUE);
       }

@@ -85,7 +85,8 @@ public record HeraldProperties(@DefaultValue @NestedConfigurationProperty Hub hu
    * @param maxStreamsPerConnection concurrent HTTP/2 streams per connection
    * @param maxHeaderSize bytes of request headers at most
    * @param maxRequestLine bytes of the request line at most
-   * @param flushInterval write coalescing interval (0: flush at once)
+   * @param flushInterval a fixed write coalescing interval (0: flush every loop tick); unset: adaptive, as
+   *     herald serve's default {@code --flush-interval auto}
    * @param publishRate publishes per second per publisher (0: no limit)
    * @param publishBurst publishes a publisher may send at once above the rate
    * @param ui whether the hub serves its dashboard
