@@ -385,18 +385,7 @@ class StreamingPublishTest {
   void whileTheLogIsBusyTheHubStopsReadingTheStreamInsteadOfHoldingItInMemory() throws Exception {
     java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
     List<Integer> batches = java.util.Collections.synchronizedList(new ArrayList<>());
-    dev.herald.hub.log.MemoryEventLog memory = new dev.herald.hub.log.MemoryEventLog(200_000, new dev.herald.log.IdGenerator());
-    start(builder -> builder.eventLog(new dev.herald.hub.log.ForwardingEventLog(memory) {
-      @Override
-      public java.util.concurrent.CompletableFuture<List<dev.herald.log.Entry>> appendAsync(
-          List<dev.herald.log.Update> updates) {
-        batches.add(updates.size());
-        // The first append waits for the gate, as a log busy with a slow disk would.
-        return batches.size() == 1
-            ? java.util.concurrent.CompletableFuture.runAsync(() -> awaitGate(gate)).thenCompose(ready -> log.appendAsync(updates))
-            : log.appendAsync(updates);
-      }
-    }));
+    startWithFirstAppendGated(gate, batches);
     int count = 100_000;
     try (RawStream publisher = new RawStream(fixture, HubFixture.publisherToken(), streamPath("t"))) {
       Thread writer = new Thread(() -> {
@@ -432,17 +421,7 @@ class StreamingPublishTest {
   void theBytesThatWaitForABusyLogCountEveryFieldOfAnEventNotOnlyItsData() throws Exception {
     java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
     List<Integer> batches = java.util.Collections.synchronizedList(new ArrayList<>());
-    dev.herald.hub.log.MemoryEventLog memory = new dev.herald.hub.log.MemoryEventLog(10_000, new dev.herald.log.IdGenerator());
-    start(builder -> builder.eventLog(new dev.herald.hub.log.ForwardingEventLog(memory) {
-      @Override
-      public java.util.concurrent.CompletableFuture<List<dev.herald.log.Entry>> appendAsync(
-          List<dev.herald.log.Update> updates) {
-        batches.add(updates.size());
-        return batches.size() == 1
-            ? java.util.concurrent.CompletableFuture.runAsync(() -> awaitGate(gate)).thenCompose(ready -> log.appendAsync(updates))
-            : log.appendAsync(updates);
-      }
-    }));
+    startWithFirstAppendGated(gate, batches);
     // Each event is 32 KiB of type (and a short id) and one byte of data: 8 MiB of them wait at most.
     int count = 1000;
     String type = "t".repeat(32 * 1024);
@@ -510,6 +489,26 @@ class StreamingPublishTest {
         assertThat(next(events).data()).isEqualTo(data);
       }
     }
+  }
+
+  /**
+   * A hub on a memory log whose first append waits for {@code gate}, as a log busy with a slow disk
+   * would; {@code batches} gets the size of every append.
+   */
+  private void startWithFirstAppendGated(java.util.concurrent.CountDownLatch gate, List<Integer> batches)
+      throws InterruptedException {
+    dev.herald.hub.log.MemoryEventLog memory = new dev.herald.hub.log.MemoryEventLog(200_000,
+        new dev.herald.log.IdGenerator());
+    start(builder -> builder.eventLog(new dev.herald.hub.log.ForwardingEventLog(memory) {
+      @Override
+      public java.util.concurrent.CompletableFuture<List<dev.herald.log.Entry>> appendAsync(
+          List<dev.herald.log.Update> updates) {
+        batches.add(updates.size());
+        return batches.size() == 1
+            ? java.util.concurrent.CompletableFuture.runAsync(() -> awaitGate(gate)).thenCompose(ready -> log.appendAsync(updates))
+            : log.appendAsync(updates);
+      }
+    }));
   }
 
   private static void awaitGate(java.util.concurrent.CountDownLatch gate) {

@@ -378,9 +378,12 @@ class StreamedBodyTest {
     }
   }
 
-  @Test
-  void aStreamedRequestPipelinedBehindAnotherHasItsBodyRead() throws Exception {
-    server = HttpServer.builder().listen(new InetSocketAddress("127.0.0.1", 0))
+  /**
+   * A server that answers {@code GET /slow} 200 ms late and streams {@code /stream}'s body, answering
+   * its size: a streamed request pipelined behind a slow one.
+   */
+  private void startSlowThenStreamed(HttpServer.Builder builder) throws InterruptedException {
+    server = builder.listen(new InetSocketAddress("127.0.0.1", 0))
         .streamedRequests((method, path, type) -> "/stream".equals(path))
         .handler(exchange -> {
           exchange.deferAnswer();
@@ -408,6 +411,11 @@ class StreamedBodyTest {
           });
         })
         .start();
+  }
+
+  @Test
+  void aStreamedRequestPipelinedBehindAnotherHasItsBodyRead() throws Exception {
+    startSlowThenStreamed(HttpServer.builder());
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.address().getPort())) {
       java.io.OutputStream out = socket.getOutputStream();
       out.write(("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -430,34 +438,7 @@ class StreamedBodyTest {
 
   @Test
   void aStreamedRequestPipelinedBehindAnotherIsNotCutOffByTheRequestTimeout() throws Exception {
-    server = HttpServer.builder().listen(new InetSocketAddress("127.0.0.1", 0)).requestTimeout(Duration.ofMillis(800))
-        .streamedRequests((method, path, type) -> "/stream".equals(path))
-        .handler(exchange -> {
-          exchange.deferAnswer();
-          if (!exchange.streamedBody()) { // answered a moment later: the request behind it waits, read already
-            exchange.eventLoop().schedule(() -> exchange.respond(200, "text/plain", "slow"), 200, TimeUnit.MILLISECONDS);
-            return;
-          }
-          exchange.receiveBody(new BodyReceiver() {
-            long bytes;
-
-            @Override
-            public void onData(ByteBuffer data) {
-              bytes += data.remaining();
-            }
-
-            @Override
-            public void onEnd() {
-              exchange.respond(200, "text/plain", bytes + " bytes");
-            }
-
-            @Override
-            public void onAbort(String reason) {
-              aborts.add(reason);
-            }
-          });
-        })
-        .start();
+    startSlowThenStreamed(HttpServer.builder().requestTimeout(Duration.ofMillis(800)));
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.address().getPort())) {
       java.io.OutputStream out = socket.getOutputStream();
       out.write(("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
