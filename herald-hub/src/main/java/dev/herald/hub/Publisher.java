@@ -56,14 +56,8 @@ final class Publisher {
           + " (one update), or text/event-stream with the topics in the query (a stream of updates)");
       return;
     }
-    TokenLocator.Found token;
-    try {
-      token = TokenLocator.locate(exchange);
-      if (token == null) {
-        throw new AuthException("missing_token", "publishing needs a JWT (Authorization: Bearer ...)");
-      }
-    } catch (AuthException refusal) {
-      refuse(exchange, refusal);
+    TokenLocator.Found token = locateToken(exchange);
+    if (token == null) {
       return;
     }
     // Parsed now, answered after the token: the body is released once handle returns, and verifying
@@ -84,6 +78,20 @@ final class Publisher {
         refusal -> refuse(exchange, refusal));
   }
 
+  /** The request's token, or null once its absence or malformation is answered. */
+  private TokenLocator.Found locateToken(HttpExchange exchange) {
+    try {
+      TokenLocator.Found token = TokenLocator.locate(exchange);
+      if (token == null) {
+        throw new AuthException("missing_token", "publishing needs a JWT (Authorization: Bearer ...)");
+      }
+      return token;
+    } catch (AuthException refusal) {
+      refuse(exchange, refusal);
+      return null;
+    }
+  }
+
   /**
    * Answers 401, or 429 when the address is over its rate: failed attempts are charged to the address
    * (not to the token, which an attacker can vary), so guessing tokens is throttled like publishing.
@@ -102,14 +110,8 @@ final class Publisher {
    * body ({@link StreamedPublish}). Authorized once, for every topic, before the body is read.
    */
   private void handleStream(HttpExchange exchange) {
-    TokenLocator.Found token;
-    try {
-      token = TokenLocator.locate(exchange);
-      if (token == null) {
-        throw new AuthException("missing_token", "publishing needs a JWT (Authorization: Bearer ...)");
-      }
-    } catch (AuthException refusal) {
-      refuse(exchange, refusal);
+    TokenLocator.Found token = locateToken(exchange);
+    if (token == null) {
       return;
     }
     List<String> topics = exchange.query().getOrDefault("topic", List.of());
