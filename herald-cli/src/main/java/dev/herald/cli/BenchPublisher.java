@@ -188,12 +188,12 @@ final class BenchPublisher {
   }
 
   /** Ends every stream and counts what each answer acknowledged (all of a stream, or none of it). */
-  private void finishStreams(Duration timeout) {
+  private void finishStreams() {
     for (int topic = 0; topic < topics; topic++) {
       if (!streams.opened(topic)) {
         continue;
       }
-      BenchStreams.Answer answer = streams.finish(topic, timeout);
+      BenchStreams.Answer answer = streams.finish(topic);
       if (answer.status() == 200 && answer.ids() == streamSent[topic]) {
         acknowledged.add(streamSent[topic]);
         lastAckedSeq.accumulateAndGet(topic, nextSeq[topic], Math::max);
@@ -217,7 +217,7 @@ final class BenchPublisher {
   /** Waits (at most {@code timeout}) for every answer; unanswered sends count as errors. */
   void awaitAnswers(Duration timeout) throws InterruptedException {
     if (streams != null) {
-      finishStreams(timeout);
+      finishStreams(); // each answer within StreamUpload.ANSWER_TIMEOUT of its stream's end
       return;
     }
     long deadline = System.nanoTime() + timeout.toNanos();
