@@ -228,6 +228,35 @@ class StreamingPublishTest {
   }
 
   @Test
+  void aStoreThatFailsMidStreamEndsItWith503AndKeepsWhatItStoredBefore() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger appends = new java.util.concurrent.atomic.AtomicInteger();
+    dev.herald.hub.log.MemoryEventLog memory = new dev.herald.hub.log.MemoryEventLog(1000, new dev.herald.log.IdGenerator());
+    start(builder -> builder.eventLog(new dev.herald.hub.log.ForwardingEventLog(memory) {
+      @Override
+      public java.util.concurrent.CompletableFuture<List<dev.herald.log.Entry>> appendAsync(
+          List<dev.herald.log.Update> updates) {
+        // the store fails from its second append on, as a full disk would
+        return appends.incrementAndGet() == 1 ? log.appendAsync(updates)
+            : java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("injected: disk full"));
+      }
+    }));
+    try (EventIterator events = fixture.subscribe("t");
+        RawStream publisher = new RawStream(fixture, HubFixture.publisherToken(), streamPath("t"))) {
+      publisher.chunk("data: stored\n\n");
+      assertThat(next(events).data()).isEqualTo("stored");
+
+      publisher.chunk("data: not stored\n\n");
+      String answer = publisher.readAll(); // answered at once, the body unfinished, and closed
+
+      assertThat(answer).startsWith("HTTP/1.1 503").contains("Retry-After: 1");
+      List<String> lines = RawStream.body(answer).lines().toList();
+      assertThat(lines.get(0)).startsWith("store_unavailable: ");
+      assertThat(lines).hasSize(2);
+      assertThat(memory.stats().events()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void anIdAlreadyStoredWithOtherContentIs409AfterTheEventsBefore() throws Exception {
     start(builder -> builder);
     fixture.publishOk("topic", "t", "id", "taken", "data", "original");
