@@ -1,6 +1,7 @@
 package dev.herald.cli;
 
 import dev.herald.hub.Hub;
+import dev.herald.source.Sources;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -281,6 +282,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "Publishes allowed in a burst above --publish-rate (default: twice the rate, at least 1).")
   private Integer publishBurst;
 
+  @Option(names = "--source", paramLabel = "URI",
+      description = "A database or broker the hub consumes, each message stored once as an update (repeatable):"
+          + " postgresql://, kafka://, nats://, amqp://, mqtt:// with the connector's parameters"
+          + " (docs/sources.md). Default: none.")
+  private java.util.List<String> sources = new java.util.ArrayList<>();
+
   @CommandLine.Mixin
   private ConfigOption config;
 
@@ -391,6 +398,9 @@ final class ServeCommand implements Callable<Integer> {
         problems.attempt(() -> log.sharePresence(builder, subscriptionsExpiry));
       }
     }
+    for (String source : sources) {
+      problems.attempt(() -> builder.source(Sources.open(source))); // checks the URI; connects once the hub serves
+    }
     if ((tlsCert == null) != (tlsKey == null)) {
       problems.add("give both --tls-cert and --tls-key, or neither");
     } else if (tlsCert != null) {
@@ -437,7 +447,7 @@ final class ServeCommand implements Callable<Integer> {
         "protocols", hub.secure() ? "h2,http/1.1 (TLS)" : "http/1.1,h2c", "store", eventLog.describe(),
         "anonymous", Boolean.toString(allowAnonymous), "subscriptions", !subscriptions ? "off" : store.equals("memory") || store.equals("sqlite")
             ? "this node" : "every node on the Redis",
-        "secret", generated ? "generated" : "configured");
+        "secret", generated ? "generated" : "configured", "sources", Integer.toString(sources.size()));
     Log.info(err, "memory budgets", "max_heap", ByteSize.format(Runtime.getRuntime().maxMemory()),
         "cache_size", store.equals("memory") ? "none (the store is memory)" : ByteSize.format(cacheSize),
         "publish_bytes_in_flight", ByteSize.format(maxPublishBytesInFlight),

@@ -37,6 +37,7 @@ final class StarterConfig {
     sections.put("--log-format", "Logs");
     sections.put("--flush-interval", "Delivery, dashboard and active subscriptions");
     sections.put("--publish-rate", "Publish rate limits");
+    sections.put("--source", "Sources: databases and brokers the hub consumes (docs/sources.md)");
     return sections;
   }
 

@@ -9,6 +9,9 @@ import dev.herald.log.SubscriptionRegistry;
 import dev.herald.server.FanOut;
 import dev.herald.server.HttpExchange;
 import dev.herald.server.HttpServer;
+import dev.herald.source.Source;
+import dev.herald.source.SourceRunner;
+import dev.herald.source.SourceStats;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,6 +63,8 @@ public final class Hub implements AutoCloseable {
   private volatile boolean closing;
   private final ExecutorService readers;
   private static final int READER_THREADS = 2;
+  /** Filled once the hub serves; read by metrics, readiness and the dashboard. */
+  private final List<SourceRunner> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Streaming publishes: their bodies go to the publisher as they arrive. */
   private static boolean streamsBody(String method, String path, String contentType) {
@@ -104,7 +109,7 @@ public final class Hub implements AutoCloseable {
       this.log = opened;
       this.fanOut = server.newFanOut(dispatched -> dispatched.update().topics());
       this.matching = new Matching(builder.matchBudget);
-      this.metrics = new HubMetrics(server, fanOut, log, builder.clock, matching.stats);
+      this.metrics = new HubMetrics(server, fanOut, log, builder.clock, matching.stats, this::sources);
       feed(log, fanOut, metrics::published);
       Feed subscriptionFeed = null;
       if (builder.subscriptions) {
@@ -126,7 +131,7 @@ public final class Hub implements AutoCloseable {
         fanOut.endAll();
       });
       statsStream = builder.ui ? new StatsStream(server, metrics, builder.clock,
-          builder.subscriberKey.withClockSkew(builder.clockSkew), builder.uiOpen, startedPresence) : null;
+          builder.subscriberKey.withClockSkew(builder.clockSkew), builder.uiOpen, startedPresence, this::sources) : null;
       this.stats = statsStream;
       RateLimiter limiter = builder.publishRate > 0
           ? new RateLimiter(builder.publishRate, builder.publishBurst, System::nanoTime) : null;
@@ -139,9 +144,13 @@ public final class Hub implements AutoCloseable {
           metrics);
       Router router = new Router(new Cors(builder.corsOrigins), publisher, subscriber,
           presence != null ? new SubscriptionsApi(subscriberKey, presence, readers) : null, metrics, () -> !closing,
-          statsStream, builder.ui ? new StaticFiles() : null);
+          statsStream, builder.ui ? new StaticFiles() : null, this::sources);
       server.serve(router::route);
+      for (Source source : builder.sources) {
+        sources.add(SourceRunner.start(source, log, builder.maxUpdateSize));
+      }
     } catch (RuntimeException | Error e) {
+      sources.forEach(SourceRunner::close);
       if (statsStream != null) {
         statsStream.close();
       }
@@ -245,6 +254,15 @@ public final class Hub implements AutoCloseable {
     return fanOut.size();
   }
 
+  /** What each source (broker or database the hub consumes) has done, in the order they were given. */
+  public List<SourceStats> sources() {
+    List<SourceStats> stats = new ArrayList<>(sources.size());
+    for (SourceRunner runner : sources) {
+      stats.add(runner.stats());
+    }
+    return stats;
+  }
+
   /** Whether the hub can take publishes now (what {@code GET /readyz} answers). */
   public HubHealth health() {
     return HubHealth.check(metrics, () -> !closing);
@@ -264,6 +282,13 @@ public final class Hub implements AutoCloseable {
   @Override
   public void close() {
     closing = true; // unready first, so that a load balancer stops sending before streams end
+    for (SourceRunner source : sources) { // no append after the log closes; what is unacknowledged comes again
+      try {
+        source.close();
+      } catch (RuntimeException e) {
+        System.getLogger(Hub.class.getName()).log(System.Logger.Level.WARNING, "closing a source failed: " + e);
+      }
+    }
     if (stats != null) {
       stats.close();
     }
@@ -326,8 +351,19 @@ public final class Hub implements AutoCloseable {
     private java.util.function.Supplier<? extends EventLog> subscriptionEventLog = () -> new MemoryEventLog(
         DEFAULT_SUBSCRIPTION_EVENTS, DEFAULT_SUBSCRIPTION_EVENT_BYTES, new IdGenerator());
     private java.util.function.Supplier<? extends SubscriptionRegistry> subscriptionRegistry = LocalSubscriptions::new;
+    private final List<Source> sources = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * A database or broker the hub consumes once it listens ({@link dev.herald.source.Sources#open}
+     * makes one from a URI): each message is stored as an update with its source's deterministic id,
+     * then acknowledged. The hub closes it.
+     */
+    public Builder source(Source source) {
+      sources.add(Objects.requireNonNull(source, "source"));
+      return this;
+    }
 
     /**
      * Whether the hub tracks active subscriptions (Mercure's presence; default no): a private event
@@ -748,12 +784,23 @@ public final class Hub implements AutoCloseable {
       return this;
     }
 
-    /** Binds and starts the hub. */
+    /** Binds and starts the hub; closes the sources given if it cannot. */
     public Hub start() throws InterruptedException {
-      if (publisherKey == null || subscriberKey == null) {
-        throw new IllegalStateException("configure the JWT secret(s) for publishers and subscribers");
+      try {
+        if (publisherKey == null || subscriberKey == null) {
+          throw new IllegalStateException("configure the JWT secret(s) for publishers and subscribers");
+        }
+        return new Hub(this);
+      } catch (RuntimeException | Error | InterruptedException e) {
+        for (Source source : sources) {
+          try {
+            source.close();
+          } catch (RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        throw e;
       }
-      return new Hub(this);
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.herald.log.EventLog;
 import dev.herald.log.LogStats;
 import dev.herald.server.FanOut;
 import dev.herald.server.HttpServer;
+import dev.herald.source.SourceStats;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -18,7 +19,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
 /**
  * The hub's metrics in a Prometheus registry of its own: counters the hub's handlers increment,
@@ -52,7 +55,8 @@ final class HubMetrics {
   private volatile LogStats cachedStats;
   private volatile long cachedAtNanos;
 
-  HubMetrics(HttpServer server, FanOut<?> fanOut, EventLog log, Clock clock, MatchStats matches) {
+  HubMetrics(HttpServer server, FanOut<?> fanOut, EventLog log, Clock clock, MatchStats matches,
+      Supplier<List<SourceStats>> sources) {
     this.server = server;
     this.log = log;
     this.clock = clock;
@@ -139,11 +143,40 @@ final class HubMetrics {
     });
     gauge("herald_store_writable", "1 when the log's last write succeeded, else 0",
         () -> stats().writable() ? 1 : 0);
+    registerSources(sources);
     // Constant labels set once: a scrape costs nothing more; joins on it tell which build a node runs.
     Info.builder().name("herald_build_info").help("The version and git commit of this hub (value 1)")
         .labelNames("version", "commit").register(registry)
         .setLabelValues(BuildInfo.CURRENT.version(), BuildInfo.CURRENT.commit());
     JvmMetrics.builder().register(registry);
+  }
+
+  /** Per source (label {@code source}: its URI without credentials), read from the runners at scrape time. */
+  private void registerSources(Supplier<List<SourceStats>> sources) {
+    CounterWithCallback.builder().name("herald_source_messages_total")
+        .help("Messages taken from a source, by outcome: published (stored for the first time), duplicate"
+            + " (redelivered, already stored: skipped), refused (could not become an update)")
+        .labelNames("source", "outcome")
+        .callback(callback -> {
+          for (SourceStats stats : sources.get()) {
+            callback.call(stats.published(), stats.name(), "published");
+            callback.call(stats.duplicates(), stats.name(), "duplicate");
+            callback.call(stats.refused(), stats.name(), "refused");
+          }
+        }).register(registry);
+    CounterWithCallback.builder().name("herald_source_errors_total")
+        .help("Failures of a source or of appends from it, each followed by a retry").labelNames("source")
+        .callback(callback -> sources.get().forEach(stats -> callback.call(stats.errors(), stats.name())))
+        .register(registry);
+    GaugeWithCallback.builder().name("herald_source_lag_messages")
+        .help("Messages waiting in a source (NaN when it cannot tell or is not running)").labelNames("source")
+        .callback(callback -> sources.get().forEach(stats ->
+            callback.call(stats.lag() < 0 ? Double.NaN : stats.lag(), stats.name())))
+        .register(registry);
+    GaugeWithCallback.builder().name("herald_source_up")
+        .help("1 while a source is consuming; 0 while it reconnects or waits for the log").labelNames("source")
+        .callback(callback -> sources.get().forEach(stats -> callback.call(stats.healthy() ? 1 : 0, stats.name())))
+        .register(registry);
   }
 
   private void gauge(String name, String help, DoubleSupplier value) {

@@ -1,7 +1,10 @@
 package dev.herald.hub;
 
 import dev.herald.server.HttpExchange;
+import dev.herald.source.SourceStats;
+import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Routes the hub's requests: the Mercure endpoint to its publisher and subscriber, the health,
@@ -16,10 +19,12 @@ final class Router {
   private final BooleanSupplier listening;
   private final StatsStream stats;
   private final StaticFiles files;
+  private final Supplier<List<SourceStats>> sources;
 
   /** {@code stats} and {@code files} are null without the dashboard, {@code subscriptions} without presence. */
   Router(Cors cors, Publisher publisher, Subscriber subscriber, SubscriptionsApi subscriptions, HubMetrics metrics,
-      BooleanSupplier listening, StatsStream stats, StaticFiles files) {
+      BooleanSupplier listening, StatsStream stats, StaticFiles files, Supplier<List<SourceStats>> sources) {
+    this.sources = sources;
     this.subscriptions = subscriptions;
     this.cors = cors;
     this.publisher = publisher;
@@ -76,13 +81,28 @@ final class Router {
     }
   }
 
-  /** 200 when the hub can take publishes (listening, the log writable), else 503; JSON either way. */
+  /**
+   * 200 when the hub can take publishes (listening, the log writable), else 503; JSON either way. The
+   * sources are reported but do not decide: a hub whose broker is down still takes publishes, and
+   * taking it out of a load balancer would not bring the broker back.
+   */
   private void readiness(HttpExchange exchange) {
     HubHealth health = HubHealth.check(metrics, listening);
     boolean isReady = health.ready();
+    StringBuilder sourceChecks = new StringBuilder();
+    for (SourceStats source : sources.get()) {
+      sourceChecks.append(sourceChecks.length() == 0 ? "" : ",")
+          .append("{\"name\":").append(Json.string(source.name()))
+          .append(",\"ok\":").append(source.healthy())
+          .append(",\"state\":").append(Json.string(source.state()))
+          .append(",\"lag\":").append(source.lag())
+          .append(source.lastError() == null ? "" : ",\"lastError\":" + Json.string(source.lastError()))
+          .append('}');
+    }
     String body = "{\"status\":\"" + (isReady ? "ready" : "unready") + "\",\"checks\":{"
         + "\"listening\":{\"ok\":" + health.listening() + "},"
-        + "\"store\":{\"ok\":" + health.storeWritable() + ",\"detail\":" + Json.string(health.storeDetail()) + "}}}\n";
+        + "\"store\":{\"ok\":" + health.storeWritable() + ",\"detail\":" + Json.string(health.storeDetail()) + "},"
+        + "\"sources\":[" + sourceChecks + "]}}\n";
     exchange.respond(isReady ? 200 : 503, Responses.JSON, body);
   }
 }

@@ -4,6 +4,7 @@ import dev.herald.log.LogStats;
 import dev.herald.server.HttpExchange;
 import dev.herald.server.HttpServer;
 import dev.herald.server.SseStream;
+import dev.herald.source.SourceStats;
 import dev.herald.sse.SseEncoder;
 import dev.herald.sse.SseEvent;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /.well-known/herald/stats}: the dashboard's live numbers as an event stream, one
@@ -48,6 +50,8 @@ final class StatsStream implements AutoCloseable {
   private volatile byte[] latest;
   /** Null when the hub does not track active subscriptions. */
   private final Presence presence;
+  /** The sources the hub consumes (none for most hubs). */
+  private final Supplier<List<SourceStats>> sources;
   /** The most topics the dashboard lists by their subscriptions. */
   static final int TOP_TOPICS = 20;
 
@@ -56,7 +60,8 @@ final class StatsStream implements AutoCloseable {
    * the topic {@value #TOPIC}.
    */
   StatsStream(HttpServer server, HubMetrics metrics, Clock clock, JwtVerifier verifier, boolean open,
-      Presence presence) {
+      Presence presence, Supplier<List<SourceStats>> sources) {
+    this.sources = sources;
     this.presence = presence;
     this.server = server;
     this.verifier = verifier;
@@ -178,6 +183,7 @@ final class StatsStream implements AutoCloseable {
     field(json, "replays", Json.number(metrics.replayCount()));
     field(json, "replayedEvents", Json.number(metrics.replayedEventCount()));
     field(json, "subscriptions", subscriptions());
+    field(json, "sources", sources());
     json.append("\"store\":{");
     field(json, "kind", Json.string(store.kind()));
     field(json, "bytes", Json.number(store.fileBytes() != null ? store.fileBytes() : store.contentBytes()));
@@ -220,6 +226,25 @@ final class StatsStream implements AutoCloseable {
             .append("{\"topic\":").append(Json.string(entry.getKey())).append(",\"count\":")
             .append(entry.getValue()).append('}'));
     return json.append("]}").toString();
+  }
+
+  /** {@code "sources"}: what each source the hub consumes has done (an empty array when there is none). */
+  private String sources() {
+    StringBuilder json = new StringBuilder(64).append('[');
+    for (SourceStats source : sources.get()) {
+      json.append(json.length() == 1 ? "" : ",").append('{');
+      field(json, "name", Json.string(source.name()));
+      field(json, "state", Json.string(source.state()));
+      field(json, "consumed", Json.number(source.consumed()));
+      field(json, "published", Json.number(source.published()));
+      field(json, "duplicates", Json.number(source.duplicates()));
+      field(json, "refused", Json.number(source.refused()));
+      field(json, "errors", Json.number(source.errors()));
+      field(json, "lag", source.lag() < 0 ? "null" : Json.number(source.lag()));
+      json.append("\"lastError\":").append(source.lastError() == null ? "null" : Json.string(source.lastError()))
+          .append('}');
+    }
+    return json.append(']').toString();
   }
 
   private static void field(StringBuilder json, String name, String value) {

@@ -7,7 +7,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.NettyRuntime;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.internal.SystemPropertyUtil;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,6 +70,15 @@ public final class HttpServer implements AutoCloseable {
   /** Set once by {@link #serve}, before the first connection is accepted. */
   private volatile RequestHandler handler;
 
+  /**
+   * One event loop per core, not Netty's two: the loops never block, and every loop more is one more
+   * task and wake-up per published batch (each loop holds subscribers) and more context switches; on
+   * one core, two loops made a publish cost 10-25% more CPU (docs/benchmarks.md, S3).
+   */
+  static int defaultIoThreads() {
+    return Math.max(1, SystemPropertyUtil.getInt("io.netty.eventLoopThreads", NettyRuntime.availableProcessors()));
+  }
+
   private HttpServer(Builder builder) throws InterruptedException {
     if (builder.maxBodyBytesInFlight < builder.maxBodySize) { // else a body of the largest size could never be received
       throw new IllegalArgumentException("maxBodyBytesInFlight (" + builder.maxBodyBytesInFlight
@@ -77,7 +88,7 @@ public final class HttpServer implements AutoCloseable {
     this.shutdownGrace = builder.shutdownGrace;
     Transport io = Transport.best();
     this.transport = io.label();
-    this.group = io.newEventLoopGroup(builder.ioThreads);
+    this.group = io.newEventLoopGroup(builder.ioThreads > 0 ? builder.ioThreads : defaultIoThreads());
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(io.serverChannel())
@@ -405,7 +416,10 @@ public final class HttpServer implements AutoCloseable {
       return this;
     }
 
-    /** Event loop threads (default 0: Netty's default, twice the cores). */
+    /**
+     * Event loop threads (default 0: one per core the JVM may use, or Netty's
+     * {@code io.netty.eventLoopThreads} system property when set).
+     */
     public Builder ioThreads(int threads) {
       this.ioThreads = requireAtLeast(threads, 0, "ioThreads");
       return this;

@@ -38,7 +38,7 @@ public interface Source extends AutoCloseable {
   /** Cuts a {@link #poll} in progress short, from another thread, because the runner is stopping. */
   default void wakeup() {}
 
-  /** Releases the connection for good. */
+  /** Releases the connection for good; a second call does nothing. */
   @Override
   void close();
 }

@@ -10,7 +10,8 @@ public interface SourceFactory {
   java.util.Set<String> schemes();
 
   /**
-   * A source for {@code uri}, not yet connected. Reads every query parameter it knows with
+   * A source for {@code uri}, not yet connected: it must not connect nor start a thread before
+   * {@link Source#connect} ({@code herald config check} makes sources only to check their URIs). Reads every query parameter it knows with
    * {@link SourceUri}, and {@link SourceUri#requireAllUsed() fails} on any other.
    *
    * @throws IllegalArgumentException naming what is wrong with the URI

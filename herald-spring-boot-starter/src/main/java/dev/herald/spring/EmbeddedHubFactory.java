@@ -82,6 +82,11 @@ final class EmbeddedHubFactory {
       if (p.tlsCert() != null) {
         builder.tls(Path.of(p.tlsCert()), Path.of(p.tlsKey()));
       }
+      if (p.sources() != null) {
+        for (String source : p.sources()) {
+          builder.source(dev.herald.source.Sources.open(source)); // connects once the hub serves
+        }
+      }
       builder.eventLog(EmbeddedStore.opener(p)) // opened once the port is bound
           .cacheSize(EmbeddedStore.cacheBytes(p));
       EmbeddedStore.sharePresence(builder, p);

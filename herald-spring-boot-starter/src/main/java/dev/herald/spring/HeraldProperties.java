@@ -93,6 +93,8 @@ public record HeraldProperties(@DefaultValue @NestedConfigurationProperty Hub hu
    * @param subscriptions whether the hub tracks active subscriptions (Mercure's presence: subscription
    *     events and GET /.well-known/mercure/subscriptions); with a Redis store, those of every instance on
    *     that Redis
+   * @param sources databases and brokers the hub consumes, as source URIs (postgresql://, kafka://,
+   *     nats://, amqp://, mqtt://; add the connector module, e.g. herald-source-postgresql)
    */
   public record Embedded(boolean enabled, @DefaultValue(":8090") String listen, @DefaultValue("memory") String store,
       @DefaultValue("herald-data") String dataDir, @DefaultValue("os") String durability, Long retainEvents,
@@ -106,7 +108,7 @@ public record HeraldProperties(@DefaultValue @NestedConfigurationProperty Hub hu
       Duration jwtClockSkew, Integer maxTopics, Integer maxSelectorLength, Integer maxTemplateVariables,
       Long matchBudget, String tlsCert, String tlsKey, Integer maxStreamsPerConnection, DataSize maxHeaderSize,
       DataSize maxRequestLine, Duration flushInterval, Double publishRate, Integer publishBurst,
-      @DefaultValue("true") boolean ui, boolean subscriptions) {
+      @DefaultValue("true") boolean ui, boolean subscriptions, List<String> sources) {
 
     /** The secret publishers' tokens are signed with, if the hub verifies them by a secret. */
     String publisherSecret() {

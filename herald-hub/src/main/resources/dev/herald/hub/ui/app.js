@@ -115,6 +115,7 @@
     renderStore(s.store || {});
     renderErrors(s.publishErrors || {});
     renderSubscriptions(s.subscriptions);
+    renderSources(s.sources || []);
     push(history.publish, s.publishRate);
     push(history.delivery, s.deliveryRate);
     push(history.subscribers, s.subscribers);
@@ -154,6 +155,38 @@
       var dd = document.createElement('dd');
       dd.textContent = count(entry.count);
       list.append(dt, dd);
+    });
+  }
+
+  // Databases and brokers the hub consumes (herald serve --source); the card is hidden without any.
+  function renderSources(sources) {
+    $('sources-card').hidden = sources.length === 0;
+    if (sources.length === 0) return;
+    var up = sources.filter(function (src) { return src.state === 'running'; }).length;
+    text('stat-sources-total', up + ' / ' + sources.length + ' running');
+    var box = $('stat-sources');
+    box.replaceChildren();
+    sources.forEach(function (src) {
+      var name = document.createElement('p');
+      name.className = 'mono wrapid';
+      name.textContent = src.name;
+      var list = document.createElement('dl');
+      list.className = 'kv';
+      [['State', src.state], ['Published', count(src.published)], ['Duplicates skipped', count(src.duplicates)],
+        ['Refused', count(src.refused)], ['Errors', count(src.errors)],
+        ['Lag', known(src.lag) ? count(src.lag) : DASH]].forEach(function (pair) {
+        var dt = document.createElement('dt'), dd = document.createElement('dd');
+        dt.textContent = pair[0];
+        dd.textContent = pair[1];
+        list.append(dt, dd);
+      });
+      box.append(name, list);
+      if (src.lastError) {
+        var error = document.createElement('p');
+        error.className = 'sub muted';
+        error.textContent = 'Last error: ' + src.lastError;
+        box.append(error);
+      }
     });
   }
 
