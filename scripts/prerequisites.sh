@@ -50,3 +50,39 @@ herald_install_lintian() {
   fi
   herald_apt_install lintian
 }
+
+# True when something accepts TCP connections on 127.0.0.1:$1.
+herald_port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Starts one service for the source connectors' tests when nothing listens on its port: $1 name,
+# $2 port, the rest the command that starts it (as the machine's own start scripts do). Waits up to
+# 90 s for the port; fails, saying which, if the service is not installed or does not come up.
+herald_start_service() {
+  local name=$1 port=$2
+  shift 2
+  herald_port_open "$port" && return 0
+  if ! command -v "$1" >/dev/null 2>&1; then
+    echo "herald: $name is not listening on 127.0.0.1:$port and '$1' is not installed" >&2
+    return 1
+  fi
+  echo "== starting $name for the source tests"
+  "$@" >/dev/null 2>&1 || true
+  for _ in $(seq 1 180); do
+    herald_port_open "$port" && return 0
+    sleep 0.5
+  done
+  echo "herald: $name did not come up on 127.0.0.1:$port" >&2
+  return 1
+}
+
+# The brokers and the database the source connectors' tests consume (docs/sources.md): PostgreSQL,
+# NATS with JetStream, RabbitMQ and Mosquitto on their standard loopback ports.
+herald_start_source_services() {
+  herald_start_service PostgreSQL 5432 pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql 2>/dev/null | head -1)" main start
+  herald_start_service NATS 4222 start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server \
+    -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log
+  herald_start_service RabbitMQ 5672 rabbitmq-server -detached
+  herald_start_service Mosquitto 1883 mosquitto -d -c /etc/mosquitto/mosquitto.conf
+}
