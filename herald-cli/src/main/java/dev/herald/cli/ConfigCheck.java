@@ -177,8 +177,21 @@ final class ConfigCheck implements Callable<Integer> {
     }
   }
 
-  /** Secrets never shown: JWT secrets, PEM text, the password of a Redis URI. */
+  /** Secrets never shown: JWT secrets, PEM text, the password of a Redis or source URI. */
   static String masked(String key, String value) {
+    if (key.equals("source")) {
+      StringBuilder shown = new StringBuilder();
+      for (String uri : value.strip().split("\\s+")) {
+        String redacted;
+        try {
+          redacted = dev.herald.source.SourceUri.parse(uri).redacted();
+        } catch (IllegalArgumentException e) {
+          redacted = "(a URI that does not parse)"; // it may hold a password: the problem says what is wrong
+        }
+        shown.append(shown.length() == 0 ? "" : " ").append(redacted);
+      }
+      return shown.toString();
+    }
     if (key.contains("secret")) {
       return "*** (" + value.length() + " characters)";
     }

@@ -282,10 +282,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "Publishes allowed in a burst above --publish-rate (default: twice the rate, at least 1).")
   private Integer publishBurst;
 
-  @Option(names = "--source", paramLabel = "URI",
-      description = "A database or broker the hub consumes, each message stored once as an update (repeatable):"
-          + " postgresql://, kafka://, nats://, amqp://, mqtt:// with the connector's parameters"
-          + " (docs/sources.md). Default: none.")
+  @Option(names = "--source", paramLabel = "URI", split = "\\s+", splitSynopsisLabel = " ",
+      description = "A database or broker the hub consumes, each message stored once as an update (repeatable,"
+          + " or several separated by spaces, as in a config file's source= line): postgresql://, kafka://,"
+          + " nats://, amqp://, mqtt:// with the connector's parameters (docs/sources.md). Default: none.")
   private java.util.List<String> sources = new java.util.ArrayList<>();
 
   @CommandLine.Mixin

@@ -171,4 +171,20 @@ class ConfigCheckTest {
     assertThat(err.toString()).contains("herald: --max-topics must be at least 1",
         "herald: --max-selector-length must be at least 1");
   }
+
+  @Test
+  void aSourceWithoutItsConnectorIsAProblemNamingTheInstalledOnes() {
+    assertThat(check("--jwt-secret", SECRET, "--source", "nosuch://user:pw@host/x")).isEqualTo(2);
+    assertThat(output() + err).contains("no source connector for 'nosuch://' in nosuch://user:***@host/x")
+        .doesNotContain("pw@");
+  }
+
+  @Test
+  void sourceUrisAreShownWithoutTheirPasswords() throws Exception {
+    Path config = config("jwt-secret=" + SECRET + "\nsource=nosuch://a:secret1@h1/x nosuch://b:secret2@h2/y?token=t\n");
+    check("--config", config.toString());
+    assertThat(output()).contains("nosuch://a:***@h1/x nosuch://b:***@h2/y?token=***")
+        .doesNotContain("secret1").doesNotContain("secret2");
+    assertThat(output() + err).contains("no source connector for 'nosuch://'");
+  }
 }
