@@ -55,7 +55,7 @@ public final class Hub implements AutoCloseable {
   private final EventLog log;
   private final FanOut<Dispatched> fanOut;
   private final Matching matching;
-  private final HubMetrics metrics;
+  private volatile HubMetrics metrics; // volatile: event loops read it through the delay listener
   private final StatsStream stats;
   private final Presence presence;
   private final SubscriptionRegistry registry;
@@ -88,7 +88,13 @@ public final class Hub implements AutoCloseable {
         .replayBudget(builder.replayBudget)
         .replayPageSize(builder.replayPageSize)
         .replayStallTimeout(builder.replayStallTimeout)
-        .streamedRequests(Hub::streamsBody);
+        .streamedRequests(Hub::streamsBody)
+        .deliveryDelays(nanos -> {
+          HubMetrics ready = metrics; // null until the metrics exist: nothing is delivered before
+          if (ready != null) {
+            ready.deliveryDelay(nanos);
+          }
+        });
     if (builder.flushInterval != null) {
       serverBuilder.flushInterval(builder.flushInterval);
     }

@@ -51,6 +51,7 @@ final class HubMetrics {
   private final Counter storeLosses;
   private final Histogram commitSeconds;
   private final Histogram commitBatch;
+  private final Histogram deliveryDelay;
   final LatencyWindow commitLatency = new LatencyWindow(4096);
   private volatile LogStats cachedStats;
   private volatile long cachedAtNanos;
@@ -88,6 +89,11 @@ final class HubMetrics {
     commitBatch = Histogram.builder().name("herald_store_commit_batch_size")
         .help("Updates stored per group commit").classicOnly()
         .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024).register(registry);
+    deliveryDelay = Histogram.builder().name("herald_delivery_delay_seconds").unit(Unit.SECONDS)
+        .help("Per flush pass of an event loop, how long the oldest update it wrote waited since it was stored:"
+            + " what the hub added to delivery (network and client excluded)").classicOnly()
+        .classicUpperBounds(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+        .register(registry);
     log.onCommit((updates, nanos) -> {
       commitSeconds.observe(nanos / 1e9);
       commitBatch.observe(updates);
@@ -203,6 +209,10 @@ final class HubMetrics {
       cachedAtNanos = now;
     }
     return stats;
+  }
+
+  void deliveryDelay(long nanos) {
+    deliveryDelay.observe(nanos / 1e9);
   }
 
   void published() {

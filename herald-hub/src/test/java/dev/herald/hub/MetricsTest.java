@@ -130,6 +130,18 @@ class MetricsTest {
   }
 
   @Test
+  void everyFlushPassThatWroteUpdatesRecordsTheirDeliveryDelay() throws Exception {
+    fixture = new HubFixture();
+    assertThat(scrape()).contains("herald_delivery_delay_seconds_count 0");
+    try (EventIterator a = fixture.subscribe("t")) {
+      fixture.publishOk("topic", "t", "data", "x");
+      assertThat(a.poll(Duration.ofSeconds(10)).data()).isEqualTo("x");
+      assertThat(awaitSample("herald_delivery_delay_seconds_count", 1)).isGreaterThanOrEqualTo(1);
+      assertThat(sample(scrape(), "herald_delivery_delay_seconds_sum")).isPositive();
+    }
+  }
+
+  @Test
   void idempotentRepeatsAreNotCountedAsPublished() throws Exception {
     fixture = new HubFixture();
     fixture.publishOk("topic", "t", "id", "once", "data", "x");

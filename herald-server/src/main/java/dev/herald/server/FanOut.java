@@ -72,11 +72,12 @@ public final class FanOut<E> {
   /** Sends {@code sseBytes} (one encoded event) to every subscription whose filter accepts {@code event}. */
   public void publish(E event, long sequence, byte[] sseBytes) {
     ByteBuf chunk = SseChunks.frame(PooledByteBufAllocator.DEFAULT, sseBytes);
+    long publishedAt = System.nanoTime();
     try {
       for (LoopShard<E> shard : all) {
         ByteBuf reference = chunk.retain();
         try {
-          shard.loop.execute(() -> shard.deliver(event, sequence, reference));
+          shard.loop.execute(() -> shard.deliver(event, sequence, reference, publishedAt));
         } catch (java.util.concurrent.RejectedExecutionException stopped) { // the server closed: no task, no release
           reference.release();
           throw stopped;
@@ -105,6 +106,7 @@ public final class FanOut<E> {
       return;
     }
     ByteBuf[] chunks = new ByteBuf[events.size()];
+    long publishedAt = System.nanoTime();
     try {
       for (int i = 0; i < chunks.length; i++) {
         chunks[i] = SseChunks.frame(PooledByteBufAllocator.DEFAULT, events.get(i).sseBytes());
@@ -118,7 +120,7 @@ public final class FanOut<E> {
           shard.loop.execute(() -> {
             for (int i = 0; i < references.length; i++) {
               Published<E> published = events.get(i);
-              shard.deliver(published.event(), published.sequence(), references[i]);
+              shard.deliver(published.event(), published.sequence(), references[i], publishedAt);
             }
           });
         } catch (java.util.concurrent.RejectedExecutionException stopped) { // the server closed: no task, no release

@@ -290,8 +290,21 @@ public final class HttpServer implements AutoCloseable {
     int replayPageSize = DEFAULT_REPLAY_PAGE_SIZE;
     Duration replayStallTimeout = DEFAULT_REPLAY_STALL_TIMEOUT;
     StreamedRequests streamedRequests;
+    java.util.function.LongConsumer deliveryDelays = nanos -> { };
 
     private Builder() {}
+
+    /**
+     * Hears, once per flush pass of an event loop that wrote updates, how long the oldest of them
+     * waited: from reaching the fan-out ({@link FanOut#publish}) to the end of the pass that wrote it
+     * to the sockets, in nanoseconds. The upper bound of what the server added to their delivery (not
+     * counting the socket's and the client's part). Called on event loops: must be cheap and
+     * thread-safe. Default: nobody.
+     */
+    public Builder deliveryDelays(java.util.function.LongConsumer listener) {
+      this.deliveryDelays = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
 
     /**
      * The requests whose bodies the handler reads as they arrive ({@link HttpExchange#receiveBody})

@@ -45,6 +45,9 @@ final class LoopShard<E> {
   private final FlushPacer pacer;
   /** The loop's clock: the one its scheduled tasks run by (tests move it by hand). */
   private final Ticker clock;
+  /** When the oldest update written since the last flush pass reached the fan-out; NONE when none. */
+  private long pendingSince = NONE;
+  private static final long NONE = Long.MAX_VALUE;
   /** Made once: a method reference written at the call site would be a new object every tick. */
   private final Runnable flushTask = this::flushDirty;
 
@@ -95,8 +98,11 @@ final class LoopShard<E> {
     subscription.closeFuture().addListener(closed -> loop.execute(() -> remove(subscription)));
   }
 
-  /** Writes the shared chunk to every subscription that wants the event; releases the caller's reference. */
-  void deliver(E event, long sequence, ByteBuf chunk) {
+  /**
+   * Writes the shared chunk to every subscription that wants the event; releases the caller's
+   * reference. {@code publishedAt} ({@link System#nanoTime}) is when the event reached the fan-out.
+   */
+  void deliver(E event, long sequence, ByteBuf chunk, long publishedAt) {
     int delivered = 0;
     try {
       delivered += offer(unindexed, event, sequence, chunk);
@@ -111,7 +117,7 @@ final class LoopShard<E> {
       if (!costly.isEmpty()) {
         // queued behind the flush the cheap deliveries scheduled: their subscribers wait for no match
         ByteBuf reference = chunk.retain();
-        Runnable second = () -> deliverCostly(event, sequence, reference);
+        Runnable second = () -> deliverCostly(event, sequence, reference, publishedAt);
         if (flushDeferred) {
           afterFlush.add(second); // the cheap ones' flush waits for the pacer: the costly go after it still
         } else {
@@ -120,14 +126,23 @@ final class LoopShard<E> {
       }
     } finally {
       count(delivered, chunk);
+      written(delivered, publishedAt);
+    }
+  }
+
+  /** Remembers the oldest update of the coming flush pass, for the delivery-delay figure. */
+  private void written(int delivered, long publishedAt) {
+    if (delivered > 0 && publishedAt < pendingSince) {
+      pendingSince = publishedAt;
     }
   }
 
   /** The second task of a delivery: the costly subscriptions. */
-  private void deliverCostly(E event, long sequence, ByteBuf chunk) {
+  private void deliverCostly(E event, long sequence, ByteBuf chunk, long publishedAt) {
     int delivered = 0;
     try {
       delivered = offer(costly, event, sequence, chunk);
+      written(delivered, publishedAt);
     } finally {
       count(delivered, chunk);
     }
@@ -221,6 +236,15 @@ final class LoopShard<E> {
       stream.flush();
     }
     dirty.clear();
+    if (pendingSince != NONE) {
+      long waited = System.nanoTime() - pendingSince;
+      pendingSince = NONE;
+      try {
+        config.deliveryDelays.accept(waited);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "the delivery-delay listener failed", e);
+      }
+    }
     if (timed) {
       // the pass is mostly one socket write per stream: its length is what the next wait scales with
       pacer.passed(start, clock.nanoTime());

@@ -41,6 +41,8 @@ final class ServerConfig {
   final BodyBudget bodyBudget;
   /** The requests whose bodies are streamed to the handler; null: none. */
   final StreamedRequests streamedRequests;
+  /** {@link HttpServer.Builder#deliveryDelays}. */
+  final java.util.function.LongConsumer deliveryDelays;
   private volatile boolean closing;
 
   ServerConfig(HttpServer.Builder builder, ChannelGroup streams) {
@@ -62,6 +64,7 @@ final class ServerConfig {
     this.replayStallTimeout = builder.replayStallTimeout;
     this.bodyBudget = new BodyBudget(builder.maxBodyBytesInFlight);
     this.streamedRequests = builder.streamedRequests;
+    this.deliveryDelays = builder.deliveryDelays;
   }
 
   boolean closing() {
