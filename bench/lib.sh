@@ -112,3 +112,43 @@ machine() {
   echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/{print $2}') GiB;" \
     "server pinned to CPU $SERVER_CPU, bench to CPU $BENCH_CPU; $("$JAVA" -version 2>&1 | head -1); nginx $(command -v nginx >/dev/null && nginx -v 2>&1 | cut -d/ -f2 || echo "not installed")"
 }
+
+# hub_metrics <port>: the hub's /metrics text (empty if it does not answer).
+hub_metrics() { curl -s --max-time 5 "http://127.0.0.1:$1/metrics" || true; }
+
+# delay_quantiles <before> <after>: p50 and p99 of herald_delivery_delay_seconds between two
+# /metrics texts, in ms, as the upper bounds of the histogram buckets they fall in (the hub's own
+# share of delivery latency: from stored to written, per flush pass, for the pass's oldest update).
+delay_quantiles() {
+  awk -v before="$1" -v after="$2" '
+    function load(text, into,   n, i, line, le, v) {
+      n = split(text, lines, "\n")
+      for (i = 1; i <= n; i++) {
+        line = lines[i]
+        if (line ~ /^herald_delivery_delay_seconds_bucket\{le="/) {
+          le = line; sub(/^[^"]*"/, "", le); sub(/".*/, "", le)
+          v = line; sub(/.* /, "", v)
+          into[le] = v + 0
+        }
+      }
+    }
+    BEGIN {
+      load(before, b); load(after, a)
+      total = a["+Inf"] - b["+Inf"]
+      if (total <= 0) { print "n/a n/a"; exit }
+      k = 0
+      for (le in a) if (le != "+Inf") bounds[++k] = le + 0
+      # sort the bounds ascending
+      for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (bounds[j] < bounds[i]) { t = bounds[i]; bounds[i] = bounds[j]; bounds[j] = t }
+      p50 = ">" bounds[k] * 1000; p99 = p50
+      f50 = 0; f99 = 0
+      for (i = 1; i <= k; i++) {
+        key = bounds[i] ""
+        for (le in a) if (le + 0 == bounds[i]) key = le
+        c = a[key] - b[key]
+        if (!f50 && c >= 0.5 * total) { p50 = "<=" bounds[i] * 1000; f50 = 1 }
+        if (!f99 && c >= 0.99 * total) { p99 = "<=" bounds[i] * 1000; f99 = 1 }
+      }
+      printf "%s %s %d\n", p50, p99, total
+    }'
+}
