@@ -21,6 +21,8 @@ import java.util.Map;
 public final class FanOut<E> {
   private final Map<EventExecutor, LoopShard<E>> shards = new IdentityHashMap<>();
   private final List<LoopShard<E>> all = new ArrayList<>();
+  /** Subscriptions added and not yet closed, across every loop. */
+  private final java.util.concurrent.atomic.AtomicInteger registered = new java.util.concurrent.atomic.AtomicInteger();
 
   private final ServerConfig config;
 
@@ -39,9 +41,17 @@ public final class FanOut<E> {
    * delivers the events {@code subscription} accepts from now on. Call on the exchange's event loop.
    */
   public SseStream subscribe(HttpExchange exchange, Subscription<E> subscription, String... headerPairs) {
-    SseStream stream = exchange.openStream(headerPairs);
-    subscription.attach(stream);
-    add(subscription);
+    // Counted before the client can see the stream open: an update it publishes once it sees that
+    // must not be skipped as if nobody listened. add() counts it for as long as it lives.
+    registered.incrementAndGet();
+    SseStream stream;
+    try {
+      stream = exchange.openStream(headerPairs);
+      subscription.attach(stream);
+      add(subscription);
+    } finally {
+      registered.decrementAndGet();
+    }
     return stream;
   }
 
@@ -66,11 +76,27 @@ public final class FanOut<E> {
     if (!loop.inEventLoop()) {
       throw new IllegalStateException("add a subscription on its stream's event loop");
     }
+    registered.incrementAndGet();
+    subscription.closeFuture().addListener(closed -> registered.decrementAndGet());
     shards.get(loop).add(subscription);
+  }
+
+  /**
+   * Whether no subscription is registered, read after the event was stored: then no task is queued
+   * and nothing framed. Safe because a subscription counted after this read came after the event
+   * was stored (it is counted before its client can see the stream open): a live one does not get
+   * what was published before it, and a replaying one reads the event from the history it reads
+   * after registering.
+   */
+  private boolean nobodyListens() {
+    return registered.get() == 0;
   }
 
   /** Sends {@code sseBytes} (one encoded event) to every subscription whose filter accepts {@code event}. */
   public void publish(E event, long sequence, byte[] sseBytes) {
+    if (nobodyListens()) {
+      return;
+    }
     ByteBuf chunk = SseChunks.frame(PooledByteBufAllocator.DEFAULT, sseBytes);
     long publishedAt = System.nanoTime();
     try {
@@ -97,7 +123,7 @@ public final class FanOut<E> {
    * {@link #publish} apply to each.
    */
   public void publishAll(List<Published<E>> events) {
-    if (events.isEmpty()) {
+    if (events.isEmpty() || nobodyListens()) {
       return;
     }
     if (events.size() == 1) {
