@@ -34,7 +34,7 @@ final class JetStreamSetup {
   private JetStreamSetup() {}
 
   /** Creates the stream when it is missing; checks an existing one's subjects against the URI's. */
-  static void stream(JetStreamManagement jsm, NatsSettings settings) throws IOException, JetStreamApiException {
+  static StreamInfo stream(JetStreamManagement jsm, NatsSettings settings) throws IOException, JetStreamApiException {
     StreamInfo info;
     try {
       info = jsm.getStreamInfo(settings.stream());
@@ -42,8 +42,7 @@ final class JetStreamSetup {
       if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
         throw e;
       }
-      create(jsm, settings);
-      return;
+      return create(jsm, settings);
     }
     List<String> existing = info.getConfiguration().getSubjects();
     if (!settings.subjects().isEmpty() && !new HashSet<>(existing).equals(new HashSet<>(settings.subjects()))) {
@@ -51,29 +50,34 @@ final class JetStreamSetup {
           + settings.subjects() + " as the source URI says; the hub does not change an existing stream: drop"
           + " 'subjects' from the URI to consume the stream as it is, or change the stream (nats stream edit)");
     }
+    return info;
   }
 
-  private static void create(JetStreamManagement jsm, NatsSettings settings) throws IOException, JetStreamApiException {
+  private static StreamInfo create(JetStreamManagement jsm, NatsSettings settings) throws IOException, JetStreamApiException {
     if (settings.subjects().isEmpty()) {
       throw new IllegalStateException("stream " + settings.stream() + " does not exist on the NATS server; add"
           + " subjects=... (e.g. subjects=orders.>) to the source URI so that the hub creates it");
     }
     try {
-      jsm.addStream(StreamConfiguration.builder().name(settings.stream()).subjects(settings.subjects())
+      return jsm.addStream(StreamConfiguration.builder().name(settings.stream()).subjects(settings.subjects())
           .storageType(StorageType.File).build());
     } catch (JetStreamApiException e) {
       if (e.getApiErrorCode() == STREAM_NAME_IN_USE) {
-        stream(jsm, settings); // another hub created it just now: check it as an existing one
-        return;
+        return stream(jsm, settings); // another hub created it just now: check it as an existing one
       }
       throw new IllegalStateException("cannot create stream " + settings.stream() + " with subjects "
           + settings.subjects() + ": " + e.getMessage(), e);
     }
   }
 
-  /** The durable consumer, created, or made again after its ack floor when messages were left unacknowledged. */
-  static ConsumerInfo consumer(JetStreamManagement jsm, NatsSettings settings) throws IOException,
-      JetStreamApiException {
+  /**
+   * The durable consumer, created, or made again after its ack floor when messages were left
+   * unacknowledged. {@code deliver=new} creates it from the sequence after the stream's last (rather
+   * than with the server's "new" policy, whose ack floor stays 0 until the first ack: the start
+   * sequence then tells where it began).
+   */
+  static ConsumerInfo consumer(JetStreamManagement jsm, NatsSettings settings, StreamInfo stream)
+      throws IOException, JetStreamApiException {
     ConsumerInfo info;
     try {
       info = jsm.getConsumerInfo(settings.stream(), settings.durable());
@@ -81,21 +85,28 @@ final class JetStreamSetup {
       if (e.getApiErrorCode() != CONSUMER_NOT_FOUND) {
         throw e;
       }
-      return jsm.addOrUpdateConsumer(settings.stream(), config(settings)
-          .deliverPolicy(settings.deliverNew() ? DeliverPolicy.New : DeliverPolicy.All).build());
+      ConsumerConfiguration.Builder config = settings.deliverNew()
+          ? config(settings).deliverPolicy(DeliverPolicy.ByStartSequence)
+              .startSequence(stream.getStreamState().getLastSequence() + 1)
+          : config(settings).deliverPolicy(DeliverPolicy.All);
+      return jsm.addOrUpdateConsumer(settings.stream(), config.build());
     }
     ConsumerConfiguration existing = info.getConsumerConfiguration();
+    DeliverPolicy policy = existing.getDeliverPolicy();
     String problem = existing.getDeliverSubject() != null ? "is a push consumer"
         : existing.getAckPolicy() != AckPolicy.Explicit ? "acknowledges with policy " + existing.getAckPolicy()
         : existing.getFilterSubjects() != null && !existing.getFilterSubjects().isEmpty()
-            ? "filters subjects " + existing.getFilterSubjects() : null;
+            ? "filters subjects " + existing.getFilterSubjects()
+        : policy != DeliverPolicy.All && policy != DeliverPolicy.ByStartSequence ? "delivers with policy " + policy
+        : null;
     if (problem != null) {
       throw new IllegalStateException("consumer " + settings.durable() + " of stream " + settings.stream() + " "
           + problem + ": the hub did not make it (it makes a pull consumer with explicit acks over the whole"
           + " stream); give the hub its own with durable=NAME");
     }
     if (info.getNumAckPending() > 0) {
-      long floor = info.getAckFloor().getStreamSequence();
+      long floor = Math.max(info.getAckFloor().getStreamSequence(),
+          policy == DeliverPolicy.ByStartSequence ? existing.getStartSequence() - 1 : 0);
       jsm.deleteConsumer(settings.stream(), settings.durable());
       return jsm.addOrUpdateConsumer(settings.stream(), config(settings)
           .deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(floor + 1).build());

@@ -5,6 +5,7 @@ import dev.herald.source.RefusedMessage;
 import dev.herald.source.Source;
 import dev.herald.source.SourceBatch;
 import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
@@ -56,7 +57,8 @@ final class NatsSource implements Source {
     disconnect();
     Options.Builder options = Options.builder().server(settings.serverUrl()).connectionName("herald")
         .maxReconnects(0) // the runner reconnects, and resets the durable to its ack floor when it does
-        .connectionTimeout(Duration.ofSeconds(5));
+        .connectionTimeout(Duration.ofSeconds(5))
+        .errorListener(new QuietErrors(settings.name()));
     if (settings.user() != null) {
       options.userInfo(settings.user().toCharArray(), settings.password().toCharArray());
     } else if (settings.token() != null) {
@@ -65,8 +67,7 @@ final class NatsSource implements Source {
     connection = Nats.connect(options.build());
     try {
       JetStreamManagement jsm = connection.jetStreamManagement();
-      JetStreamSetup.stream(jsm, settings);
-      ConsumerInfo consumer = JetStreamSetup.consumer(jsm, settings);
+      ConsumerInfo consumer = JetStreamSetup.consumer(jsm, settings, JetStreamSetup.stream(jsm, settings));
       lag = consumer.getNumPending();
       lagCheckedNanos = System.nanoTime();
       subscription = connection.jetStream().subscribe(null, PullSubscribeOptions.bind(settings.stream(),
@@ -125,6 +126,24 @@ final class NatsSource implements Source {
     return new SourceBatch(updates, refused, List.copyOf(delivered));
   }
 
+  /**
+   * The client's error reports at debug level: a failure that matters surfaces from connect, poll or
+   * acknowledge, and the runner logs it once (the client's default listener logs each at SEVERE).
+   */
+  private record QuietErrors(String source) implements ErrorListener {
+    private static final System.Logger LOG = System.getLogger(NatsSource.class.getName());
+
+    @Override
+    public void errorOccurred(Connection connection, String error) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "source=" + source + " server error: " + error);
+    }
+
+    @Override
+    public void exceptionOccurred(Connection connection, Exception exception) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "source=" + source + " client exception: " + exception);
+    }
+  }
+
   private static String header(Message message, String name) {
     Headers headers = message.getHeaders();
     if (headers == null) {
@@ -164,6 +183,11 @@ final class NatsSource implements Source {
   @Override
   public long lag() {
     return lag;
+  }
+
+  /** Whether a poll is waiting for messages now (for tests). */
+  boolean fetching() {
+    return polling != null;
   }
 
   @Override
