@@ -36,7 +36,7 @@ final class NatsSource implements Source {
   private static final long LAG_REFRESH_NANOS = 1_000_000_000L;
 
   private final NatsSettings settings;
-  private Connection connection;
+  private volatile Connection connection; // volatile for dropConnection, a test's hook
   private JetStreamSubscription subscription;
   private long lagCheckedNanos;
   private volatile long lag = -1;
@@ -83,9 +83,7 @@ final class NatsSource implements Source {
     if (subscription == null) {
       throw new IllegalStateException("not connected");
     }
-    if (connection.getStatus() != Connection.Status.CONNECTED) {
-      throw new IOException("the connection to " + settings.serverUrl() + " is " + connection.getStatus());
-    }
+    requireConnected();
     List<Message> messages;
     polling = Thread.currentThread();
     try {
@@ -144,6 +142,14 @@ final class NatsSource implements Source {
     }
   }
 
+  private void requireConnected() throws IOException {
+    Connection open = connection;
+    Connection.Status status = open == null ? Connection.Status.CLOSED : open.getStatus();
+    if (status != Connection.Status.CONNECTED) {
+      throw new IOException("the connection to " + settings.serverUrl() + " is " + status);
+    }
+  }
+
   private static String header(Message message, String name) {
     Headers headers = message.getHeaders();
     if (headers == null) {
@@ -172,6 +178,7 @@ final class NatsSource implements Source {
     if (messages == null || messages.isEmpty()) {
       return;
     }
+    requireConnected(); // an ack on a closed connection is dropped silently; ackSync would wait its timeout
     int last = messages.size() - 1;
     for (int i = 0; i < last; i++) {
       messages.get(i).ack();
@@ -183,6 +190,14 @@ final class NatsSource implements Source {
   @Override
   public long lag() {
     return lag;
+  }
+
+  /** Closes the connection as a network failure would, from another thread (for tests). */
+  void dropConnection() throws InterruptedException {
+    Connection open = connection;
+    if (open != null) {
+      open.close();
+    }
   }
 
   /** Whether a poll is waiting for messages now (for tests). */

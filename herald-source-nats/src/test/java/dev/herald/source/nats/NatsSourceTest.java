@@ -96,6 +96,20 @@ class NatsSourceTest {
     }
   }
 
+  /** The durable's ack floor, or -1 while it is being made again. */
+  private long ackFloor(String stream) {
+    try {
+      return nats.consumer(stream, "herald").getAckFloor().getStreamSequence();
+    } catch (io.nats.client.JetStreamApiException e) {
+      if (e.getApiErrorCode() == JetStreamSetup.CONSUMER_NOT_FOUND) {
+        return -1;
+      }
+      throw new AssertionError(e);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private static List<String> ids(String stream, long from, long to) {
     return LongStream.rangeClosed(from, to).mapToObj(n -> "nats-" + stream + "-" + n).toList();
   }
@@ -208,7 +222,7 @@ class NatsSourceTest {
     publish(stream, count);
     FailingLog log = new FailingLog();
     SourceRunner runner = run(source, log, 64);
-    await("every message acknowledged", () -> consumer(stream).getAckFloor().getStreamSequence() == count);
+    await("every message acknowledged", () -> ackFloor(stream) == count);
     assertThat(log.ids()).containsExactlyElementsOf(ids(stream, 1, count));
     List<Entry> entries = log.entries();
     for (int n = 0; n < count; n++) {
@@ -237,8 +251,25 @@ class NatsSourceTest {
     assertThat(runner.stats().consumed()).isEqualTo(10);
 
     log.failing = false;
-    await("every message acknowledged", () -> consumer(stream).getAckFloor().getStreamSequence() == 100);
+    await("every message acknowledged", () -> ackFloor(stream) == 100);
     assertThat(log.ids()).containsExactlyElementsOf(ids(stream, 1, 100));
+    assertThat(runner.stats().state()).isEqualTo("running");
+  }
+
+  @Test
+  void aLostConnectionIsMadeAgainAndNothingIsLostOrReordered() throws Exception {
+    String stream = nats.stream("lost");
+    NatsSource source = source(NatsServer.uri(stream, "&topic=t"));
+    source.connect();
+    publish(stream, 300);
+    FailingLog log = new FailingLog();
+    SourceRunner runner = run(source, log, 10);
+    await("some acknowledged", () -> ackFloor(stream) >= 50);
+    source.dropConnection();
+    publish(stream, 300);
+    await("every message acknowledged", () -> ackFloor(stream) == 600);
+    assertThat(log.ids()).containsExactlyElementsOf(ids(stream, 1, 600));
+    assertThat(runner.stats().errors()).isPositive();
     assertThat(runner.stats().state()).isEqualTo("running");
   }
 
@@ -267,7 +298,7 @@ class NatsSourceTest {
     assertThat(consumer(stream).getNumAckPending()).isEqualTo(8);
 
     SourceRunner runner = run(source(NatsServer.uri(stream, "&topic=t")), log, 5);
-    await("every message acknowledged", () -> consumer(stream).getAckFloor().getStreamSequence() == 20);
+    await("every message acknowledged", () -> ackFloor(stream) == 20);
     assertThat(log.ids()).containsExactlyElementsOf(ids(stream, 1, 20));
     assertThat(runner.stats().duplicates()).isEqualTo(8);
     assertThat(runner.stats().published()).isEqualTo(12);
