@@ -6,6 +6,7 @@ import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
@@ -22,7 +23,9 @@ import java.util.List;
  * acknowledged (the hub died or lost its connection between polling a batch and acknowledging it),
  * it is made again starting right after its ack floor: the server would otherwise send the next
  * messages first and the unacknowledged ones only once their ack wait expired, out of the stream's
- * order. The hub acknowledges in stream order, so everything up to the floor is stored.
+ * order. The hub acknowledges in stream order, so everything up to the floor is stored. On a
+ * work-queue stream the acknowledged messages are gone and the new durable starts at the first
+ * left; a stream with interest retention is refused (deleting the durable would drop messages).
  */
 final class JetStreamSetup {
   static final int STREAM_NOT_FOUND = 10059;
@@ -78,6 +81,13 @@ final class JetStreamSetup {
    */
   static ConsumerInfo consumer(JetStreamManagement jsm, NatsSettings settings, StreamInfo stream)
       throws IOException, JetStreamApiException {
+    RetentionPolicy retention = stream.getConfiguration().getRetentionPolicy();
+    if (retention == RetentionPolicy.Interest) {
+      throw new IllegalStateException("stream " + settings.stream() + " has interest retention: it drops a message"
+          + " once no consumer wants it, which would lose unacknowledged messages when the hub makes its durable"
+          + " again after a crash; give the hub a stream with limits (the default) or work-queue retention");
+    }
+    boolean workQueue = retention == RetentionPolicy.WorkQueue; // acknowledged messages leave the stream
     ConsumerInfo info;
     try {
       info = jsm.getConsumerInfo(settings.stream(), settings.durable());
@@ -85,7 +95,7 @@ final class JetStreamSetup {
       if (e.getApiErrorCode() != CONSUMER_NOT_FOUND) {
         throw e;
       }
-      ConsumerConfiguration.Builder config = settings.deliverNew()
+      ConsumerConfiguration.Builder config = settings.deliverNew() && !workQueue
           ? config(settings).deliverPolicy(DeliverPolicy.ByStartSequence)
               .startSequence(stream.getStreamState().getLastSequence() + 1)
           : config(settings).deliverPolicy(DeliverPolicy.All);
@@ -108,8 +118,8 @@ final class JetStreamSetup {
       long floor = Math.max(info.getAckFloor().getStreamSequence(),
           policy == DeliverPolicy.ByStartSequence ? existing.getStartSequence() - 1 : 0);
       jsm.deleteConsumer(settings.stream(), settings.durable());
-      return jsm.addOrUpdateConsumer(settings.stream(), config(settings)
-          .deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(floor + 1).build());
+      return jsm.addOrUpdateConsumer(settings.stream(), (workQueue ? config(settings).deliverPolicy(DeliverPolicy.All)
+          : config(settings).deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(floor + 1)).build());
     }
     if (!settings.ackWait().equals(existing.getAckWait()) || existing.getMaxAckPending() != MAX_ACK_PENDING) {
       return jsm.addOrUpdateConsumer(settings.stream(), ConsumerConfiguration.builder(existing)

@@ -11,6 +11,7 @@ import dev.herald.source.Sources;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
@@ -284,6 +285,30 @@ class NatsSourceTest {
     publish(stream, 5);
     assertThat(pollMessages(source, 15).updates()).extracting(Update::id)
         .containsExactlyElementsOf(ids(stream, 1, 15));
+  }
+
+  @Test
+  void onAWorkQueueStreamReconnectingAlsoSendsTheUnacknowledgedAgainInOrder() throws Exception {
+    String stream = nats.stream("queue");
+    String prefix = NatsServer.subject(stream);
+    nats.jsm.addStream(StreamConfiguration.builder().name(stream).subjects(prefix + ".>")
+        .retentionPolicy(RetentionPolicy.WorkQueue).storageType(StorageType.Memory).build());
+    NatsSource source = source(NatsServer.uri(stream, "&topic=t"));
+    source.connect();
+    publish(stream, 10);
+    source.acknowledge(pollMessages(source, 3));
+    assertThat(pollMessages(source, 4).updates()).extracting(Update::id).containsExactlyElementsOf(ids(stream, 4, 7));
+    source.connect();
+    assertThat(pollMessages(source, 7).updates()).extracting(Update::id).containsExactlyElementsOf(ids(stream, 4, 10));
+  }
+
+  @Test
+  void aStreamWithInterestRetentionIsRefused() throws Exception {
+    String stream = nats.stream("interest");
+    nats.jsm.addStream(StreamConfiguration.builder().name(stream).subjects(NatsServer.subject(stream) + ".>")
+        .retentionPolicy(RetentionPolicy.Interest).storageType(StorageType.Memory).build());
+    assertThatThrownBy(source(NatsServer.uri(stream, "&topic=t"))::connect).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("stream " + stream + " has interest retention");
   }
 
   @Test
