@@ -64,8 +64,8 @@ class RabbitMqSourceCrashIT {
       for (int n = 0; n < MESSAGES; n++) {
         channel.basicPublish("", queue, new AMQP.BasicProperties.Builder().messageId(id(n)).deliveryMode(2).build(),
             ("data " + n).getBytes(StandardCharsets.UTF_8));
-        if (n % 50 == 49) {
-          channel.waitForConfirmsOrDie(30_000); // paced: the hub consumes while the test publishes
+        if (n % 1000 == 999) {
+          channel.waitForConfirmsOrDie(30_000); // faster than the hub: it has a backlog and a full prefetch
         }
         if (n + 1 == killAfter) {
           channel.waitForConfirmsOrDie(30_000);
