@@ -154,9 +154,10 @@ class MqttSourceTest {
     for (int n = 0; n < 3; n++) {
       broker.publish(broker.prefix + "/z", "m-" + n);
     }
-    await("stored again after reconnecting", () -> inner.redelivered() >= 1 && data().containsAll(numbered(0, 3))
-        && runner.stats().consumed() == 3 + inner.redelivered());
-    assertThat(data().size()).as("published twice: what the failed ack covered").isEqualTo(3 + inner.redelivered());
+    await("sent again and stored", () -> inner.redelivered() >= 1 && data().size() > 3 && data().containsAll(numbered(0, 3))
+        && runner.stats().consumed() == log.ids().size());
+    assertThat(data().size()).as("what the failed ack covered is published twice").isBetween(4, 6);
+    assertThat(data().stream().distinct().toList()).as("first occurrences in order").isEqualTo(numbered(0, 3));
     assertThat(runner.stats().duplicates()).isZero();
   }
 

@@ -29,8 +29,8 @@ import javax.net.ssl.SSLContext;
  * returns what it had not acknowledged to the queue, where the broker puts it back in its place; a
  * message with a {@code message_id} comes back with the same update id and the log skips it.
  * Without a {@code message_id} the update id is generated ({@code amqp-} and a random UUID) and a
- * redelivered message is published again: at least once, and each such redelivery is counted and
- * logged. The client's automatic recovery is off: the runner reconnects.
+ * redelivered message the hub had stored is published again: at least once; such redeliveries are
+ * counted and logged. The client's automatic recovery is off: the runner reconnects.
  */
 final class RabbitMqSource implements Source {
   private static final System.Logger LOG = System.getLogger(RabbitMqSource.class.getName());
@@ -63,7 +63,7 @@ final class RabbitMqSource implements Source {
     return settings.name();
   }
 
-  /** Messages without a {@code message_id} that came again and were published again. */
+  /** Messages without a {@code message_id} delivered again (flagged redelivered): perhaps published twice. */
   long republished() {
     return republished.get();
   }
@@ -213,8 +213,9 @@ final class RabbitMqSource implements Source {
     long now = System.nanoTime();
     if (now - lastRepublishLog >= 1_000_000_000L) {
       lastRepublishLog = now;
-      LOG.log(System.Logger.Level.WARNING, "source=" + name() + " a message without message_id came again and is"
-          + " published again under a new id (at least once; " + count + " so far): set message_id when publishing");
+      LOG.log(System.Logger.Level.WARNING, "source=" + name() + " a message without message_id was delivered again:"
+          + " if the hub had stored it, it is published twice (at least once; " + count + " such redeliveries so far);"
+          + " set message_id when publishing");
     }
   }
 
