@@ -60,14 +60,19 @@ class KafkaSourceCrashIT {
     try {
       HubProcess first = serve(dataDir, source);
       CompletableFuture<List<RecordMetadata>> producing = CompletableFuture.supplyAsync(() -> produce(broker, topic));
-      long killAfter = 300 + random.nextInt(2500);
+      long consuming = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (committed(broker, group) == 0) { // the first hub consumes: kill it at a random moment from here on
+        assertThat(System.nanoTime()).as("the first hub commits offsets within 60 s").isLessThan(consuming);
+        Thread.sleep(10);
+      }
+      long killAfter = random.nextInt(2000);
       Thread.sleep(killAfter);
       first.process.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close, offsets not committed
       assertThat(first.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
       List<RecordMetadata> produced = producing.get(60, TimeUnit.SECONDS);
       long committedAtKill = committed(broker, group);
-      System.out.println("KafkaSourceCrashIT killed after " + killAfter + " ms with " + committedAtKill
-          + " offsets committed");
+      System.out.println("KafkaSourceCrashIT killed " + killAfter + " ms after the first commit, with "
+          + committedAtKill + " of " + RECORDS + " offsets committed");
 
       Map<Integer, List<String>> expected = new TreeMap<>();
       for (RecordMetadata metadata : produced) {
@@ -100,6 +105,7 @@ class KafkaSourceCrashIT {
           assertThat(event.type()).isEqualTo("created");
           assertThat(event.data()).startsWith("value-");
         }
+        System.out.println("KafkaSourceCrashIT after the restart: " + sourceCounts(second.endpoint));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (committed(broker, group) < RECORDS) {
           assertThat(System.nanoTime()).as("every offset committed within 30 s").isLessThan(deadline);
@@ -124,7 +130,7 @@ class KafkaSourceCrashIT {
         record.headers().add(new RecordHeader("kind", "created".getBytes(StandardCharsets.UTF_8)));
         sent.add(producer.send(record));
         if (n % 100 == 99) {
-          Thread.sleep(15);
+          Thread.sleep(30);
         }
       }
       producer.flush();
@@ -136,6 +142,15 @@ class KafkaSourceCrashIT {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The second hub's {@code herald_source_messages_total} lines (published, duplicate, refused). */
+  private static String sourceCounts(String endpoint) throws Exception {
+    java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(URI.create(endpoint).resolve("/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    return String.join("; ", metrics.body().lines().filter(line -> line.startsWith("herald_source_messages_total"))
+        .map(line -> line.replaceAll("source=\"[^\"]*\",?", "")).toList());
   }
 
   private static long committed(KafkaBroker broker, String group) throws Exception {
