@@ -41,14 +41,15 @@ final class KafkaSource implements Source {
   /** Records fetched per consumer poll (a batch of the runner takes at most its own limit of them). */
   static final int MAX_POLL_RECORDS = 500;
 
-  // The client logs its whole configuration at INFO on every connect: the hub shows its warnings only,
-  // unless the logging configuration says otherwise. Held here: java.util.logging keeps loggers weakly.
-  // While the broker is unreachable the client warns about every connection attempt (each second): the
-  // runner's own line says that the source failed and retries.
+  // The client logs its whole configuration at INFO on every connect, and while the broker is
+  // unreachable it warns about every connection attempt (each second); the runner's own lines say when
+  // the source connects and fails. So the hub shows the client's warnings only, and not the network
+  // ones, unless the logging configuration set these levels. Set on connect: a command that installs
+  // its log handler resets every level after the sources are made. Held here: loggers are weak.
   private static final Logger KAFKA_LOGS = Logger.getLogger("org.apache.kafka");
   private static final Logger KAFKA_NETWORK_LOGS = Logger.getLogger("org.apache.kafka.clients.NetworkClient");
 
-  static {
+  private static void quietClientLogs() {
     if (KAFKA_LOGS.getLevel() == null) {
       KAFKA_LOGS.setLevel(Level.WARNING);
     }
@@ -74,6 +75,7 @@ final class KafkaSource implements Source {
 
   @Override
   public void connect() {
+    quietClientLogs();
     closeConsumer(Duration.ofSeconds(1));
     pending.clear();
     lag = -1;
