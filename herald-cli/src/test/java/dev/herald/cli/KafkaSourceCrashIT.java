@@ -60,19 +60,22 @@ class KafkaSourceCrashIT {
     try {
       HubProcess first = serve(dataDir, source);
       CompletableFuture<List<RecordMetadata>> producing = CompletableFuture.supplyAsync(() -> produce(broker, topic));
+      // Kill it at a random point of its progress: once the group committed a random number of offsets.
+      long killAt = 1 + random.nextInt(RECORDS - 1000);
       long consuming = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (committed(broker, group) == 0) { // the first hub consumes: kill it at a random moment from here on
-        assertThat(System.nanoTime()).as("the first hub commits offsets within 60 s").isLessThan(consuming);
-        Thread.sleep(10);
+      while (committed(broker, group) < killAt) {
+        assertThat(System.nanoTime()).as("the first hub commits " + killAt + " offsets within 60 s")
+            .isLessThan(consuming);
+        Thread.sleep(5);
       }
-      long killAfter = random.nextInt(2000);
+      long killAfter = random.nextInt(50);
       Thread.sleep(killAfter);
       first.process.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close, offsets not committed
       assertThat(first.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
       List<RecordMetadata> produced = producing.get(60, TimeUnit.SECONDS);
       long committedAtKill = committed(broker, group);
-      System.out.println("KafkaSourceCrashIT killed " + killAfter + " ms after the first commit, with "
-          + committedAtKill + " of " + RECORDS + " offsets committed");
+      System.out.println("KafkaSourceCrashIT killed " + killAfter + " ms after " + killAt + " offsets were committed,"
+          + " with " + committedAtKill + " of " + RECORDS + " committed");
 
       Map<Integer, List<String>> expected = new TreeMap<>();
       for (RecordMetadata metadata : produced) {
