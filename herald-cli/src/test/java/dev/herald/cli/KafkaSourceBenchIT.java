@@ -53,21 +53,31 @@ class KafkaSourceBenchIT {
         long firstAt = 0;
         long firstCount = 0;
         long count = 0;
+        double hubCpuAtFirst = 0;
+        long brokerCpuAtFirst = 0;
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         while (count < records) {
           assertThat(System.nanoTime()).as("drained within 10 minutes").isLessThan(deadline);
           Thread.sleep(100);
-          count = published(metrics);
+          String scrape = scrape(metrics);
+          count = (long) sum(scrape, "herald_source_messages_total{", "outcome=\"published\"");
           if (firstAt == 0 && count > 0) {
             firstAt = System.nanoTime();
             firstCount = count;
+            hubCpuAtFirst = sum(scrape, "process_cpu_seconds_total", "");
+            brokerCpuAtFirst = processCpuNanos();
           }
         }
         long end = System.nanoTime();
+        double hubCpu = sum(scrape(metrics), "process_cpu_seconds_total", "") - hubCpuAtFirst;
+        double brokerCpu = (processCpuNanos() - brokerCpuAtFirst) / 1e9;
         double seconds = (end - firstAt) / 1e9;
         System.out.printf("KafkaSourceBench drained %d records: %.0f records/s (%d records in %.2f s after the"
             + " first sample with %d published); %.1f s from the hub's start%n", records,
             (records - firstCount) / seconds, records - firstCount, seconds, firstCount, (end - hubStart) / 1e9);
+        System.out.printf("KafkaSourceBench CPU meanwhile: hub %.1f s (%.1f µs a record, %.0f records per CPU-second),"
+            + " broker and this JVM %.1f s%n", hubCpu, hubCpu * 1e6 / (records - firstCount),
+            (records - firstCount) / hubCpu, brokerCpu);
       }
     } finally {
       broker.deleteTopics(topic);
@@ -93,15 +103,24 @@ class KafkaSourceBenchIT {
     }
   }
 
-  /** The sum of {@code herald_source_messages_total{outcome="published"}}. */
-  private static long published(URI metrics) throws Exception {
-    String body = HTTP.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+  private static String scrape(URI metrics) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** The sum of the samples of the lines starting with {@code prefix} and containing {@code label}. */
+  private static double sum(String scrape, String prefix, String label) {
     double sum = 0;
-    for (String line : body.lines().toList()) {
-      if (line.startsWith("herald_source_messages_total{") && line.contains("outcome=\"published\"")) {
+    for (String line : scrape.lines().toList()) {
+      if (line.startsWith(prefix) && line.contains(label)) {
         sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }
-    return (long) sum;
+    return sum;
+  }
+
+  /** CPU time of this JVM (the broker's, while the hub drains). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 }
