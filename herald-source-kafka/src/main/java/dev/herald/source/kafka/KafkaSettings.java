@@ -2,6 +2,7 @@ package dev.herald.source.kafka;
 
 import dev.herald.source.SourceMapping;
 import dev.herald.source.SourceUri;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,11 +19,13 @@ import java.util.regex.Pattern;
  * @param group the consumer group id
  * @param start {@code earliest} or {@code latest}
  * @param clientId the client id the broker sees
+ * @param connectTimeout how long connecting waits for the broker's topic list
  * @param mapping records to updates
  */
 record KafkaSettings(String name, String bootstrap, List<String> topics, String group, String start, String clientId,
-    SourceMapping mapping) {
+    Duration connectTimeout, SourceMapping mapping) {
   static final String DEFAULT_GROUP = "herald";
+  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(15);
   static final int DEFAULT_PORT = 9092;
   /** The variables of a Kafka source's topic templates. */
   static final Set<String> VARIABLES = Set.of("kafka_topic", "partition", "key");
@@ -57,9 +60,13 @@ record KafkaSettings(String name, String bootstrap, List<String> topics, String 
           + " earliest or latest, not '" + start + "'");
     }
     String clientId = uri.optional("client_id", "herald-" + group);
+    Duration connectTimeout = uri.duration("connect_timeout", DEFAULT_CONNECT_TIMEOUT);
+    if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+      throw new IllegalArgumentException("parameter 'connect_timeout' must be longer than 0, not " + connectTimeout);
+    }
     SourceMapping mapping = SourceMapping.from(uri, VARIABLES);
     uri.requireAllUsed();
-    return new KafkaSettings(name, bootstrap, List.copyOf(topics), group, start, clientId, mapping);
+    return new KafkaSettings(name, bootstrap, List.copyOf(topics), group, start, clientId, connectTimeout, mapping);
   }
 
   /** The bootstrap servers from the URI's authority, {@code host[:port][,host[:port]]...}. */

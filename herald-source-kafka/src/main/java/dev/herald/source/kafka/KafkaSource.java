@@ -36,8 +36,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * whichever member gets it, from the committed offset (the ids make the overlap harmless).
  */
 final class KafkaSource implements Source {
-  /** How long {@link #connect} waits for the broker's topic list. */
-  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
   /** Records fetched per consumer poll (a batch of the runner takes at most its own limit of them). */
   static final int MAX_POLL_RECORDS = 500;
 
@@ -92,7 +90,7 @@ final class KafkaSource implements Source {
         new ByteArrayDeserializer());
     consumer = created;
     try {
-      Map<String, List<PartitionInfo>> existing = created.listTopics(CONNECT_TIMEOUT);
+      Map<String, List<PartitionInfo>> existing = created.listTopics(settings.connectTimeout());
       TreeSet<String> missing = new TreeSet<>(settings.topics());
       missing.removeAll(existing.keySet());
       if (!missing.isEmpty()) {

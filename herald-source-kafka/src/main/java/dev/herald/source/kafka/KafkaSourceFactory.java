@@ -12,7 +12,8 @@ import java.util.Set;
  * the shared mapping ones ({@code topic}, {@code type}, {@code type_header}, {@code private},
  * {@code private_header}, {@code encoding}): {@code topics} (required, comma-separated), {@code group}
  * (default {@value KafkaSettings#DEFAULT_GROUP}), {@code start} ({@code earliest}, the default, or
- * {@code latest}: where a group without committed offsets begins) and {@code client_id}. Topic
+ * {@code latest}: where a group without committed offsets begins), {@code client_id} and
+ * {@code connect_timeout} (default 15 s: how long connecting waits for the broker). Topic
  * template variables: {@code {kafka_topic}}, {@code {partition}}, {@code {key}} (the record key as
  * UTF-8; empty when the record has none).
  */

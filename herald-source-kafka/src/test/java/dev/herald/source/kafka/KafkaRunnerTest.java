@@ -198,6 +198,20 @@ class KafkaRunnerTest {
   }
 
   @Test
+  void refusedRecordsAreCountedAndCommitted() throws Exception {
+    KafkaTesting.produce(List.of(
+        new ProducerRecord<>(topic, 0, utf8("a"), utf8("fine")),
+        new ProducerRecord<>(topic, 0, utf8("b"), new byte[] {(byte) 0xFF, (byte) 0xFE}),
+        new ProducerRecord<>(topic, 0, utf8("c"), utf8("fine too"))));
+    start(kafka(), 100);
+    await("3 offsets committed", () -> committedTotal() == 3);
+    assertThat(stored()).extracting(Update::data).containsExactly("fine", "fine too");
+    assertThat(runner.stats().refused()).isEqualTo(1);
+    assertThat(runner.stats().published()).isEqualTo(2);
+    assertThat(runner.stats().consumed()).isEqualTo(3);
+  }
+
+  @Test
   void twoMembersOfOneGroupShareThePartitionsAndStoreEachRecordOnce() throws Exception {
     produce(600);
     start(kafka(), 25);

@@ -25,17 +25,19 @@ class KafkaSettingsTest {
     assertThat(settings.group()).isEqualTo("herald");
     assertThat(settings.start()).isEqualTo("earliest");
     assertThat(settings.clientId()).isEqualTo("herald-herald");
+    assertThat(settings.connectTimeout()).hasSeconds(15);
   }
 
   @Test
   void severalServersAndTopicsAndEveryParameter() {
     KafkaSettings settings = settings("kafka://k1:9093,k2,k3.example.com:9094?topics=orders,pay.ments_2,orders&group=g1"
-        + "&start=latest&client_id=hub-1&type_header=kind&private_header=private&encoding=base64" + TEMPLATE);
+        + "&start=latest&client_id=hub-1&connect_timeout=2s&type_header=kind&private_header=private&encoding=base64" + TEMPLATE);
     assertThat(settings.bootstrap()).isEqualTo("k1:9093,k2:9092,k3.example.com:9094");
     assertThat(settings.topics()).containsExactly("orders", "pay.ments_2");
     assertThat(settings.group()).isEqualTo("g1");
     assertThat(settings.start()).isEqualTo("latest");
     assertThat(settings.clientId()).isEqualTo("hub-1");
+    assertThat(settings.connectTimeout()).hasSeconds(2);
   }
 
   @Test
@@ -76,6 +78,14 @@ class KafkaSettingsTest {
     assertThatThrownBy(() -> settings("kafka://broker?topics=orders&start=beginning" + TEMPLATE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("parameter 'start'").hasMessageContaining("'beginning'");
+  }
+
+  @Test
+  void aBadConnectTimeout() {
+    assertThatThrownBy(() -> settings("kafka://broker?topics=orders&connect_timeout=soon" + TEMPLATE))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parameter 'connect_timeout'");
+    assertThatThrownBy(() -> settings("kafka://broker?topics=orders&connect_timeout=0s" + TEMPLATE))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parameter 'connect_timeout'");
   }
 
   @Test

@@ -224,8 +224,11 @@ class KafkaSourceTest {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    KafkaSource source = source("kafka://127.0.0.1:" + port + "?topics=" + topic + "&topic=https://example.com/x");
+    KafkaSource source = source("kafka://127.0.0.1:" + port + "?topics=" + topic
+        + "&connect_timeout=2s&topic=https://example.com/x");
     sources.add(source);
+    long start = System.nanoTime();
     assertThatThrownBy(source::connect).isInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+    assertThat(System.nanoTime() - start).as("bounded by connect_timeout").isLessThan(TimeUnit.SECONDS.toNanos(30));
   }
 }
