@@ -61,6 +61,7 @@ final class KafkaSource implements Source {
   private final ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
   private volatile KafkaConsumer<byte[], byte[]> consumer; // used on the runner's thread; wakeup from others
   private volatile long lag = -1;
+  private volatile boolean closed;
 
   KafkaSource(KafkaSettings settings) {
     this.settings = settings;
@@ -89,6 +90,10 @@ final class KafkaSource implements Source {
     KafkaConsumer<byte[], byte[]> created = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
     consumer = created;
+    if (closed) { // closed from another thread while this one was connecting
+      closeConsumer(Duration.ZERO);
+      throw new IllegalStateException("closed");
+    }
     try {
       Map<String, List<PartitionInfo>> existing = created.listTopics(settings.connectTimeout());
       TreeSet<String> missing = new TreeSet<>(settings.topics());
@@ -192,6 +197,7 @@ final class KafkaSource implements Source {
 
   @Override
   public void close() {
+    closed = true;
     closeConsumer(Duration.ofSeconds(5));
   }
 
