@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * {@code -Dherald.bench.kafka.partitions} partitions (default 4) of the in-process broker, then starts
  * {@code herald serve --store memory --source kafka://...} and reads {@code herald_source_messages_total}
  * from /metrics every 100 ms until all N are published; prints records/s from the first published
- * record to the last.
+ * record to the last. {@code -Dherald.bench.kafka.hubJvm="-XX:StartFlightRecording=..."} adds JVM options
+ * to the hub's (a profile).
  */
 class KafkaSourceBenchIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -47,7 +49,8 @@ class KafkaSourceBenchIT {
       String source = "kafka://" + broker.bootstrap() + "?topics=" + topic + "&group=bench-" + topic
           + "&topic=https://example.com/orders/{key}&type_header=kind";
       long hubStart = System.nanoTime();
-      try (HubProcess hub = HubProcess.serve("--listen", "127.0.0.1:0", "--jwt-secret",
+      String hubJvm = System.getProperty("herald.bench.kafka.hubJvm", "").strip();
+      try (HubProcess hub = HubProcess.serve(hubJvm.isEmpty() ? List.of() : List.of(hubJvm.split("\\s+")), "--listen", "127.0.0.1:0", "--jwt-secret",
           "kafka-bench-secret-that-is-long-enough", "--store", "memory", "--source", source)) {
         URI metrics = URI.create(hub.endpoint).resolve("/metrics");
         long firstAt = 0;
