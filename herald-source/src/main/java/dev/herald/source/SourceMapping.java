@@ -107,6 +107,13 @@ public final class SourceMapping {
 
   /** {@code payload} as UTF-8 text, refusing malformed input rather than replacing it. */
   static String utf8(String id, byte[] payload) throws RefusedMessage {
+    // The JDK's decoding into a String is the fast one, but it replaces what is malformed with U+FFFD:
+    // without any U+FFFD in the result the payload was valid. Only a payload with one (malformed, or
+    // an encoded U+FFFD of its own) pays for a strict decoder, made per call (this runs per message).
+    String text = new String(payload, StandardCharsets.UTF_8);
+    if (text.indexOf('\uFFFD') < 0) {
+      return text;
+    }
     try {
       return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)

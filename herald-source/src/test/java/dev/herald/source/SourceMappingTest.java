@@ -69,6 +69,19 @@ class SourceMappingTest {
   }
 
   @Test
+  void aPayloadHoldingTheReplacementCharacterItselfIsValidText() throws Exception {
+    Update update = mapping("topic=t").map("i", Map.of(), utf8("ok \uFFFD still ok"), h -> null);
+    assertThat(update.data()).isEqualTo("ok \uFFFD still ok");
+  }
+
+  @Test
+  void aTruncatedMultiByteSequenceAtTheEndIsRefused() {
+    byte[] truncated = {'a', (byte) 0xE2, (byte) 0x82};
+    assertThatThrownBy(() -> mapping("topic=t").map("i", Map.of(), truncated, h -> null))
+        .isInstanceOf(RefusedMessage.class);
+  }
+
+  @Test
   void base64EncodingPublishesAnyBytes() throws Exception {
     byte[] bytes = {0, (byte) 0xff, (byte) 0xC3, 0x28};
     Update update = mapping("topic=t&encoding=base64").map("i", Map.of(), bytes, h -> null);
