@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Assumptions;
  * {@code HERALD_REQUIRE_SERVICES=1} (set by .ci/run) makes that a failure.
  */
 final class TestDatabase implements AutoCloseable {
-  static final String HOST = System.getenv().getOrDefault("HERALD_TEST_PGHOST", "127.0.0.1");
+  static final String HOST = "127.0.0.1";
   static final String JDBC = "jdbc:postgresql://" + HOST + ":5432/test";
 
   final String schema;
