@@ -5,6 +5,8 @@
 //   latency: one single-row INSERT (autocommit) every 1/RATE s for SECONDS s into a running hub's
 //            outbox; a subscriber measures the time from just before the INSERT to the event
 //            (the row's data carries System.nanoTime(); inserter and subscriber share this JVM).
+// PG_SYNC_COMMIT=off makes the inserting sessions commit without waiting for their WAL flush (when
+// the disk cannot take 1,000 flushes a second; the hub's side is the same).
 // Run by bench/source-postgresql.sh: java -cp herald.jar bench/SourcePostgresBench.java MODE STORE ...
 import dev.herald.client.EventIterator;
 import dev.herald.client.EventSource;
@@ -158,6 +160,9 @@ public class SourcePostgresBench {
         try (Connection connection = DriverManager.getConnection(JDBC, "postgres", "");
             PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " (topic, data) VALUES (?, ?)")) {
           insert.setString(1, TOPIC);
+          try (Statement set = connection.createStatement()) { // PG_SYNC_COMMIT=off: commits without waiting for the WAL flush
+            set.execute("SET synchronous_commit = " + (System.getenv().getOrDefault("PG_SYNC_COMMIT", "on").equals("off") ? "off" : "on"));
+          }
           for (int n = next.getAndIncrement(); n < total; n = next.getAndIncrement()) {
             long due = start + n * interval;
             long wait;
