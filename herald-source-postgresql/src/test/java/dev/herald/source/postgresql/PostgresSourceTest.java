@@ -94,6 +94,21 @@ class PostgresSourceTest {
   }
 
   @Test
+  void aReservedWordIsATableNameLikeAnyOther() throws Exception {
+    Source source = source("select", "");
+    source.connect();
+    db.execute("INSERT INTO " + db.schema + ".\"select\" (topic, data) VALUES ('https://example.com/s', 'quoted')");
+    SourceBatch batch = source.poll(Duration.ofSeconds(5), 10);
+    assertThat(batch.updates()).extracting(Update::data).containsExactly("quoted");
+    source.acknowledge(batch);
+    try (Statement statement = db.connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT count(*) FROM " + db.schema + ".\"select\"")) {
+      result.next();
+      assertThat(result.getLong(1)).isZero();
+    }
+  }
+
+  @Test
   void mapsEachColumnAndKeepsTheTableOrder() throws Exception {
     Source source = source("outbox", "");
     source.connect();
