@@ -32,6 +32,12 @@ import java.util.concurrent.TimeUnit;
 public class SourcePostgresBench {
   static final String JDBC = System.getenv().getOrDefault("PG_JDBC", "jdbc:postgresql://127.0.0.1:5432/test");
   static final String TOPIC = "https://example.com/bench";
+  /** BENCH_VIA=http: the rows are POSTed to the hub instead of inserted (a baseline for the same subscriber). */
+  static final boolean VIA_HTTP = "http".equals(System.getenv("BENCH_VIA"));
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final String SECRET = "bench-secret-that-is-long-enough-123456";
+  static final String TOKEN = dev.herald.hub.auth.Tokens.hmac(SECRET, List.of("*"), List.of(), Duration.ofHours(1),
+      java.time.Instant.now());
 
   public static void main(String[] args) throws Exception {
     String mode = args[0];
@@ -80,7 +86,7 @@ public class SourcePostgresBench {
         "-XX:+UseSerialGC -Xms256m -Xmx1g -XX:+AlwaysPreTouch").split(" ")));
     command.addAll(List.of("-jar", jar, "serve", "--listen", "127.0.0.1:" + port, "--store", store,
         "--durability", "os", "--data-dir", data.toString(), "--retain-events", "1000000",
-        "--jwt-secret", "bench-secret-that-is-long-enough-123456", "--anonymous", "--no-ui", "--log-level", "warn",
+        "--jwt-secret", SECRET, "--anonymous", "--no-ui", "--log-level", "warn",
         "--source", "postgresql://postgres@127.0.0.1:5432/test?table=" + table));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(data.resolve("herald.log").toFile());
@@ -175,6 +181,14 @@ public class SourcePostgresBench {
             }
             if (n == warmup) {
               cpuStart[0] = cpuTicks(hub.pid()); // the hub's CPU over the measured seconds only
+            }
+            if (VIA_HTTP) { // the same subscriber, the update POSTed instead: what the client side costs
+              String body = "topic=" + java.net.URLEncoder.encode(TOPIC, "UTF-8") + "&data="
+                  + java.net.URLEncoder.encode(n + " " + System.nanoTime(), "UTF-8");
+              HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/.well-known/mercure"))
+                  .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Bearer " + TOKEN)
+                  .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+              continue;
             }
             insert.setString(2, n + " " + System.nanoTime());
             insert.executeUpdate();
