@@ -32,6 +32,9 @@ mkdir -p "$tree/bin" "$tree/lib" "$tree/conf"
 #   jdk.naming.dns   DNS lookups through JNDI (Lettuce's Sentinel and cluster address resolution)
 #   jdk.zipfs, jdk.charsets: the zip file system and the extra charsets users may name
 found=$("$jdk/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release "$major" "$jar")
+# Left out: java.desktop, which only pgjdbc's PGpoint.setLocation(java.awt.Point) reaches (the outbox
+# source never reads geometric types; the class loads without it).
+found=$(echo "$found" | tr , '\n' | grep -vx java.desktop | paste -sd, -)
 extra=jdk.crypto.ec,jdk.unsupported,java.sql,jdk.management,jdk.naming.dns,jdk.zipfs,jdk.charsets
 modules=$(echo "$found,$extra" | tr , '\n' | sort -u | paste -sd, -)
 echo "herald-dist: modules $modules"

@@ -38,7 +38,8 @@ final class Settings implements CommandLine.IDefaultValueProvider {
       "HERALD_CONFIG", // the --config file, read before the options are parsed
       "HERALD_JAVA_OPTS", // ./herald: JVM flags
       "HERALD_SERVE_OPTS", "HERALD_BENCH_SECRET", // bench/*.sh
-      "HERALD_CHROMIUM", "HERALD_REQUIRE_BROWSER", "HERALD_REDIS_SERVER", "HERALD_REQUIRE_REDIS"); // tests
+      "HERALD_CHROMIUM", "HERALD_REQUIRE_BROWSER", "HERALD_REDIS_SERVER", "HERALD_REQUIRE_REDIS", // tests
+      "HERALD_REQUIRE_SERVICES"); // tests: .ci/run sets it for the source connectors' services
 
   private final Map<String, String> environment;
   /** Options set by {@code MERCURE_*} variables ({@link MercureVariables}), by name without dashes. */
