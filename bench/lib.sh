@@ -18,7 +18,7 @@ JAR="$ROOT/herald-cli/target/herald.jar"
 SERVER_PID=""
 
 build() {
-  if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT" -name '*.java' -newer "$JAR" -not -path '*/target/*' | head -1)" ]; then
+  if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT" -name '*.java' -newer "$JAR" -not -path '*/target/*' -not -path "$BENCH_DIR/*" | head -1)" ]; then
     (cd "$ROOT" && ./mvnw -q -B -ntp package -DskipTests)
   fi
 }
