@@ -170,6 +170,12 @@ public final class Hub implements AutoCloseable {
   /** Feeds what {@code log} appends (its own publishes, or another node's) to {@code fanOut}. */
   private void feed(EventLog log, FanOut<Dispatched> fanOut, Runnable counted) {
     log.onAppend(entries -> {
+      if (!fanOut.hasSubscriptions()) { // stored, and nobody to deliver to: not even encoded
+        for (int i = 0; i < entries.size(); i++) {
+          counted.run();
+        }
+        return;
+      }
       try {
         List<FanOut.Published<Dispatched>> published = new ArrayList<>(entries.size());
         for (Entry entry : entries) {

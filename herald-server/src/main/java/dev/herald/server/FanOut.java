@@ -92,6 +92,14 @@ public final class FanOut<E> {
     return registered.get() == 0;
   }
 
+  /**
+   * Whether any subscription is registered now. Read after an event is stored, {@code false} means
+   * nobody can be owed it (see {@link #publish}): a caller may then skip encoding it at all.
+   */
+  public boolean hasSubscriptions() {
+    return !nobodyListens();
+  }
+
   /** Sends {@code sseBytes} (one encoded event) to every subscription whose filter accepts {@code event}. */
   public void publish(E event, long sequence, byte[] sseBytes) {
     if (nobodyListens()) {
