@@ -143,8 +143,11 @@ class MqttSourceTest {
       broker.publish(broker.prefix + "/y/" + n, "m-" + n);
     }
     run(source(parameters), log, 10);
-    await("all 20", () -> log.ids().size() == 20);
-    assertThat(data()).isEqualTo(numbered(0, 20));
+    // m-0 may come once more: stopping can fall between its storing and its acknowledgement, and
+    // MQTT gives the resent message no stable id (at least once)
+    await("all 20", () -> data().stream().distinct().count() == 20);
+    assertThat(data().stream().distinct().toList()).as("first occurrences in order").isEqualTo(numbered(0, 20));
+    assertThat(data().size()).as("at most m-0 twice").isBetween(20, 21);
   }
 
   @Test
