@@ -123,6 +123,21 @@ public final class KafkaBroker {
   /** Creates {@code topic} with {@code partitions} partitions and waits for it. */
   public void createTopic(String topic, int partitions) throws Exception {
     admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+    // Created is not yet served: a produce that comes before each partition has its leader fails
+    // with NotLeaderOrFollower, and the idempotent producer's retry then with OutOfOrderSequence.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      org.apache.kafka.clients.admin.TopicDescription description = admin.describeTopics(List.of(topic))
+          .allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+      if (description.partitions().size() == partitions
+          && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("topic " + topic + " has no leader for every partition after 60 s");
+      }
+      Thread.sleep(20);
+    }
   }
 
   /** Deletes {@code topics}, ignoring failures (cleanup). */
@@ -140,6 +155,8 @@ public final class KafkaBroker {
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // one request at a time: a retry (a leader not yet ready) cannot overtake or reorder the next
+    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
