@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import dev.herald.client.EventIterator;
 import dev.herald.client.EventSource;
-import dev.herald.hub.log.ForwardingEventLog;
+import dev.herald.log.ForwardingEventLog;
 import dev.herald.hub.log.SqliteEventLog;
 import dev.herald.log.Entry;
 import dev.herald.log.IdGenerator;

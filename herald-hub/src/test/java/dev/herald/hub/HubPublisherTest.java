@@ -10,7 +10,7 @@ import dev.herald.client.HubTokens;
 import dev.herald.client.Publication;
 import dev.herald.client.PublishException;
 import dev.herald.client.SubscriberCookie;
-import dev.herald.hub.log.ForwardingEventLog;
+import dev.herald.log.ForwardingEventLog;
 import dev.herald.hub.log.MemoryEventLog;
 import dev.herald.log.Entry;
 import dev.herald.log.IdGenerator;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.client.ErrorPolicy;
 import dev.herald.client.EventIterator;
 import dev.herald.client.EventSource;
-import dev.herald.hub.log.ForwardingEventLog;
+import dev.herald.log.ForwardingEventLog;
 import dev.herald.hub.log.MemoryEventLog;
 import dev.herald.log.IdGenerator;
 import dev.herald.log.Replay;

@@ -231,7 +231,7 @@ class StreamingPublishTest {
   void aStoreThatFailsMidStreamEndsItWith503AndKeepsWhatItStoredBefore() throws Exception {
     java.util.concurrent.atomic.AtomicInteger appends = new java.util.concurrent.atomic.AtomicInteger();
     dev.herald.hub.log.MemoryEventLog memory = new dev.herald.hub.log.MemoryEventLog(1000, new dev.herald.log.IdGenerator());
-    start(builder -> builder.eventLog(new dev.herald.hub.log.ForwardingEventLog(memory) {
+    start(builder -> builder.eventLog(new dev.herald.log.ForwardingEventLog(memory) {
       @Override
       public java.util.concurrent.CompletableFuture<List<dev.herald.log.Entry>> appendAsync(
           List<dev.herald.log.Update> updates) {
@@ -482,7 +482,7 @@ class StreamingPublishTest {
     java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
     List<Integer> batches = java.util.Collections.synchronizedList(new ArrayList<>());
     dev.herald.hub.log.MemoryEventLog memory = new dev.herald.hub.log.MemoryEventLog(100_000, new dev.herald.log.IdGenerator());
-    start(builder -> builder.eventLog(new dev.herald.hub.log.ForwardingEventLog(memory) {
+    start(builder -> builder.eventLog(new dev.herald.log.ForwardingEventLog(memory) {
       @Override
       public java.util.concurrent.CompletableFuture<List<dev.herald.log.Entry>> appendAsync(
           List<dev.herald.log.Update> updates) {
@@ -547,7 +547,7 @@ class StreamingPublishTest {
       throws InterruptedException {
     dev.herald.hub.log.MemoryEventLog memory = new dev.herald.hub.log.MemoryEventLog(200_000,
         new dev.herald.log.IdGenerator());
-    start(builder -> builder.eventLog(new dev.herald.hub.log.ForwardingEventLog(memory) {
+    start(builder -> builder.eventLog(new dev.herald.log.ForwardingEventLog(memory) {
       @Override
       public java.util.concurrent.CompletableFuture<List<dev.herald.log.Entry>> appendAsync(
           List<dev.herald.log.Update> updates) {

@@ -14,22 +14,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * A log in a list with the idempotency rule every log applies, and a switch that makes appends fail
- * as a full disk would: enough to specify the runner without a hub (the connectors' tests use the
- * hub's real logs).
+ * A log in a list with the idempotency rule every log applies: enough to specify the runner without
+ * a hub (the connectors' tests use the hub's real logs; {@code FailingLog} makes appends fail).
  */
 final class ListLog implements EventLog {
   private final List<Entry> entries = new ArrayList<>();
   private final Map<String, Entry> byId = new HashMap<>();
-  volatile boolean failing;
-  volatile int appends;
 
   @Override
   public synchronized CompletableFuture<List<Entry>> appendAsync(List<Update> updates) {
-    appends++;
-    if (failing) {
-      return CompletableFuture.failedFuture(new IllegalStateException("disk full"));
-    }
     DuplicateIdException.requireConsistentBatch(updates);
     for (Update update : updates) {
       Entry stored = byId.get(update.id());
@@ -50,10 +43,6 @@ final class ListLog implements EventLog {
     return CompletableFuture.completedFuture(result);
   }
 
-  synchronized List<String> ids() {
-    return entries.stream().map(e -> e.update().id()).toList();
-  }
-
   @Override
   public void onAppend(Consumer<List<Entry>> listener) {}
 
@@ -63,8 +52,9 @@ final class ListLog implements EventLog {
   }
 
   @Override
-  public List<Entry> readAfterSequence(long sequence, int limit, long maxBytes) {
-    throw new UnsupportedOperationException();
+  public synchronized List<Entry> readAfterSequence(long sequence, int limit, long maxBytes) {
+    int from = (int) Math.min(sequence, entries.size());
+    return List.copyOf(entries.subList(from, (int) Math.min(entries.size(), (long) from + limit)));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.herald.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.log.FailingLog;
 import dev.herald.log.Update;
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class SourceRunnerTest {
-  private final ListLog log = new ListLog();
+  private final FailingLog log = new FailingLog(new ListLog());
   private final ScriptedSource source = new ScriptedSource();
   private SourceRunner runner;
 
@@ -56,14 +57,14 @@ class SourceRunnerTest {
 
   @Test
   void aBatchIsAcknowledgedOnlyOnceTheLogStoredIt() throws Exception {
-    log.failing = true;
+    log.failAppends(true);
     IntStream.range(0, 10).forEach(n -> source.add(update(n)));
     start(4);
-    await(() -> log.appends >= 5);
+    await(() -> log.appendAttempts() >= 5);
     assertThat(source.committed).isZero();
     assertThat(runner.stats().state()).isEqualTo("paused");
     assertThat(runner.stats().lastError()).contains("disk full");
-    log.failing = false;
+    log.failAppends(false);
     await(() -> source.committed == 10);
     assertThat(log.ids()).isEqualTo(ids(0, 10));
     assertThat(runner.stats().state()).isEqualTo("running");
@@ -71,10 +72,10 @@ class SourceRunnerTest {
 
   @Test
   void whileTheLogFailsNothingMoreIsPolledThanOneBatch() throws Exception {
-    log.failing = true;
+    log.failAppends(true);
     IntStream.range(0, 100).forEach(n -> source.add(update(n)));
     start(8);
-    await(() -> log.appends >= 10);
+    await(() -> log.appendAttempts() >= 10);
     assertThat(runner.stats().consumed()).isEqualTo(8);
   }
 
@@ -149,12 +150,12 @@ class SourceRunnerTest {
 
   @Test
   void lagIsTheSourcesWhileRunning() throws Exception {
-    log.failing = true;
+    log.failAppends(true);
     IntStream.range(0, 10).forEach(n -> source.add(update(n)));
     start(4);
     await(() -> runner.stats().state().equals("paused"));
     assertThat(runner.stats().lag()).isEqualTo(-1);
-    log.failing = false;
+    log.failAppends(false);
     await(() -> source.committed == 10);
     assertThat(runner.stats().lag()).isZero();
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import dev.herald.log.Entry;
+import dev.herald.log.ForwardingEventLog;
 import dev.herald.log.EventLog;
 import dev.herald.log.IdGenerator;
 import dev.herald.log.Replay;

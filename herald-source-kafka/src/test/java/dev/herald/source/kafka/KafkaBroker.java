@@ -127,9 +127,17 @@ public final class KafkaBroker {
     // with NotLeaderOrFollower, and the idempotent producer's retry then with OutOfOrderSequence.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
-      org.apache.kafka.clients.admin.TopicDescription description = admin.describeTopics(List.of(topic))
-          .allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
-      if (description.partitions().size() == partitions
+      org.apache.kafka.clients.admin.TopicDescription description;
+      try {
+        description = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+      } catch (ExecutionException e) {
+        // the broker's metadata may not know the topic yet, just after it was created
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        description = null;
+      }
+      if (description != null && description.partitions().size() == partitions
           && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
         return;
       }

@@ -9,10 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.hub.log.MemoryEventLog;
 import dev.herald.log.Entry;
-import dev.herald.log.EventLog;
+import dev.herald.log.FailingLog;
 import dev.herald.log.IdGenerator;
-import dev.herald.log.LogStats;
-import dev.herald.log.Replay;
 import dev.herald.log.Update;
 import dev.herald.source.Source;
 import dev.herald.source.SourceBatch;
@@ -23,12 +21,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,17 +116,17 @@ class KafkaRunnerTest {
   @Test
   void whileTheLogFailsNoOffsetIsCommittedAndNothingIsLost() throws Exception {
     produce(1000);
-    log.failing = true;
+    log.failAppends(true);
     KafkaSource kafka = kafka();
     start(kafka, 50);
-    await("the runner paused and retried", () -> runner.stats().state().equals("paused") && log.refusals.get() >= 5);
+    await("the runner paused and retried", () -> runner.stats().state().equals("paused") && log.failedAppends() >= 5);
     assertThat(broker.committed(group)).as("no offset committed while the log fails").isEmpty();
     assertThat(runner.stats().consumed()).as("one batch held, no more").isEqualTo(50);
     assertThat(log.lastSequence()).isZero();
     assertThat(runner.stats().lag()).as("the runner shows no lag while paused").isEqualTo(-1);
     assertThat(kafka.lag()).as("the rest waits in Kafka (the partitions fetched so far)").isBetween(1L, 950L);
 
-    log.failing = false;
+    log.failAppends(false);
     await("1000 offsets committed", () -> committedTotal() == 1000);
     List<Update> stored = stored();
     assertThat(stored).hasSize(1000);
@@ -225,55 +220,5 @@ class KafkaRunnerTest {
     List<Update> stored = stored();
     assertThat(stored).hasSize(600);
     assertThat(runner.stats().published() + second.stats().published()).isEqualTo(600);
-  }
-
-  /** A real log that refuses appends, as a full disk would, while {@link #failing} is set. */
-  static final class FailingLog implements EventLog {
-    private final EventLog delegate;
-    volatile boolean failing;
-    final AtomicInteger refusals = new AtomicInteger();
-
-    FailingLog(EventLog delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public CompletableFuture<List<Entry>> appendAsync(List<Update> updates) {
-      if (failing) {
-        refusals.incrementAndGet();
-        return CompletableFuture.failedFuture(new IllegalStateException("disk full"));
-      }
-      return delegate.appendAsync(updates);
-    }
-
-    @Override
-    public void onAppend(Consumer<List<Entry>> listener) {
-      delegate.onAppend(listener);
-    }
-
-    @Override
-    public Replay readAfter(String lastEventId, int limit, long maxBytes) {
-      return delegate.readAfter(lastEventId, limit, maxBytes);
-    }
-
-    @Override
-    public List<Entry> readAfterSequence(long sequence, int limit, long maxBytes) {
-      return delegate.readAfterSequence(sequence, limit, maxBytes);
-    }
-
-    @Override
-    public long lastSequence() {
-      return delegate.lastSequence();
-    }
-
-    @Override
-    public LogStats stats() {
-      return delegate.stats();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
-    }
   }
 }

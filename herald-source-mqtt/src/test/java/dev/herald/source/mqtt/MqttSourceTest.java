@@ -2,6 +2,9 @@ package dev.herald.source.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.hub.log.MemoryEventLog;
+import dev.herald.log.FailingLog;
+import dev.herald.log.IdGenerator;
 import dev.herald.log.Update;
 import dev.herald.source.Source;
 import dev.herald.source.SourceBatch;
@@ -21,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** The MQTT source against the real Mosquitto on 127.0.0.1:1883, each test on topics of its own. */
 class MqttSourceTest {
   private Mosquitto broker;
-  private final FlakyLog log = new FlakyLog();
+  private final FailingLog log = new FailingLog(new MemoryEventLog(100_000, new IdGenerator()));
   private SourceRunner runner;
 
   @BeforeEach
@@ -48,7 +51,7 @@ class MqttSourceTest {
     return (MqttSource) Sources.open(broker.uri(parameters));
   }
 
-  private void run(Source source, FlakyLog into, int batch) throws InterruptedException {
+  private void run(Source source, FailingLog into, int batch) throws InterruptedException {
     runner = SourceRunner.start(source, into, 1 << 20, batch, Duration.ofMillis(50), Duration.ofMillis(10),
         Duration.ofMillis(200));
     await("subscribed", () -> runner.stats().state().equals("running"));
@@ -115,15 +118,15 @@ class MqttSourceTest {
   @Test
   void whatTheLogDidNotStoreComesAgainOnTheNextConnection() throws Exception {
     String parameters = "filter=" + broker.prefix + "/x&topic=https://example.com/x";
-    log.failing = true;
+    log.failAppends(true);
     run(source(parameters), log, 10);
     for (int n = 0; n < 5; n++) {
       broker.publish(broker.prefix + "/x", "m-" + n);
     }
-    await("a batch held, failing", () -> log.appends.get() >= 3 && runner.stats().consumed() >= 1);
+    await("a batch held, failing", () -> log.appendAttempts() >= 3 && runner.stats().consumed() >= 1);
     stop(); // never acknowledged: the broker keeps them in the session
 
-    FlakyLog second = new FlakyLog();
+    FailingLog second = new FailingLog(new MemoryEventLog(100_000, new IdGenerator()));
     MqttSource again = source(parameters);
     run(again, second, 10);
     broker.publish(broker.prefix + "/x", "m-5");
@@ -177,7 +180,7 @@ class MqttSourceTest {
       assertThat(skipping.retainedSkipped()).isEqualTo(1);
       stop();
 
-      FlakyLog withRetained = new FlakyLog();
+      FailingLog withRetained = new FailingLog(new MemoryEventLog(100_000, new IdGenerator()));
       run(source("filter=" + topic + "&topic=https://example.com/s&retained=true"), withRetained, 10);
       await("the retained one, sent again on subscribing", () -> withRetained.updates().size() == 1);
       assertThat(withRetained.updates().get(0).data()).isEqualTo("old");

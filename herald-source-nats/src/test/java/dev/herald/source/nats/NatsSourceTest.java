@@ -3,7 +3,10 @@ package dev.herald.source.nats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.hub.log.MemoryEventLog;
 import dev.herald.log.Entry;
+import dev.herald.log.FailingLog;
+import dev.herald.log.IdGenerator;
 import dev.herald.log.Update;
 import dev.herald.source.SourceBatch;
 import dev.herald.source.SourceRunner;
@@ -221,7 +224,7 @@ class NatsSourceTest {
     source.connect();
     int count = 2000;
     publish(stream, count);
-    FailingLog log = new FailingLog();
+    FailingLog log = new FailingLog(new MemoryEventLog(100_000, new IdGenerator()));
     SourceRunner runner = run(source, log, 64);
     await("every message acknowledged", () -> ackFloor(stream) == count);
     assertThat(log.ids()).containsExactlyElementsOf(ids(stream, 1, count));
@@ -240,10 +243,10 @@ class NatsSourceTest {
     NatsSource source = source(NatsServer.uri(stream, "&topic=t"));
     source.connect();
     publish(stream, 100);
-    FailingLog log = new FailingLog();
-    log.failing = true;
+    FailingLog log = new FailingLog(new MemoryEventLog(100_000, new IdGenerator()));
+    log.failAppends(true);
     SourceRunner runner = run(source, log, 10);
-    await("the runner retried the batch", () -> log.failedAppends.get() >= 5);
+    await("the runner retried the batch", () -> log.failedAppends() >= 5);
     ConsumerInfo info = consumer(stream);
     assertThat(info.getAckFloor().getStreamSequence()).as("the position did not advance").isZero();
     assertThat(info.getNumAckPending()).as("one batch delivered, none acknowledged").isEqualTo(10);
@@ -251,7 +254,7 @@ class NatsSourceTest {
     assertThat(runner.stats().state()).isEqualTo("paused");
     assertThat(runner.stats().consumed()).isEqualTo(10);
 
-    log.failing = false;
+    log.failAppends(false);
     await("every message acknowledged", () -> ackFloor(stream) == 100);
     assertThat(log.ids()).containsExactlyElementsOf(ids(stream, 1, 100));
     assertThat(runner.stats().state()).isEqualTo("running");
@@ -263,7 +266,7 @@ class NatsSourceTest {
     NatsSource source = source(NatsServer.uri(stream, "&topic=t"));
     source.connect();
     publish(stream, 300);
-    FailingLog log = new FailingLog();
+    FailingLog log = new FailingLog(new MemoryEventLog(100_000, new IdGenerator()));
     SourceRunner runner = run(source, log, 10);
     await("some acknowledged", () -> ackFloor(stream) >= 50);
     source.dropConnection();
@@ -315,7 +318,7 @@ class NatsSourceTest {
   void aMessageStoredButNotAcknowledgedComesAgainAsADuplicate() throws Exception {
     String stream = nats.stream("dup");
     publishAfterCreating(stream, 20);
-    FailingLog log = new FailingLog();
+    FailingLog log = new FailingLog(new MemoryEventLog(100_000, new IdGenerator()));
     NatsSource crashed = source(NatsServer.uri(stream, "&topic=t"));
     crashed.connect();
     log.append(pollMessages(crashed, 8).updates()); // stored, then the hub dies before acknowledging

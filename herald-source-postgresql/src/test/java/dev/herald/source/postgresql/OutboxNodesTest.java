@@ -5,11 +5,9 @@ import static dev.herald.source.postgresql.PostgresSourceTest.updates;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.hub.log.MemoryEventLog;
-import dev.herald.log.Entry;
 import dev.herald.log.EventLog;
+import dev.herald.log.FailingLog;
 import dev.herald.log.IdGenerator;
-import dev.herald.log.LogStats;
-import dev.herald.log.Replay;
 import dev.herald.log.Update;
 import dev.herald.source.Source;
 import dev.herald.source.SourceRunner;
@@ -19,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,71 +100,21 @@ class OutboxNodesTest {
   @Test
   void whileTheLogRefusesAppendsNoRowIsDeleted() throws Exception {
     FailingLog log = new FailingLog(new MemoryEventLog(10_000, new IdGenerator()));
-    log.failing = true;
+    log.failAppends(true);
     Source creator = Sources.open(db.uri("outbox", ""));
     creator.connect();
     creator.close();
     List<String> expected = insertInBackground("outbox", 0, 300);
     SourceRunner runner = run("outbox", log);
     await("the runner paused", () -> runner.stats().state().equals("paused"));
-    long attempts = log.attempts;
-    await("appends retried", () -> log.attempts >= attempts + 3);
+    long attempts = log.appendAttempts();
+    await("appends retried", () -> log.appendAttempts() >= attempts + 3);
     assertThat(count("outbox")).as("rows left").isEqualTo(300);
     assertThat(runner.stats().consumed()).as("one batch held").isEqualTo(100);
     assertThat(runner.stats().lag()).as("no lag while paused").isEqualTo(-1);
-    log.failing = false;
+    log.failAppends(false);
     await("the table drained", () -> count("outbox") == 0);
-    assertThat(updates(log.delegate)).extracting(Update::id).containsExactlyElementsOf(expected);
+    assertThat(log.ids()).containsExactlyElementsOf(expected);
     assertThat(runner.stats().state()).isEqualTo("running");
-  }
-
-  /** A real log whose appends fail while {@link #failing} is set, as with a full disk. */
-  static final class FailingLog implements EventLog {
-    final EventLog delegate;
-    volatile boolean failing;
-    volatile long attempts;
-
-    FailingLog(EventLog delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public CompletableFuture<List<Entry>> appendAsync(List<Update> updates) {
-      attempts++;
-      if (failing) {
-        return CompletableFuture.failedFuture(new IllegalStateException("disk full"));
-      }
-      return delegate.appendAsync(updates);
-    }
-
-    @Override
-    public void onAppend(Consumer<List<Entry>> listener) {
-      delegate.onAppend(listener);
-    }
-
-    @Override
-    public Replay readAfter(String lastEventId, int limit, long maxBytes) {
-      return delegate.readAfter(lastEventId, limit, maxBytes);
-    }
-
-    @Override
-    public List<Entry> readAfterSequence(long sequence, int limit, long maxBytes) {
-      return delegate.readAfterSequence(sequence, limit, maxBytes);
-    }
-
-    @Override
-    public long lastSequence() {
-      return delegate.lastSequence();
-    }
-
-    @Override
-    public LogStats stats() {
-      return delegate.stats();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
-    }
   }
 }

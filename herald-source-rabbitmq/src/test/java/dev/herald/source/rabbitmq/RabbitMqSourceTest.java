@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.AMQP;
+import dev.herald.hub.log.MemoryEventLog;
+import dev.herald.log.FailingLog;
+import dev.herald.log.IdGenerator;
 import dev.herald.log.Update;
 import dev.herald.source.Source;
 import dev.herald.source.SourceBatch;
@@ -25,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /** The RabbitMQ source against the real broker on 127.0.0.1:5672, each test on a queue of its own. */
 class RabbitMqSourceTest {
   private RabbitBroker broker;
-  private final FlakyLog log = new FlakyLog();
+  private final FailingLog log = new FailingLog(new MemoryEventLog(100_000, new IdGenerator()));
   private SourceRunner runner;
 
   @BeforeEach
@@ -157,21 +160,21 @@ class RabbitMqSourceTest {
   void whileTheLogFailsNothingIsAcknowledgedAndOneBatchIsHeld() throws Exception {
     broker.declare();
     broker.publishNumbered(0, 100, true);
-    log.failing = true;
+    log.failAppends(true);
     run(source("topic=https://example.com/t"), 10);
-    await("several failed appends", () -> log.appends.get() >= 4);
+    await("several failed appends", () -> log.appendAttempts() >= 4);
     assertThat(runner.stats().state()).isEqualTo("paused");
     assertThat(runner.stats().consumed()).as("one batch, polled once").isBetween(1L, 10L);
     await("the prefetch (one batch) is out, the rest waits in the queue", () -> ready() == 90);
     long consumed = runner.stats().consumed();
-    await("more failed appends", () -> log.appends.get() >= 8);
+    await("more failed appends", () -> log.appendAttempts() >= 8);
     assertThat(runner.stats().consumed()).as("nothing more polled while the log fails").isEqualTo(consumed);
     assertThat(ready()).isEqualTo(90);
     runner.close(); // the channel closes: the ten unacknowledged go back, nothing was acked
     runner = null;
     await("all 100 back in the queue", () -> ready() == 100);
 
-    log.failing = false;
+    log.failAppends(false);
     run(source("topic=https://example.com/t"), 10);
     await("stored", () -> log.ids().size() == 100);
     assertThat(log.ids()).isEqualTo(numbered(0, 100));
@@ -182,10 +185,10 @@ class RabbitMqSourceTest {
   void aLogThatComesBackResumesWithoutLosingOrRepeating() throws Exception {
     broker.declare();
     broker.publishNumbered(0, 50, true);
-    log.failing = true;
+    log.failAppends(true);
     run(source("topic=https://example.com/t"), 8);
-    await("several failed appends", () -> log.appends.get() >= 3);
-    log.failing = false;
+    await("several failed appends", () -> log.appendAttempts() >= 3);
+    log.failAppends(false);
     await("stored", () -> log.ids().size() == 50);
     assertThat(log.ids()).isEqualTo(numbered(0, 50));
     await("drained", () -> ready() == 0);

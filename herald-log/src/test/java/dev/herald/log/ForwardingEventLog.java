@@ -1,10 +1,5 @@
-package dev.herald.hub.log;
+package dev.herald.log;
 
-import dev.herald.log.Entry;
-import dev.herald.log.EventLog;
-import dev.herald.log.LogStats;
-import dev.herald.log.Replay;
-import dev.herald.log.Update;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
