@@ -82,12 +82,12 @@ bench() {
   local server=$1 port=$2 topic="${BENCH_TOPIC:-bench}-{topic}"
   shift 2
   if [ "$server" = herald ]; then
-    taskset -c "$BENCH_CPU" "$JAVA" -jar "$JAR" bench --quiet \
+    taskset -c "$BENCH_CPU" "$JAVA" ${BENCH_JAVA_OPTS:-} -jar "$JAR" bench --quiet \
       --subscribe-url "http://127.0.0.1:$port/.well-known/mercure?topic=$topic" --topic-template "$topic" \
       --publish-url "http://127.0.0.1:$port/.well-known/mercure" --jwt-secret "$SECRET" \
       --server-pid "$SERVER_PID" "$@"
   else
-    taskset -c "$BENCH_CPU" "$JAVA" -jar "$JAR" bench --quiet \
+    taskset -c "$BENCH_CPU" "$JAVA" ${BENCH_JAVA_OPTS:-} -jar "$JAR" bench --quiet \
       --subscribe-url "http://127.0.0.1:$port/sub?id=$topic" \
       --publish-url "http://127.0.0.1:$port/pub?id=$topic" --publish-format raw \
       --server-pid "$SERVER_PID" "$@"

@@ -24,7 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class BenchPublisher {
   /** Later than this behind schedule counts as a late send. */
-  private static final long LATE_NANOS = 1_000_000;
+  private static final long LATE_NANOS = 2_000_000;
+  /** The shortest wait between sends; at a higher rate several due updates go out together. */
+  private static final long PACING_NANOS = Long.getLong("herald.bench.pacingNanos", 1_000_000);
 
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(10)).build();
@@ -103,7 +105,9 @@ final class BenchPublisher {
       }
       long now = System.nanoTime();
       if (due > now) {
-        LockSupport.parkNanos(due - now);
+        // Waits of at least PACING_NANOS, then everything due is sent: a process waking every few
+        // microseconds makes this VM slow to wake other processes (docs/benchmarks.md), the hub's too.
+        LockSupport.parkNanos(Math.max(due - now, PACING_NANOS));
         while ((now = System.nanoTime()) < due) {
           LockSupport.parkNanos(due - now);
         }

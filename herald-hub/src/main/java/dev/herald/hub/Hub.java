@@ -98,6 +98,9 @@ public final class Hub implements AutoCloseable {
     if (builder.flushInterval != null) {
       serverBuilder.flushInterval(builder.flushInterval);
     }
+    if (builder.transport != null) {
+      serverBuilder.transport(builder.transport);
+    }
     if (builder.tlsCertificate != null) {
       serverBuilder.tls(builder.tlsCertificate, builder.tlsKey);
     }
@@ -256,7 +259,7 @@ public final class Hub implements AutoCloseable {
     return (secure() ? "https" : "http") + "://" + host + ":" + address.getPort() + PATH;
   }
 
-  /** The server's I/O transport ({@code epoll} or {@code nio}). */
+  /** The server's I/O transport ({@code epoll}, {@code io_uring} or {@code nio}). */
   public String transport() {
     return server.transport();
   }
@@ -351,6 +354,7 @@ public final class Hub implements AutoCloseable {
     private boolean ui = true;
     /** {@code null}: adaptive, the server's default. */
     private Duration flushInterval;
+    private dev.herald.server.Transport transport;
     private boolean uiOpen;
     private Duration clockSkew = DEFAULT_CLOCK_SKEW;
     private List<String> publishOrigins = List.of();
@@ -726,6 +730,15 @@ public final class Hub implements AutoCloseable {
     public Builder maxRequestLineLength(int bytes) {
       HttpServer.builder().maxRequestLineLength(bytes);
       this.maxRequestLineLength = bytes;
+      return this;
+    }
+
+    /**
+     * The I/O transport ({@code herald serve --transport}); default
+     * {@link dev.herald.server.Transport#best()}: epoll on Linux, NIO elsewhere.
+     */
+    public Builder transport(dev.herald.server.Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
       return this;
     }
 

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * with prior knowledge (h2c) when the connection opens with its preface. Requests are decoded with
  * explicit limits (request line → 414, headers → 431, body → 413), handed to one
  * {@link RequestHandler} on the connection's event loop, and event streams are fanned out through
- * {@link FanOut}. Uses {@link Transport#best()}: epoll on Linux, NIO elsewhere. {@link #close()}
+ * {@link FanOut}. Uses {@link Transport#best()} (epoll on Linux, NIO elsewhere) unless
+ * {@link Builder#transport} names another. {@link #close()}
  * ends every stream cleanly (clients reconnect elsewhere) and waits a bounded time.
  */
 public final class HttpServer implements AutoCloseable {
@@ -86,7 +87,7 @@ public final class HttpServer implements AutoCloseable {
     }
     this.config = new ServerConfig(builder, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
     this.shutdownGrace = builder.shutdownGrace;
-    Transport io = Transport.best();
+    Transport io = builder.transport != null ? builder.transport : Transport.best();
     this.transport = io.label();
     this.group = io.newEventLoopGroup(builder.ioThreads > 0 ? builder.ioThreads : defaultIoThreads());
     ServerBootstrap bootstrap = new ServerBootstrap()
@@ -138,7 +139,7 @@ public final class HttpServer implements AutoCloseable {
     return config.sslContext != null;
   }
 
-  /** The I/O transport in use: {@code epoll} on Linux when its native library loads, else {@code nio}. */
+  /** The I/O transport in use: {@code epoll}, {@code io_uring} or {@code nio} ({@link Builder#transport}). */
   public String transport() {
     return transport;
   }
@@ -271,6 +272,7 @@ public final class HttpServer implements AutoCloseable {
     InetSocketAddress address = new InetSocketAddress(8080);
     RequestHandler handler;
     int ioThreads;
+    Transport transport;
     int maxRequestLineLength = DEFAULT_MAX_REQUEST_LINE_LENGTH;
     int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
     int maxBodySize = DEFAULT_MAX_BODY_SIZE;
@@ -435,6 +437,12 @@ public final class HttpServer implements AutoCloseable {
      */
     public Builder ioThreads(int threads) {
       this.ioThreads = requireAtLeast(threads, 0, "ioThreads");
+      return this;
+    }
+
+    /** The I/O transport (default {@link Transport#best()}); see {@link Transport#named}. */
+    public Builder transport(Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
       return this;
     }
 

@@ -315,9 +315,20 @@ class HttpServerTest {
 
   @Test
   @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
-  void linuxUsesTheEpollTransport() throws Exception {
+  void linuxUsesEpollUnlessTheProcessAsksForAnotherTransport() throws Exception {
     app = new TestApp();
-    assertThat(app.server.transport()).isEqualTo("epoll");
+    String asked = System.getProperty(Transport.PROPERTY); // the io_uring run of these tests sets it
+    assertThat(app.server.transport()).isEqualTo(asked == null ? "epoll" : asked);
+  }
+
+  @Test
+  void theBuildersTransportIsTheOneUsed() throws Exception {
+    app = new TestApp(HttpServer.builder().transport(Transport.NIO));
+    assertThat(app.server.transport()).isEqualTo("nio");
+    try (EventIterator events = subscribe("t")) {
+      app.publish("t", "over nio");
+      assertThat(events.poll(Duration.ofSeconds(10)).data()).isEqualTo("over nio");
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.herald.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -12,6 +13,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.uring.IoUring;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -31,11 +33,42 @@ class TransportTest {
     assertThat(Transport.best().label()).isEqualTo("epoll");
   }
 
+  @Test
+  void transportsAreNamedAsTheCommandLineNamesThem() {
+    assertThat(Transport.named("nio")).isEqualTo(Transport.NIO);
+    assertThat(Transport.named(" NIO ")).isEqualTo(Transport.NIO);
+    assertThat(Transport.named("auto")).isEqualTo(Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO);
+    for (Transport transport : Transport.values()) {
+      if (transport != Transport.EPOLL || Epoll.isAvailable()) {
+        if (transport != Transport.IO_URING || IoUring.isAvailable()) {
+          assertThat(Transport.named(transport.label())).isEqualTo(transport);
+        }
+      }
+    }
+  }
+
+  @Test
+  void anUnknownTransportIsAnErrorThatListsTheKnownOnes() {
+    assertThatIllegalArgumentException().isThrownBy(() -> Transport.named("kqueue"))
+        .withMessage("unknown transport 'kqueue': auto, epoll, io_uring or nio");
+  }
+
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void ioUringLoadsWhereTheKernelAllowsItElseTheErrorSaysWhy() {
+    if (IoUring.isAvailable()) {
+      assertThat(Transport.named("io_uring")).isEqualTo(Transport.IO_URING);
+    } else {
+      assertThatIllegalArgumentException().isThrownBy(() -> Transport.named("io_uring"))
+          .withMessageStartingWith("the io_uring transport cannot run here: ");
+    }
+  }
+
   /** The loops and both channel types of one transport fit together: a client connects to a server. */
   @ParameterizedTest
   @EnumSource(Transport.class)
   void aClientAndAServerOfOneTransportTalk(Transport transport) throws Exception {
-    if (transport == Transport.EPOLL && !Epoll.isAvailable()) {
+    if (transport == Transport.EPOLL && !Epoll.isAvailable() || transport == Transport.IO_URING && !IoUring.isAvailable()) {
       return; // not this platform's
     }
     EventLoopGroup group = transport.newEventLoopGroup(1);

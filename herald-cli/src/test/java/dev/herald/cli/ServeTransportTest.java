@@ -1,0 +1,47 @@
+package dev.herald.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code herald serve --transport}: auto by default, a name from the command line, a variable or the config file. */
+class ServeTransportTest {
+  private static String parsed(Map<String, String> environment, Properties file, String... args) {
+    CommandLine herald = new CommandLine(new Herald());
+    CommandLine serve = herald.getSubcommands().get("serve");
+    serve.setDefaultValueProvider(new Settings(environment, file).over(serve.getDefaultValueProvider()));
+    String[] command = new String[args.length + 1];
+    command[0] = "serve";
+    System.arraycopy(args, 0, command, 1, args.length);
+    herald.parseArgs(command);
+    return serve.getCommandSpec().findOption("--transport").getValue();
+  }
+
+  @Test
+  void theDefaultIsAuto() {
+    assertThat(parsed(Map.of(), new Properties())).isEqualTo("auto");
+  }
+
+  @Test
+  void theTransportComesFromTheCommandLineTheEnvironmentOrTheConfigFile() {
+    Properties file = new Properties();
+    file.setProperty("transport", "nio");
+    assertThat(parsed(Map.of(), file)).isEqualTo("nio");
+    assertThat(parsed(Map.of("HERALD_TRANSPORT", "io_uring"), file)).isEqualTo("io_uring");
+    assertThat(parsed(Map.of("HERALD_TRANSPORT", "io_uring"), file, "--transport", "epoll")).isEqualTo("epoll");
+  }
+
+  @Test
+  void anUnknownTransportIsBadUsageThatListsTheKnownOnes() {
+    StringWriter err = new StringWriter();
+    int exit = Herald.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), Map.of(),
+        "serve", "--listen", "127.0.0.1:0", "--store", "memory", "--transport", "kqueue");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown transport 'kqueue': auto, epoll, io_uring or nio");
+  }
+}
