@@ -19,10 +19,12 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
@@ -278,6 +280,45 @@ class Http2Test {
       assertThat(connection.isActive()).as("the connection outlives its slow stream").isTrue();
       Http2HeadersFrame head = (Http2HeadersFrame) frames.poll(10, TimeUnit.SECONDS);
       assertThat(head.headers().status().toString()).isEqualTo("200");
+      connection.close().sync();
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+
+  @Test
+  void aRequestAnsweredBeforeItsBodyEndedIsResetWithNoErrorAfterTheAnswer() throws Exception {
+    // RFC 9113 section 8.1: a complete response, then RST_STREAM(NO_ERROR) asks the client to stop
+    // sending without an error; CANCEL would tell it the request failed.
+    app = new TestApp(HttpServer.builder().streamedRequests((method, path, type) -> "/early".equals(path)));
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    try {
+      Channel connection = h2cConnection(group, Http2Settings.defaultSettings());
+      BlockingQueue<Object> frames = new LinkedBlockingQueue<>();
+      BlockingQueue<Http2ResetFrame> resets = new LinkedBlockingQueue<>();
+      Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection).handler(new ChannelInboundHandlerAdapter() {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object frame) {
+          frames.add(frame instanceof Http2HeadersFrame ? frame : frame.getClass().getSimpleName());
+          ReferenceCountUtil.release(frame);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+          if (event instanceof Http2ResetFrame reset) {
+            resets.add(reset);
+          }
+        }
+      }).open().sync().getNow();
+      Http2Headers headers = get("/early").method("POST").set("content-type", "text/plain");
+      stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false)).sync(); // the body is still to come
+
+      Http2HeadersFrame head = (Http2HeadersFrame) frames.poll(10, TimeUnit.SECONDS);
+      assertThat(head.headers().status().toString()).isEqualTo("403");
+      Http2ResetFrame reset = resets.poll(10, TimeUnit.SECONDS);
+      assertThat(reset).as("the stream was reset").isNotNull();
+      assertThat(reset.errorCode()).as("RST_STREAM error code").isEqualTo(Http2Error.NO_ERROR.code());
+      assertThat(connection.isActive()).as("the connection goes on").isTrue();
       connection.close().sync();
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A small application on {@link HttpServer} for its tests: {@code GET /stream?topic=t} subscribes,
  * {@code GET /costly?topic=t} subscribes as a {@link Subscription#costly costly} subscription,
  * {@code GET /fragile?topic=t} with a filter that throws on events whose data is {@code boom},
- * {@code POST /publish?topic=t} with a text body publishes it to that topic, anything else is 404.
+ * {@code POST /publish?topic=t} with a text body publishes it to that topic, {@code POST /early} is
+ * refused with 403 (before its body arrives when the builder streams it), anything else is 404.
  */
 final class TestApp implements AutoCloseable {
   record Update(String topic, String data) {}
@@ -71,6 +72,8 @@ final class TestApp implements AutoCloseable {
         }
         return update.topic().equals(topic);
       }));
+    } else if (exchange.method().equals("POST") && exchange.path().equals("/early")) {
+      exchange.respond(403, "text/plain", "refused");
     } else if (exchange.method().equals("GET") && exchange.path().equals("/costly")) {
       SseStream stream = exchange.openStream("Cache-Control", "no-cache");
       fanOut.add(new Subscription<TestApp.Update>(stream, update -> update.topic().equals(topic)).costly());
