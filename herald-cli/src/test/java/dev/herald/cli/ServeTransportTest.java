@@ -44,4 +44,14 @@ class ServeTransportTest {
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).contains("unknown transport 'kqueue': auto, epoll, io_uring or nio");
   }
+
+  @Test
+  void configCheckReportsAnUnknownTransport() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Herald.run(new PrintWriter(out, true), new PrintWriter(err, true), Map.of(),
+        "config", "check", "--listen", "127.0.0.1:0", "--store", "memory", "--transport", "kqueue");
+    assertThat(exit).isEqualTo(2);
+    assertThat(out + "" + err).contains("unknown transport 'kqueue': auto, epoll, io_uring or nio");
+  }
 }

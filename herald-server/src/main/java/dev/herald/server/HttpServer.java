@@ -87,7 +87,7 @@ public final class HttpServer implements AutoCloseable {
     }
     this.config = new ServerConfig(builder, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
     this.shutdownGrace = builder.shutdownGrace;
-    Transport io = builder.transport != null ? builder.transport : Transport.best();
+    Transport io = config.transport;
     this.transport = io.label();
     this.group = io.newEventLoopGroup(builder.ioThreads > 0 ? builder.ioThreads : defaultIoThreads());
     ServerBootstrap bootstrap = new ServerBootstrap()

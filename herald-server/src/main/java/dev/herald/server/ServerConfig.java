@@ -14,6 +14,8 @@ final class ServerConfig {
   final int maxBodySize;
   final Duration heartbeat;
   final int writeBufferHighWaterMark;
+  /** The I/O transport the server runs on ({@link HttpServer.Builder#transport}, else {@link Transport#best()}). */
+  final Transport transport;
   final ChannelGroup streams;
   final AtomicLong slowConsumersClosed = new AtomicLong();
   final AtomicLong subscriptionsFailed = new AtomicLong();
@@ -51,6 +53,7 @@ final class ServerConfig {
     this.maxBodySize = builder.maxBodySize;
     this.heartbeat = builder.heartbeat;
     this.writeBufferHighWaterMark = builder.writeBufferHighWaterMark;
+    this.transport = builder.transport != null ? builder.transport : Transport.best();
     this.streams = streams;
     this.maxConnections = builder.maxConnections;
     this.maxConnectionsPerAddress = builder.maxConnectionsPerAddress;

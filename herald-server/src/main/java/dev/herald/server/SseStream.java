@@ -15,6 +15,7 @@ import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AttributeKey;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,6 +43,14 @@ public final class SseStream {
   private boolean written = true;
   /** Heartbeat passes in a row that found it unwritten. */
   private int quietPasses;
+  /** With io_uring: how long a stream over the high-water mark has to take bytes before it is judged slow. */
+  static final long VERDICT_MILLIS = 500;
+  /** With io_uring: how far past the high-water mark a stream may be while its verdict waits. */
+  static final long BURST_ALLOWANCE = 16L << 20;
+  /** Pending bytes when the deferred verdict last looked; -1: no verdict waits. */
+  private long judgedPending = -1;
+  /** Bytes queued since the deferred verdict last looked. */
+  private long addedSinceJudged;
   /** Whether its shard has it on the list of streams to flush (so it is listed once per flush). */
   boolean awaitingFlush;
 
@@ -128,14 +137,66 @@ public final class SseStream {
       // publish's batch), the reader is not slow: what the socket takes now does not count.
       channel.flush();
     }
-    if (!channel.isWritable()) {
+    if (!channel.isWritable() && !verdictDeferred()) {
       chunk.release();
       closeAsSlowConsumer();
       return false;
     }
+    int bytes = chunk.readableBytes();
     channel.pipeline().write(http2 ? dataFrame(chunk) : chunk, channel.voidPromise());
+    if (judgedPending >= 0) {
+      addedSinceJudged += bytes;
+    }
     written = true;
     return true;
+  }
+
+  /**
+   * Whether the slow-consumer verdict on a stream over the high-water mark waits. With epoll or NIO a
+   * flush hands the bytes to the socket at once, so a stream still over the mark after one is behind:
+   * no wait. With io_uring a flush only queues the writes for the loop's next I/O round, so in the
+   * middle of a burst even a fast reader is over the mark: the verdict then waits until the reader
+   * has had {@link #VERDICT_MILLIS}, and again as long as it keeps taking bytes; a reader that took
+   * nothing in that time is closed, and so is one more than {@link #BURST_ALLOWANCE} over the mark
+   * meanwhile (the bound on what it holds; the bytes of a burst are shared with every subscriber).
+   */
+  private boolean verdictDeferred() {
+    if (config.transport != Transport.IO_URING) {
+      return false;
+    }
+    long pending = pendingBytes();
+    if (pending > BURST_ALLOWANCE) {
+      return false;
+    }
+    if (judgedPending < 0) {
+      judgedPending = pending;
+      addedSinceJudged = 0;
+      channel.eventLoop().schedule(this::judge, VERDICT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+    return true;
+  }
+
+  /** The deferred verdict: still over the mark and nothing taken since the last look is slow. */
+  private void judge() {
+    if (!channel.isActive() || channel.isWritable()) {
+      judgedPending = -1;
+      return;
+    }
+    long pending = pendingBytes();
+    long taken = judgedPending + addedSinceJudged - pending;
+    if (taken > 0) { // behind but reading: look again later
+      judgedPending = pending;
+      addedSinceJudged = 0;
+      channel.eventLoop().schedule(this::judge, VERDICT_MILLIS, TimeUnit.MILLISECONDS);
+      return;
+    }
+    judgedPending = -1;
+    closeAsSlowConsumer();
+  }
+
+  /** Unsent bytes past the low-water mark (an HTTP/2 stream counts its own, not its connection's). */
+  private long pendingBytes() {
+    return channel.bytesBeforeWritable();
   }
 
   /** The chunk's payload, without the {@code <hex>CRLF} before and the CRLF after it. */

@@ -96,6 +96,30 @@ class HttpServerTest {
   }
 
   @Test
+  void aBatchLargerThanTheUnsentLimitReachesAReaderThatKeepsUp() throws Exception {
+    // 3 MiB in one go against a 256 KiB limit: the reader is not slow, whatever the transport
+    // does with a flush (epoll writes at once; io_uring in the loop's next I/O round).
+    app = new TestApp(HttpServer.builder().writeBufferHighWaterMark(256 * 1024));
+    String data = "d".repeat(1024);
+    try (EventIterator events = subscribe("t")) {
+      List<FanOut.Published<TestApp.Update>> batch = new java.util.ArrayList<>();
+      for (int i = 1; i <= 3000; i++) {
+        batch.add(new FanOut.Published<>(new TestApp.Update("t", data), i,
+            dev.herald.sse.SseEncoder.encode(SseEvent.builder().id(Integer.toString(i)).data(data).build())));
+      }
+
+      app.fanOut.publishAll(batch);
+
+      for (int i = 1; i <= 3000; i++) {
+        SseEvent event = events.poll(Duration.ofSeconds(10));
+        assertThat(event).as("event " + i).isNotNull();
+        assertThat(event.id()).isEqualTo(Integer.toString(i));
+      }
+      assertThat(app.server.slowConsumersClosed()).isZero();
+    }
+  }
+
+  @Test
   void publishingAfterCloseDeliversNothingWithoutLeakingTheEncodedEvent() throws Exception {
     app = new TestApp();
     TestApp closed = app;
