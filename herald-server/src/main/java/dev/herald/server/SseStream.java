@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
@@ -27,9 +28,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * mark is closed before more is queued: the client reconnects with its Last-Event-ID instead of
  * holding memory here.
  *
- * <p>Writes and flushes go through {@code channel.pipeline()}, which is what a channel's own methods
- * do, except an {@code EmbeddedChannel}'s: those run queued tasks in the middle of a delivery, and the
- * fan-out's tests must see what a real event loop would do.
+ * <p>Writes and flushes start at the HTTP/1.1 {@link PipelineGate}'s context, not at the pipeline's
+ * tail: the handlers behind the gate only read requests, and the gate passes a stream's chunks on
+ * untouched, but walking past them for every write and flush was 7-9% of the hub's time with 3,000
+ * streams (docs/benchmarks.md). Without a gate (HTTP/2) they go through {@code channel.pipeline()},
+ * which is what a channel's own methods do, except an {@code EmbeddedChannel}'s: those run queued
+ * tasks in the middle of a delivery, and the fan-out's tests must see what a real event loop would do.
  */
 public final class SseStream {
   static final AttributeKey<SseStream> STREAM = AttributeKey.valueOf("herald.stream");
@@ -37,6 +41,8 @@ public final class SseStream {
   private static final System.Logger LOG = System.getLogger(SseStream.class.getName());
 
   private final Channel channel;
+  /** Where writes and flushes start: the gate's context (HTTP/1.1) or the channel's pipeline. */
+  private final ChannelOutboundInvoker out;
   private final ServerConfig config;
   private final boolean http2;
   /** Written since the shard's last heartbeat pass (a flag, not a clock read per write). */
@@ -54,8 +60,9 @@ public final class SseStream {
   /** Whether its shard has it on the list of streams to flush (so it is listed once per flush). */
   boolean awaitingFlush;
 
-  private SseStream(Channel channel, ServerConfig config) {
+  private SseStream(Channel channel, ChannelOutboundInvoker out, ServerConfig config) {
     this.channel = channel;
+    this.out = out;
     this.config = config;
     this.http2 = channel instanceof Http2StreamChannel;
   }
@@ -74,7 +81,8 @@ public final class SseStream {
     if (gate != null) {
       gate.streaming(); // a request pipelined behind a stream that never ends is never answered
     }
-    SseStream stream = new SseStream(ctx.channel(), config);
+    ChannelHandlerContext gateContext = ctx.pipeline().context(PipelineGate.class);
+    SseStream stream = new SseStream(ctx.channel(), gateContext != null ? gateContext : ctx.channel().pipeline(), config);
     ctx.channel().attr(STREAM).set(stream);
     AtomicInteger open = stream.http2 ? config.http2Streams : config.http1Streams;
     open.incrementAndGet();
@@ -135,7 +143,7 @@ public final class SseStream {
     if (!channel.isWritable()) {
       // Over the limit with writes not flushed yet (a burst delivered in one go, e.g. a streaming
       // publish's batch), the reader is not slow: what the socket takes now does not count.
-      channel.flush();
+      out.flush();
     }
     if (!channel.isWritable() && !verdictDeferred()) {
       chunk.release();
@@ -143,7 +151,7 @@ public final class SseStream {
       return false;
     }
     int bytes = chunk.readableBytes();
-    channel.pipeline().write(http2 ? dataFrame(chunk) : chunk, channel.voidPromise());
+    out.write(http2 ? dataFrame(chunk) : chunk, channel.voidPromise());
     if (judgedPending >= 0) {
       addedSinceJudged += bytes;
     }
@@ -215,7 +223,7 @@ public final class SseStream {
     config.bytesWritten.add(chunk.readableBytes());
     written = true;
     // a closed channel fails the write and releases the chunk
-    return channel.pipeline().write(http2 ? dataFrame(chunk) : chunk);
+    return out.write(http2 ? dataFrame(chunk) : chunk);
   }
 
   /** Closes the connection at once and counts it as a slow consumer: the client reconnects. */
@@ -232,7 +240,7 @@ public final class SseStream {
    */
   public ChannelFuture flushed() {
     // An empty write's future completes after every write queued before it (same stream, in order).
-    return channel.pipeline().writeAndFlush(http2 ? new DefaultHttp2DataFrame(false) : Unpooled.EMPTY_BUFFER);
+    return out.writeAndFlush(http2 ? new DefaultHttp2DataFrame(false) : Unpooled.EMPTY_BUFFER);
   }
 
   /** Encodes and queues one event for this stream alone. */
@@ -264,7 +272,7 @@ public final class SseStream {
 
   /** Sends what was queued. */
   public void flush() {
-    channel.pipeline().flush();
+    out.flush();
   }
 
   /** Closes the connection at once, without the last chunk. */
