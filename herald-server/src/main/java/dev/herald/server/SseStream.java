@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Writes and flushes start at the HTTP/1.1 {@link PipelineGate}'s context, not at the pipeline's
  * tail: the handlers behind the gate only read requests, and the gate passes a stream's chunks on
- * untouched, but walking past them for every write and flush was 7-9% of the hub's time with 3,000
+ * untouched, but walking past them for every write and flush was 9% of the hub's samples with 3,000
  * streams (docs/benchmarks.md). Without a gate (HTTP/2) they go through {@code channel.pipeline()},
  * which is what a channel's own methods do, except an {@code EmbeddedChannel}'s: those run queued
  * tasks in the middle of a delivery, and the fan-out's tests must see what a real event loop would do.
