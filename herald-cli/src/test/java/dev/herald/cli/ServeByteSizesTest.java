@@ -18,7 +18,7 @@ class ServeByteSizesTest {
       "--max-request-line", "--retain-bytes", "--max-publish-bytes-in-flight", "--replay-budget", "--replay-page-size", "--cache-size"};
 
   /** {@code serve}'s options parsed (not run) with these settings, as {@code herald} parses them. */
-  private static CommandLine.Model.CommandSpec parsed(Map<String, String> environment, Properties file,
+  static CommandLine.Model.CommandSpec parsed(Map<String, String> environment, Properties file,
       String... args) {
     CommandLine herald = new CommandLine(new Herald());
     CommandLine serve = herald.getSubcommands().get("serve");

@@ -7,19 +7,11 @@ import java.io.StringWriter;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code herald serve --transport}: auto by default, a name from the command line, a variable or the config file. */
 class ServeTransportTest {
   private static String parsed(Map<String, String> environment, Properties file, String... args) {
-    CommandLine herald = new CommandLine(new Herald());
-    CommandLine serve = herald.getSubcommands().get("serve");
-    serve.setDefaultValueProvider(new Settings(environment, file).over(serve.getDefaultValueProvider()));
-    String[] command = new String[args.length + 1];
-    command[0] = "serve";
-    System.arraycopy(args, 0, command, 1, args.length);
-    herald.parseArgs(command);
-    return serve.getCommandSpec().findOption("--transport").getValue();
+    return ServeByteSizesTest.parsed(environment, file, args).findOption("--transport").getValue();
   }
 
   @Test
