@@ -57,6 +57,8 @@ public final class SseStream {
   private long judgedPending = -1;
   /** Bytes queued since the deferred verdict last looked. */
   private long addedSinceJudged;
+  /** Closed as too slow: nothing more is queued, and it is not counted twice. */
+  private boolean closedAsSlow;
   /** Whether its shard has it on the list of streams to flush (so it is listed once per flush). */
   boolean awaitingFlush;
 
@@ -136,7 +138,7 @@ public final class SseStream {
    * many streams, adds once per update instead of once per subscriber.
    */
   boolean writeUncounted(ByteBuf chunk) {
-    if (!channel.isActive()) {
+    if (!channel.isActive() || closedAsSlow) {
       chunk.release();
       return false;
     }
@@ -186,7 +188,7 @@ public final class SseStream {
 
   /** The deferred verdict: still over the mark and nothing taken since the last look is slow. */
   private void judge() {
-    if (!channel.isActive() || channel.isWritable()) {
+    if (!channel.isActive() || closedAsSlow || channel.isWritable()) {
       judgedPending = -1;
       return;
     }
@@ -228,6 +230,10 @@ public final class SseStream {
 
   /** Closes the connection at once and counts it as a slow consumer: the client reconnects. */
   void closeAsSlowConsumer() {
+    if (closedAsSlow) {
+      return; // an io_uring channel may stay active while its close completes: counted once
+    }
+    closedAsSlow = true;
     config.slowConsumersClosed.incrementAndGet();
     LOG.log(System.Logger.Level.INFO, "subscriber disconnected as too slow: address=" + remoteAddress()
         + " protocol=" + (http2 ? "h2" : "http/1.1") + " unsent_limit_bytes=" + config.writeBufferHighWaterMark);
